@@ -1,0 +1,33 @@
+/** The plain request and response the core speaks; hosts (Express, MSW) translate to and from them. */
+export interface CoreRequest {
+  method: string;
+  /** Path with optional query string, e.g. `/products-batch/update/`. */
+  path: string;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** The raw body text, if any. */
+  body?: string | undefined;
+}
+
+export interface CoreResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON body; undefined for none. */
+  body?: unknown;
+  /** Fault injection: the host waits this long before answering. */
+  delayMs?: number;
+  /** Fault injection: the host drops the connection instead of answering. */
+  drop?: boolean;
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): CoreResponse {
+  return { status, headers: { "content-type": "application/json", ...headers }, body };
+}
+
+export function detail(status: number, message: string, headers: Record<string, string> = {}): CoreResponse {
+  return json(status, { detail: message }, headers);
+}
+
+export function header(req: CoreRequest, name: string): string | undefined {
+  return req.headers[name];
+}

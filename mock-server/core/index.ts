@@ -1,0 +1,19 @@
+/** The fake's framework-free core: `ordergroove-stock-kit/mock`. */
+export { ADMIN_PREFIX, type AdminOptions, handleAdmin, isAdminPath } from "./admin.js";
+export type { ApiUser, AuthPolicy, MockCredentials, Principal } from "./auth.js";
+export { Catalog, CatalogError, type Product, type ProductSeed } from "./catalog.js";
+export { type Clock, ManualClock, systemClock } from "./clock.js";
+export { defaultCatalog } from "./default-catalog.js";
+export { FaultError, type FaultSettings, Faults, type ItemFault, type RequestFault } from "./faults.js";
+export type { CoreRequest, CoreResponse } from "./http.js";
+export { Journal, type JournalEntry } from "./journal.js";
+export { createOrdergrooveMock, type ItemResult, OrdergrooveMock } from "./mock.js";
+export {
+  type AnswerSettings,
+  type BatchForm,
+  DEFAULT_CREDENTIALS,
+  DEFAULT_THROTTLE,
+  type MockOptions,
+  type ThrottleSettings,
+} from "./options.js";
+export { SUPPORTED_ROUTES } from "./routes.js";

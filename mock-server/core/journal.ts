@@ -1,0 +1,115 @@
+/**
+ * What the fake received and answered, newest last, bounded (oldest entries fall off).
+ * Secrets are masked before an entry is stored: the signature in `authorization`, the
+ * `x-api-key`, cookies. Nothing secret is ever kept, so nothing secret can be read back.
+ */
+import type { Principal } from "./auth.js";
+
+export interface JournalEntry {
+  /** 1, 2, 3... in arrival order; keeps counting when old entries fall off. */
+  seq: number;
+  /** ISO time by the fake's clock. */
+  at: string;
+  method: string;
+  path: string;
+  /** Request headers, secrets masked. */
+  headers: Record<string, string>;
+  /** The request body: parsed JSON where it parsed, else the text (cut at 4 KiB). */
+  body: unknown;
+  /** Who the request authenticated as, or null when it was refused or not checked. */
+  principal: Principal | null;
+  /** What the fake answered. `dropped` when a fault dropped the connection. */
+  response: { status: number; body: unknown } | { dropped: true };
+  /** Why the answer was what it was when a fault or throttle decided it. */
+  fault?: string;
+}
+
+const MASK = "[redacted]";
+const SECRET_HEADERS = new Set(["x-api-key", "cookie", "proxy-authorization", "x-admin-token"]);
+const MAX_TEXT = 4096;
+const MAX_PARSED = 64 * 1024;
+
+/** Masks the signature inside an authorization JSON; anything unparsable is masked whole. */
+export function maskHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    if (SECRET_HEADERS.has(name)) out[name] = MASK;
+    else if (name === "authorization") out[name] = maskAuthorization(value);
+    else out[name] = value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+  }
+  return out;
+}
+
+function maskAuthorization(value: string): string {
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+      const copy: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(parsed)) {
+        // Keep only what identifies the caller; everything else could be a secret.
+        copy[k] = k === "public_id" || k === "sig_field" || k === "ts" || k === "trust_level" ? short(v) : MASK;
+      }
+      return JSON.stringify(copy);
+    }
+  } catch {
+    // not JSON: fall through
+  }
+  return MASK;
+}
+
+function short(v: unknown): unknown {
+  return typeof v === "string" && v.length > 200 ? `${v.slice(0, 200)}…` : v;
+}
+
+export class Journal {
+  #entries: JournalEntry[] = [];
+  #start = 0;
+  #seq = 0;
+
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new RangeError(`Journal limit must be a whole number ≥ 0; got ${limit}.`);
+  }
+
+  record(entry: Omit<JournalEntry, "seq">): JournalEntry {
+    const full = { seq: ++this.#seq, ...entry };
+    if (this.limit === 0) return full;
+    if (this.#entries.length < this.limit) this.#entries.push(full);
+    else {
+      // Ring buffer: overwrite the oldest entry, no array shifting on the hot path.
+      this.#entries[this.#start] = full;
+      this.#start = (this.#start + 1) % this.limit;
+    }
+    return full;
+  }
+
+  /** Entries oldest first; `since` keeps those with seq > since. */
+  entries(since = 0): JournalEntry[] {
+    const ordered = [...this.#entries.slice(this.#start), ...this.#entries.slice(0, this.#start)];
+    return since > 0 ? ordered.filter((e) => e.seq > since) : ordered;
+  }
+
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** Total requests recorded since the start or the last clear, including those that fell off. */
+  get total(): number {
+    return this.#seq;
+  }
+
+  clear(): void {
+    this.#entries = [];
+    this.#start = 0;
+    this.#seq = 0;
+  }
+}
+
+/** The body as stored in the journal: parsed JSON if it parses, else the text, cut short. */
+export function journalBody(text: string | undefined, parsed: unknown): unknown {
+  // Parsed bodies are kept only while small, so a full journal stays bounded in memory.
+  if (parsed !== undefined && (text?.length ?? 0) <= MAX_PARSED) return parsed;
+  if (text === undefined || text.length === 0) return null;
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}

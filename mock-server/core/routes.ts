@@ -1,0 +1,47 @@
+/** The routes of the spec the fake serves, and a precise 404/405 for everything else. */
+export type Operation = "updateProductsBatch" | "createProductsBatch" | "getProduct" | "updateProduct";
+
+export type RouteMatch =
+  | { kind: "operation"; operation: Operation; productId?: string }
+  | { kind: "wrong-method"; allow: string[] }
+  | { kind: "none"; hint?: string };
+
+export const SUPPORTED_ROUTES = [
+  "PATCH /products-batch/update/",
+  "POST /products-batch/create/",
+  "GET /products/{external_product_id}/",
+  "PATCH /products/{external_product_id}/",
+] as const;
+
+const PRODUCT_PATH = /^\/products\/([^/]+)\/$/;
+
+export function matchRoute(method: string, pathname: string): RouteMatch {
+  const m = method.toUpperCase();
+  if (pathname === "/products-batch/update/") {
+    return m === "PATCH"
+      ? { kind: "operation", operation: "updateProductsBatch" }
+      : { kind: "wrong-method", allow: ["PATCH"] };
+  }
+  if (pathname === "/products-batch/create/") {
+    return m === "POST"
+      ? { kind: "operation", operation: "createProductsBatch" }
+      : { kind: "wrong-method", allow: ["POST"] };
+  }
+  const product = PRODUCT_PATH.exec(pathname);
+  if (product) {
+    let productId: string;
+    try {
+      productId = decodeURIComponent(product[1]!);
+    } catch {
+      return { kind: "none", hint: "The product id in the path is not valid percent-encoding." };
+    }
+    if (m === "GET") return { kind: "operation", operation: "getProduct", productId };
+    if (m === "PATCH") return { kind: "operation", operation: "updateProduct", productId };
+    return { kind: "wrong-method", allow: ["GET", "PATCH"] };
+  }
+  // The real API's paths end with a slash; a missing one is the commonest integration slip.
+  if (!pathname.endsWith("/") && matchRoute(m, `${pathname}/`).kind !== "none") {
+    return { kind: "none", hint: `Ordergroove's paths end with a slash: did you mean ${pathname}/ ?` };
+  }
+  return { kind: "none" };
+}

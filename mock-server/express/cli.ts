@@ -1,0 +1,279 @@
+#!/usr/bin/env node
+/**
+ * `og-mock` (and `npm start`): runs the fake Ordergroove on 127.0.0.1 with the embedded catalog
+ * and default credentials, and prints the URL, the credentials and a curl that succeeds.
+ * Every flag has an environment variable (OG_MOCK_<FLAG>), flags win.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { pino } from "pino";
+import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import type { ProductSeed } from "../core/catalog.js";
+import type { RequestFault } from "../core/faults.js";
+import { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
+import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startMockServer } from "./server.js";
+
+const HELP = `og-mock: a fake Ordergroove products API for local development and CI.
+
+Usage: og-mock [options]
+
+  --port N               port (default ${DEFAULT_PORT}; 0 picks a free one)      OG_MOCK_PORT
+  --host H               interface (default ${DEFAULT_HOST}; others warn)        OG_MOCK_HOST
+  --catalog FILE         JSON list of products (or {"products": [...]}) to seed  OG_MOCK_CATALOG
+  --public-id ID         merchant public id                                     OG_MOCK_PUBLIC_ID
+  --sig-field NAME       API user (sig_field)                                   OG_MOCK_SIG_FIELD
+  --hash-key KEY         that API user's hash key                               OG_MOCK_HASH_KEY
+  --api-key KEY          an x-api-key (repeat for several, up to 10)            OG_MOCK_API_KEY (comma-separated)
+  --status 200|207       HTTP status of a processed batch (default 207)         OG_MOCK_STATUS
+  --form object|list     {"results": [...]} (default) or the article's list    OG_MOCK_FORM
+  --throttle N|off       bulk requests per minute (default 600)                 OG_MOCK_THROTTLE
+  --auth-status 401|403  status of refused credentials (default 403)            OG_MOCK_AUTH_STATUS
+  --latency MS           added to every answer                                  OG_MOCK_LATENCY
+  --fail-next S[xN]      answer the next N requests with status S, e.g. 503x3   OG_MOCK_FAIL_NEXT
+  --item-status P=S      per-item status S (400|404) for ids matching P (* ok)  OG_MOCK_ITEM_STATUS (comma-separated)
+  --admin-token T        require x-admin-token on /__admin/                      OG_MOCK_ADMIN_TOKEN
+  --journal-limit N      journal entries kept (default 1000)                     OG_MOCK_JOURNAL_LIMIT
+  --log-level L          fatal|error|warn|info|debug|silent (default info)       OG_MOCK_LOG_LEVEL
+  --help                 this text
+`;
+
+class UsageError extends Error {}
+
+function env(name: string): string | undefined {
+  const value = process.env[`OG_MOCK_${name}`];
+  return value === "" ? undefined : value;
+}
+
+function whole(value: string, flag: string, min = 0): number {
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new UsageError(`${flag} must be a whole number ≥ ${min}; got "${value}".`);
+  return Number(value);
+}
+
+export function parseCli(
+  argv: string[],
+): { options: Parameters<typeof startMockServer>[0]; logLevel: string; given: Set<string> } | "help" {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      catalog: { type: "string" },
+      "public-id": { type: "string" },
+      "sig-field": { type: "string" },
+      "hash-key": { type: "string" },
+      "api-key": { type: "string", multiple: true },
+      status: { type: "string" },
+      form: { type: "string" },
+      throttle: { type: "string" },
+      "auth-status": { type: "string" },
+      latency: { type: "string" },
+      "fail-next": { type: "string" },
+      "item-status": { type: "string", multiple: true },
+      "admin-token": { type: "string" },
+      "journal-limit": { type: "string" },
+      "log-level": { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) return "help";
+  const given = new Set<string>();
+  const pick = (flag: keyof typeof values, envName: string): string | undefined => {
+    const v = (values[flag] as string | undefined) ?? env(envName);
+    if (v !== undefined) given.add(flag);
+    return v;
+  };
+  const options: MockOptions & { port?: number; host?: string; adminToken?: string } = {};
+  const port = pick("port", "PORT");
+  options.port = port === undefined ? DEFAULT_PORT : whole(port, "--port");
+  if (options.port > 65535) throw new UsageError(`--port must be at most 65535; got ${options.port}.`);
+  options.host = pick("host", "HOST") ?? DEFAULT_HOST;
+  const catalog = pick("catalog", "CATALOG");
+  if (catalog) options.products = readCatalog(catalog);
+  const publicId = pick("public-id", "PUBLIC_ID");
+  const sigField = pick("sig-field", "SIG_FIELD");
+  const hashKey = pick("hash-key", "HASH_KEY");
+  if ((sigField === undefined) !== (hashKey === undefined)) {
+    throw new UsageError("--sig-field and --hash-key go together: give both or neither.");
+  }
+  const apiKeys =
+    values["api-key"] ??
+    env("API_KEY")
+      ?.split(",")
+      .map((k) => k.trim())
+      .filter(Boolean);
+  if (apiKeys) given.add("api-key");
+  options.credentials = {
+    ...(publicId ? { publicId } : {}),
+    ...(sigField && hashKey ? { apiUsers: [{ sigField, hashKey }] } : {}),
+    ...(apiKeys ? { apiKeys } : {}),
+  };
+  const status = pick("status", "STATUS");
+  const form = pick("form", "FORM");
+  if (status !== undefined && status !== "200" && status !== "207")
+    throw new UsageError(`--status must be 200 or 207; got "${status}".`);
+  if (form !== undefined && form !== "object" && form !== "list")
+    throw new UsageError(`--form must be object or list; got "${form}".`);
+  options.answer = {
+    ...(status ? { batchStatus: Number(status) as 200 | 207 } : {}),
+    ...(form ? { batchForm: form as "object" | "list" } : {}),
+  };
+  const throttle = pick("throttle", "THROTTLE");
+  if (throttle !== undefined)
+    options.throttle = throttle === "off" ? false : { limit: whole(throttle, "--throttle", 1) };
+  const authStatus = pick("auth-status", "AUTH_STATUS");
+  if (authStatus !== undefined) {
+    if (authStatus !== "401" && authStatus !== "403")
+      throw new UsageError(`--auth-status must be 401 or 403; got "${authStatus}".`);
+    options.auth = { failureStatus: Number(authStatus) as 401 | 403 };
+  }
+  const faults: NonNullable<MockOptions["faults"]> = {};
+  const latency = pick("latency", "LATENCY");
+  if (latency !== undefined) faults.latencyMs = whole(latency, "--latency");
+  const failNext = pick("fail-next", "FAIL_NEXT");
+  if (failNext !== undefined) {
+    const m = /^(\d{3})(?:x(\d+))?$/.exec(failNext);
+    if (!m) throw new UsageError(`--fail-next must look like 503 or 503x3; got "${failNext}".`);
+    const fault: RequestFault = { status: Number(m[1]), count: m[2] ? Number(m[2]) : 1 };
+    faults.next = [fault];
+  }
+  const itemStatus = values["item-status"] ?? env("ITEM_STATUS")?.split(",");
+  if (itemStatus) {
+    faults.items = itemStatus.map((rule) => {
+      const m = /^(.+)=(400|404)$/.exec(rule.trim());
+      if (!m) throw new UsageError(`--item-status must look like PATTERN=404 or PATTERN=400; got "${rule}".`);
+      return { match: m[1]!, status: Number(m[2]) as 400 | 404 };
+    });
+  }
+  options.faults = faults;
+  const adminToken = pick("admin-token", "ADMIN_TOKEN");
+  if (adminToken) options.adminToken = adminToken;
+  const journalLimit = pick("journal-limit", "JOURNAL_LIMIT");
+  if (journalLimit !== undefined) options.journalLimit = whole(journalLimit, "--journal-limit");
+  const logLevel = pick("log-level", "LOG_LEVEL") ?? "info";
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
+    throw new UsageError(`--log-level must be one of fatal, error, warn, info, debug, silent; got "${logLevel}".`);
+  }
+  return { options, logLevel, given };
+}
+
+function readCatalog(file: string): ProductSeed[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `Failed to read the catalog file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`Failed to read the catalog file ${file}: not JSON (${(error as Error).message}).`);
+  }
+  const list = Array.isArray(value) ? value : (value as { products?: unknown } | null)?.products;
+  if (!Array.isArray(list))
+    throw new UsageError(
+      `Failed to read the catalog file ${file}: expected a JSON list of products or {"products": [...]}.`,
+    );
+  return list as ProductSeed[];
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(process.argv.slice(2));
+  } catch (error) {
+    console.error(`og-mock: ${(error as Error).message}\nRun og-mock --help for the options.`);
+    process.exit(2);
+  }
+  if (parsed === "help") {
+    process.stdout.write(HELP);
+    return;
+  }
+  const { options, logLevel, given } = parsed;
+  const logger = await makeLogger(logLevel);
+  let running: Awaited<ReturnType<typeof startMockServer>>;
+  try {
+    running = await startMockServer({ ...options, logger });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const reason =
+      e.code === "EADDRINUSE" ? `port ${options?.port} is in use (try --port 0 for a free one)` : e.message;
+    console.error(`og-mock: failed to start: ${reason}.`);
+    process.exit(1);
+  }
+  const { url, mock } = running;
+  if (!isLoopback(running.host)) {
+    logger.warn(
+      `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
+    );
+  }
+  process.stdout.write(banner(url, mock.options.credentials, given, mock.catalog.size));
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "shutting down");
+    running.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+async function makeLogger(level: string) {
+  if (process.stdout.isTTY && level !== "silent") {
+    const { default: pretty } = await import("pino-pretty");
+    return pino({ level }, pretty({ colorize: true, sync: true, ignore: "pid,hostname" }));
+  }
+  return pino({ level });
+}
+
+function banner(
+  url: string,
+  credentials: { publicId: string; apiUsers: { sigField: string; hashKey: string }[]; apiKeys: string[] },
+  given: Set<string>,
+  products: number,
+): string {
+  const user = credentials.apiUsers[0];
+  // Print a secret only when it is the fake's own default; keys the user gave never appear.
+  const hashKey = given.has("hash-key") ? "(the hash key you gave)" : user?.hashKey;
+  const apiKey = given.has("api-key") ? undefined : credentials.apiKeys[0];
+  const lines = [
+    `og-mock listening on ${url}`,
+    `  catalog:      ${products} products (GET ${url}/__admin/products)`,
+    `  merchant:     public_id ${credentials.publicId}`,
+  ];
+  if (user) lines.push(`  API user:     sig_field ${user.sigField}, hash key ${hashKey}`);
+  if (credentials.apiKeys.length)
+    lines.push(`  x-api-key:    ${apiKey ?? `(${credentials.apiKeys.length} key(s) you gave)`}`);
+  const body = `'[{"product_id": "og-coffee-beans-1kg", "live": false}]'`;
+  if (apiKey) {
+    lines.push(
+      "",
+      "Try it (API key):",
+      `  curl -sS -X PATCH ${url}/products-batch/update/ -H 'content-type: application/json' -H 'x-api-key: ${apiKey}' -d ${body}`,
+    );
+  }
+  if (user && !given.has("hash-key") && credentials.publicId === DEFAULT_CREDENTIALS.publicId) {
+    const headers = signedHeaders(
+      { publicId: credentials.publicId, sigField: user.sigField, hashKey: user.hashKey },
+      unixSeconds(Date.now()),
+    );
+    lines.push(
+      "",
+      "Try it (HMAC-signed, valid for 2 hours; `og-stock sign` makes a fresh header):",
+      `  curl -sS -X PATCH ${url}/products-batch/update/ -H 'content-type: application/json' -H 'og-authorization: True' -H '${`authorization: ${headers.authorization}`}' -d ${body}`,
+    );
+  }
+  lines.push(
+    "",
+    `Admin API: ${url}/__admin/health, /__admin/products, /__admin/journal, /__admin/faults, /__admin/reset. Ctrl-C stops.`,
+    "",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+await main();

@@ -1,0 +1,60 @@
+/** Starts the fake Ordergroove as an HTTP server: `startMockServer()` → { url, mock, close }. */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Logger } from "pino";
+import { createOrdergrooveMock, type OrdergrooveMock } from "../core/mock.js";
+import type { MockOptions } from "../core/options.js";
+import { createApp } from "./app.js";
+
+export interface ServerOptions extends MockOptions {
+  /** 0 picks a free port. Default 8787. */
+  port?: number;
+  /** Default 127.0.0.1: the fake is for this machine unless told otherwise. */
+  host?: string;
+  adminToken?: string | undefined;
+  logger?: Logger | undefined;
+}
+
+export interface RunningMockServer {
+  url: string;
+  port: number;
+  host: string;
+  mock: OrdergrooveMock;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = "127.0.0.1";
+
+export async function startMockServer(options: ServerOptions = {}): Promise<RunningMockServer> {
+  const mock = createOrdergrooveMock(options);
+  const app = createApp(mock, { adminToken: options.adminToken, logger: options.logger });
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, app);
+  const host = options.host ?? DEFAULT_HOST;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    mock,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

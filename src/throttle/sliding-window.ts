@@ -1,0 +1,50 @@
+/**
+ * An exact sliding-window limiter: at most `limit` events in any window of `windowMs`.
+ * The fake uses it to throttle like Ordergroove (600 requests/minute per merchant); the client
+ * uses the same arithmetic to stay under that limit, so both agree on what "over" means.
+ * Time is always passed in, never read, so tests drive it with a manual clock.
+ */
+export interface RateLimit {
+  /** Events allowed in any window. */
+  limit: number;
+  /** Window length in milliseconds (60,000 for "per minute"). */
+  windowMs: number;
+}
+
+export class SlidingWindow {
+  // A ring of the timestamps of the last `limit` accepted events: O(limit) memory, O(1) per event.
+  readonly #stamps: number[];
+  #next = 0;
+  #count = 0;
+
+  constructor(readonly rate: RateLimit) {
+    if (!Number.isInteger(rate.limit) || rate.limit < 1) {
+      throw new RangeError(`Rate limit must be a whole number of at least 1; got ${rate.limit}.`);
+    }
+    if (!(rate.windowMs > 0)) throw new RangeError(`Rate window must be positive; got ${rate.windowMs} ms.`);
+    this.#stamps = new Array<number>(rate.limit).fill(0);
+  }
+
+  /** Milliseconds to wait, from `now`, before one more event fits; 0 when it fits now. */
+  waitMs(now: number): number {
+    if (this.#count < this.rate.limit) return 0;
+    // The oldest of the last `limit` events sits at #next; one more fits once it leaves the window.
+    const oldest = this.#stamps[this.#next]!;
+    return Math.max(0, oldest + this.rate.windowMs - now);
+  }
+
+  /** Records an event at `now` if it fits; returns the wait in ms (0 = recorded). */
+  tryAcquire(now: number): number {
+    const wait = this.waitMs(now);
+    if (wait > 0) return wait;
+    this.#stamps[this.#next] = now;
+    this.#next = (this.#next + 1) % this.rate.limit;
+    if (this.#count < this.rate.limit) this.#count++;
+    return 0;
+  }
+
+  reset(): void {
+    this.#count = 0;
+    this.#next = 0;
+  }
+}
