@@ -54,7 +54,12 @@ export function authorizationPayload(credentials: ApiUserCredentials, ts: number
 }
 
 /** The two headers of the API-user scope, signed for `ts` (unix seconds). */
-export function signedHeaders(credentials: ApiUserCredentials, ts: number): Record<string, string> {
+export type SignedHeaders = {
+  authorization: string;
+  "og-authorization": "True";
+};
+
+export function signedHeaders(credentials: ApiUserCredentials, ts: number): SignedHeaders {
   return {
     authorization: JSON.stringify(authorizationPayload(credentials, ts)),
     "og-authorization": "True",

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { useMockServer } from "../helpers/mock-server.js";
+
+const og = useMockServer();
+
+describe("admin API", () => {
+  it("reports health", async () => {
+    const answer = await og.admin("GET", "health");
+    expect(answer.body).toEqual({ status: "ok", products: 24, journal: { size: 0, total: 0, limit: 1000 } });
+  });
+
+  it("lists products, filtered by live and paged", async () => {
+    const all = await og.admin("GET", "products");
+    expect((all.body as { count: number }).count).toBe(24);
+    const notLive = await og.admin("GET", "products?live=false");
+    expect(
+      (notLive.body as { products: Array<{ external_product_id: string }> }).products.map((p) => p.external_product_id),
+    ).toEqual(["166603786142092352", "og-hand-soap-refill-1l", "og-discontinued-mints"]);
+    const page = await og.admin("GET", "products?offset=2&limit=2");
+    expect(page.body).toMatchObject({
+      count: 24,
+      products: [{ external_product_id: "166603786142092352" }, { external_product_id: "og-coffee-beans-1kg" }],
+    });
+    expect((await og.admin("GET", "products?live=maybe")).body).toEqual({
+      detail: 'Admin API: live must be true or false; got "maybe".',
+    });
+  });
+
+  it("seeds a new catalog that reset returns to", async () => {
+    const seeded = await og.admin("PUT", "products", [
+      { external_product_id: "a", name: "A", price: "1.00" },
+      { product_id: "b", name: "B", price: "2.00", live: false },
+    ]);
+    expect(seeded.body).toEqual({ count: 2 });
+    await og.patchBatch([{ product_id: "a", live: false }]);
+    expect((await og.admin("GET", "products/a")).body).toMatchObject({ live: false });
+    await og.admin("POST", "reset");
+    expect((await og.admin("GET", "products/a")).body).toMatchObject({ live: true });
+    expect((await og.admin("GET", "products/b")).body).toMatchObject({ live: false, merchant: "og-mock-merchant" });
+    // Restore the default seed for the other tests.
+    const { defaultCatalog } = await import("../../mock-server/core/default-catalog.js");
+    og.running.mock.catalog.seed(defaultCatalog);
+  });
+
+  it("upserts products without changing the seed", async () => {
+    const answer = await og.admin("POST", "products", {
+      products: [{ external_product_id: "extra", name: "Extra", price: "3.00" }],
+    });
+    expect(answer.body).toEqual({ upserted: 1, count: 25 });
+    await og.admin("POST", "reset");
+    expect((await og.admin("GET", "products/extra")).status).toBe(404);
+  });
+
+  it.each([
+    ["not JSON", "[{", /^Admin API: the body is not JSON/],
+    ["not a list", { a: 1 }, /^Admin API: expected a JSON list of products/],
+    ["a product without id", [{ name: "x" }], /needs a non-empty string "external_product_id"/],
+    [
+      "a product with a wrong type",
+      [{ product_id: "x", live: "yes" }],
+      /^Failed to read product "x": live: must be boolean\.$/,
+    ],
+    ["a duplicate id", [{ product_id: "x" }, { product_id: "x" }], /product id "x" appears twice/],
+  ])("refuses a seed with %s and keeps the catalog", async (_name, body, detail) => {
+    const answer = await og.admin("PUT", "products", body);
+    expect(answer.status).toBe(400);
+    expect((answer.body as { detail: string }).detail).toMatch(detail);
+    expect(og.running.mock.catalog.size).toBe(24);
+  });
+
+  it("answers unknown admin routes and methods precisely", async () => {
+    expect((await og.admin("GET", "nope")).status).toBe(404);
+    const wrong = await og.admin("DELETE", "health");
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.allow).toBe("GET");
+  });
+
+  it("does not journal admin calls", async () => {
+    await og.admin("GET", "health");
+    expect(og.running.mock.journal.total).toBe(0);
+  });
+});
+
+describe("admin API with a token", () => {
+  const guarded = useMockServer({ adminToken: "s3cret-admin" });
+
+  it("refuses calls without the right x-admin-token", async () => {
+    expect((await guarded.admin("GET", "health")).status).toBe(401);
+    expect((await guarded.admin("POST", "reset", undefined, { "x-admin-token": "wrong" })).status).toBe(401);
+    expect((await guarded.admin("GET", "health", undefined, { "x-admin-token": "s3cret-admin" })).status).toBe(200);
+  });
+});

@@ -1,0 +1,121 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, describe, expect, it } from "vitest";
+import { run, type Started, startOgMock } from "../helpers/spawn.js";
+
+const sh = promisify(execFile);
+let started: Started | undefined;
+afterEach(async () => {
+  await started?.stop();
+  started = undefined;
+});
+
+describe("og-mock, the standalone fake", () => {
+  it("starts on 127.0.0.1, prints URL, credentials and curls that succeed as pasted", async () => {
+    started = await startOgMock(["--log-level", "silent"]);
+    expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const out = started.output();
+    expect(out).toContain("public_id og-mock-merchant");
+    expect(out).toContain("sig_field og-mock-api-user, hash key og-mock-hash-key");
+    expect(out).toContain("x-api-key:    og-mock-api-key");
+    const curls = out.split("\n").filter((l) => l.trim().startsWith("curl "));
+    expect(curls).toHaveLength(2);
+    for (const curl of curls) {
+      const { stdout } = await sh("sh", ["-c", curl.trim()]);
+      expect(JSON.parse(stdout)).toEqual({ results: [{ product_id: "og-coffee-beans-1kg", status: 200 }] });
+    }
+  });
+
+  it("stops cleanly on SIGTERM and SIGINT", async () => {
+    started = await startOgMock(["--log-level", "silent"]);
+    expect(await started.stop("SIGTERM")).toBe(0);
+    started = await startOgMock(["--log-level", "silent"]);
+    expect(await started.stop("SIGINT")).toBe(0);
+  });
+
+  it("takes flags for catalog, credentials, answer form, throttle and faults, and never prints keys it was given", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-mock-"));
+    const catalog = join(dir, "catalog.json");
+    await writeFile(catalog, JSON.stringify({ products: [{ product_id: "sku-1", name: "One", price: "1.00" }] }));
+    started = await startOgMock(
+      [
+        "--catalog",
+        catalog,
+        "--sig-field",
+        "me",
+        "--hash-key",
+        "my-private-hash-key",
+        "--form",
+        "list",
+        "--status",
+        "200",
+        "--throttle",
+        "2",
+        "--item-status",
+        "sku-9*=400",
+        "--log-level",
+        "info",
+      ],
+      { OG_MOCK_API_KEY: "my-private-api-key", OG_MOCK_PUBLIC_ID: "shop-42" },
+    );
+    const out = started.output();
+    expect(out).toContain("1 products");
+    expect(out).toContain("public_id shop-42");
+    expect(out).toContain("hash key (the hash key you gave)");
+    expect(out).not.toContain("my-private-hash-key");
+    expect(out).not.toContain("my-private-api-key");
+    const send = () =>
+      fetch(`${started!.url}/products-batch/update/`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json", "x-api-key": "my-private-api-key" },
+        body: JSON.stringify([
+          { product_id: "sku-1", live: false },
+          { product_id: "sku-99", live: false },
+        ]),
+      });
+    const first = await send();
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual([
+      { results: [{ product_id: "sku-1", status: 200 }] },
+      { results: [{ product_id: "sku-99", status: 400, detail: "forced by a fault rule (400)" }] },
+    ]);
+    await send();
+    expect((await send()).status).toBe(429);
+    // Structured logs: one JSON line per request, no secrets.
+    await new Promise((r) => setTimeout(r, 100));
+    const logs = started
+      .output()
+      .split("\n")
+      .filter((l) => l.startsWith("{"));
+    expect(logs.map((l) => JSON.parse(l).status)).toEqual([200, 200, 429]);
+    expect(started.output()).not.toContain("my-private-api-key");
+  });
+
+  it("warns when bound beyond loopback", async () => {
+    started = await startOgMock(["--host", "0.0.0.0", "--log-level", "warn"]);
+    expect(started.output()).toContain("not loopback");
+    expect(started.output()).toContain("set --admin-token");
+  });
+
+  it.each([
+    [["--port", "http"], '--port must be a whole number ≥ 0; got "http".'],
+    [["--status", "201"], '--status must be 200 or 207; got "201".'],
+    [["--sig-field", "x"], "--sig-field and --hash-key go together: give both or neither."],
+    [["--fail-next", "boom"], '--fail-next must look like 503 or 503x3; got "boom".'],
+    [["--catalog", "/nonexistent.json"], "Failed to read the catalog file /nonexistent.json: ENOENT."],
+    [["--frobnicate"], "Unknown option '--frobnicate'"],
+  ])("refuses %j with a clear message and exit code 2", async (args, message) => {
+    const result = await run("mock-server/express/cli.ts", args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it("prints help", async () => {
+    const result = await run("mock-server/express/cli.ts", ["--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("og-mock: a fake Ordergroove products API");
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { useMockServer } from "../helpers/mock-server.js";
+
+const og = useMockServer();
+
+describe("routes", () => {
+  it("answers an unknown route with 404 naming the method, the path and what is served", async () => {
+    const answer = await og.request("GET", "/subscriptions/");
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({
+      detail:
+        "Not found: no route for GET /subscriptions/. This server serves PATCH /products-batch/update/, POST /products-batch/create/, GET /products/{external_product_id}/, PATCH /products/{external_product_id}/.",
+    });
+  });
+
+  it("points out a missing trailing slash", async () => {
+    const answer = await og.patchBatch([], {});
+    expect(answer.status).toBe(207);
+    const slashless = await og.request("PATCH", "/products-batch/update", { body: [] });
+    expect(slashless.status).toBe(404);
+    expect((slashless.body as { detail: string }).detail).toContain(
+      "Ordergroove's paths end with a slash: did you mean /products-batch/update/ ?",
+    );
+  });
+
+  it.each([
+    ["GET", "/products-batch/update/", "PATCH"],
+    ["POST", "/products-batch/update/", "PATCH"],
+    ["PATCH", "/products-batch/create/", "POST"],
+    ["DELETE", "/products/og-mug/", "GET, PATCH"],
+  ])("answers %s %s with 405 and an Allow header", async (method, path, allow) => {
+    const answer = await og.request(method, path);
+    expect(answer.status).toBe(405);
+    expect(answer.headers.allow).toBe(allow);
+    expect(answer.body).toEqual({ detail: `Method "${method}" not allowed on ${path}; allowed: ${allow}.` });
+  });
+
+  it("ignores a query string", async () => {
+    expect((await og.request("GET", "/products/og-mug/?format=json")).status).toBe(404);
+    expect((await og.request("GET", "/products/og-granola-500g/?format=json")).status).toBe(200);
+  });
+});
+
+describe("GET and PATCH /products/{external_product_id}/", () => {
+  it("reads one product as Ordergroove returns it", async () => {
+    const answer = await og.request("GET", "/products/og-coffee-beans-1kg/");
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({
+      merchant: "og-mock-merchant",
+      external_product_id: "og-coffee-beans-1kg",
+      name: "Single-origin coffee beans, 1 kg",
+      price: "24.99",
+      live: true,
+      product_type: "standard",
+    });
+  });
+
+  it("decodes a percent-encoded id", async () => {
+    await og.running.mock.catalog.upsert([{ external_product_id: "sku/with slash", name: "Odd id" }]);
+    const answer = await og.request("GET", `/products/${encodeURIComponent("sku/with slash")}/`);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ external_product_id: "sku/with slash" });
+  });
+
+  it("answers 404 for an unknown product", async () => {
+    const answer = await og.request("GET", "/products/nope/");
+    expect(answer.status).toBe(404);
+    expect(answer.body).toEqual({ detail: 'Not found: no product with external_product_id "nope".' });
+  });
+
+  it("updates one product and answers it", async () => {
+    const answer = await og.request("PATCH", "/products/og-coffee-beans-1kg/", {
+      body: { live: false, price: "21.00" },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ live: false, price: "21.00" });
+  });
+
+  it.each([
+    [{ live: "no" }, "Invalid product: live: must be boolean."],
+    [{ product_id: "x" }, "Invalid product: product_id: is not a known product field."],
+    [[{ live: false }], 'Expected an object of product fields but got type "list".'],
+  ])("refuses an invalid single update %j and changes nothing", async (body, detail) => {
+    const answer = await og.request("PATCH", "/products/og-coffee-beans-1kg/", { body });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({ detail });
+    expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(true);
+  });
+
+  it("answers 404 when updating an unknown product", async () => {
+    expect((await og.request("PATCH", "/products/nope/", { body: { live: false } })).status).toBe(404);
+  });
+});
+
+describe("POST /products-batch/create/", () => {
+  it("creates new products (200 each) and refuses existing or invalid ones (400 each)", async () => {
+    const answer = await og.request("POST", "/products-batch/create/", {
+      body: [
+        { product_id: "og-tea-sampler", name: "Tea sampler", price: "9.50", live: true },
+        { product_id: "og-coffee-beans-1kg", name: "Dup", price: "1.00" },
+        { product_id: "og-no-price", name: "No price" },
+      ],
+    });
+    expect(answer.status).toBe(207);
+    expect(answer.body).toEqual({
+      results: [
+        { product_id: "og-tea-sampler", status: 200 },
+        { product_id: "og-coffee-beans-1kg", status: 400, detail: "product_id: a product with this id exists already" },
+        { product_id: "og-no-price", status: 400, detail: "price: is required" },
+      ],
+    });
+    const created = await og.request("GET", "/products/og-tea-sampler/");
+    expect(created.body).toMatchObject({ name: "Tea sampler", price: "9.50", live: true });
+    expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.name).toBe("Single-origin coffee beans, 1 kg");
+  });
+
+  it("lets a created product be updated in the next batch", async () => {
+    await og.request("POST", "/products-batch/create/", {
+      body: [{ product_id: "new-1", name: "New", price: "1.00" }],
+    });
+    const answer = await og.patchBatch([{ product_id: "new-1", live: false }]);
+    expect(answer.body).toEqual({ results: [{ product_id: "new-1", status: 200 }] });
+  });
+});

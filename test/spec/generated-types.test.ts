@@ -1,0 +1,31 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { OUTPUTS, render, SPEC_PATH, staleFiles } from "../../scripts/generate.js";
+
+describe("generated types", () => {
+  it("are up to date with the spec (run `npm run generate` if this fails)", async () => {
+    expect(await staleFiles()).toEqual([]);
+  });
+
+  it("are reported stale when the spec changes without regeneration", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-spec-"));
+    const spec = await readFile(SPEC_PATH, "utf8");
+    const changed = spec.replace("maxItems: 100", "maxItems: 50");
+    expect(changed).not.toBe(spec);
+    const specCopy = join(dir, "spec.yaml");
+    await writeFile(specCopy, changed);
+    const stale = await staleFiles(specCopy, OUTPUTS);
+    expect(stale).toEqual([OUTPUTS.document]);
+    // A change to a described type shows in the types too.
+    await writeFile(specCopy, spec.replace("enum: [standard, bundle, club]", "enum: [standard, bundle]"));
+    expect(await staleFiles(specCopy, OUTPUTS)).toEqual([OUTPUTS.types, OUTPUTS.document]);
+  });
+
+  it("type the batch item from the spec", async () => {
+    const { types } = await render(await readFile(SPEC_PATH, "utf8"));
+    expect(types).toContain('ProductUpdateItem: components["schemas"]["ProductFields"] & {');
+    expect(types).toContain("status: 200 | 400 | 404;");
+  });
+});
