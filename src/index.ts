@@ -1,0 +1,40 @@
+/** ordergroove-stock-kit: the reference client, the stock-threshold sync and the signing helpers. */
+export {
+  type ApiUserCredentials,
+  type AuthorizationPayload,
+  authorizationPayload,
+  computeSignature,
+  constantTimeEqual,
+  type SignatureInput,
+  signedHeaders,
+  signedMessage,
+} from "./auth/signature.js";
+export {
+  type BatchOptions,
+  type ClientLogger,
+  type ClientOptions,
+  createOrdergrooveClient,
+  OrdergrooveClient,
+  type Product,
+  type ProductCreateItem,
+  type ProductPatch,
+  type ProductUpdateItem,
+} from "./client/client.js";
+export { ConfigError, type Credentials, ENVIRONMENTS, type Environment } from "./client/config.js";
+export {
+  AuthenticationError,
+  InvalidRequestError,
+  NetworkError,
+  OrdergrooveError,
+  PermissionError,
+  ServerError,
+  ThrottledError,
+  TimeoutError,
+  UnexpectedResponseError,
+} from "./client/errors.js";
+export type { BatchReport, ItemOutcome, Outcome } from "./client/report.js";
+export { backoff, DEFAULT_RETRY, decideRetry, type RetryDecision, type RetryPolicy } from "./client/retry.js";
+export type { components, paths } from "./generated/openapi.js";
+export { type AnswerToCheck, checkAnswer } from "./spec/response-validator.js";
+export { type StockChange, StockSync, type StockSyncOptions, type SyncFlush } from "./sync/stock-sync.js";
+export { desiredLive, ThresholdError, type Thresholds } from "./sync/thresholds.js";
