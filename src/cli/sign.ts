@@ -1,0 +1,109 @@
+/**
+ * `og-stock sign`: a local equivalent of Ordergroove's HMAC generator that shows its working,
+ * and, given the signature someone expected, finds which common slip explains a mismatch.
+ */
+import { createHmac } from "node:crypto";
+import { authorizationPayload, computeSignature, signedMessage } from "../auth/signature.js";
+
+/** Ordergroove's signature page example: this key and message, and the value it prints. */
+export const DOC_EXAMPLE = {
+  hashKey: "NT2kBcFx%!7dnAOVv9}i3CR*<L66w5",
+  sigField: "test_user",
+  ts: 1488466536,
+  printed: "BNobNOMlv3DDv6IXs861hx6WMM/4qP4V18tSYM8mPoQ=",
+};
+
+export interface SignInput {
+  publicId: string;
+  sigField: string;
+  hashKey: string;
+  ts: number;
+  trustLevel?: string | undefined;
+}
+
+export function signReport(input: SignInput): { message: string; sig: string; authorization: string } {
+  const message = signedMessage(input);
+  const sig = computeSignature(input.hashKey, input);
+  return { message, sig, authorization: JSON.stringify(authorizationPayload(input, input.ts)) };
+}
+
+/** The usual ways a signature goes wrong, each as a function that computes the wrong value. */
+const SLIPS: Array<{ why: string; sign: (i: SignInput) => string }> = [
+  { why: "hex digest instead of base64", sign: (i) => hmac(i.hashKey, signedMessage(i)).toString("hex") },
+  {
+    why: "base64url without padding instead of standard base64",
+    sign: (i) => hmac(i.hashKey, signedMessage(i)).toString("base64url"),
+  },
+  { why: "ts in milliseconds instead of seconds", sign: (i) => computeSignature(i.hashKey, { ...i, ts: i.ts * 1000 }) },
+  { why: 'message "<ts>|<sig_field>" (order swapped)', sign: (i) => b64(i.hashKey, `${i.ts}|${i.sigField}`) },
+  { why: "message without the | separator", sign: (i) => b64(i.hashKey, `${i.sigField}${i.ts}`) },
+  { why: "a trailing newline in the message", sign: (i) => b64(i.hashKey, `${signedMessage(i)}\n`) },
+  { why: "a trailing newline in the hash key", sign: (i) => b64(`${i.hashKey}\n`, signedMessage(i)) },
+  { why: "surrounding spaces in the hash key", sign: (i) => b64(` ${i.hashKey} `, signedMessage(i)) },
+  {
+    why: "HTML-escaped characters in the hash key (&lt; &gt; &amp;)",
+    sign: (i) => b64(htmlEscape(i.hashKey), signedMessage(i)),
+  },
+  { why: "a URL-encoded hash key", sign: (i) => b64(encodeURIComponent(i.hashKey), signedMessage(i)) },
+  {
+    why: "SHA-1 instead of SHA-256",
+    sign: (i) => createHmac("sha1", i.hashKey).update(signedMessage(i)).digest("base64"),
+  },
+  { why: "the public id signed instead of sig_field", sign: (i) => b64(i.hashKey, `${i.publicId}|${i.ts}`) },
+];
+
+function hmac(key: string, message: string): Buffer {
+  return createHmac("sha256", key).update(message, "utf8").digest();
+}
+function b64(key: string, message: string): string {
+  return hmac(key, message).toString("base64");
+}
+function htmlEscape(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Lines explaining how the signature is made and, with `expected`, why it may differ. */
+export function explain(input: SignInput, expected?: string): string[] {
+  const { message, sig } = signReport(input);
+  const keyBytes = Buffer.byteLength(input.hashKey, "utf8");
+  const lines = [
+    "How the signature is made:",
+    `  1. message   = sig_field|${input.trustLevel === undefined ? "" : "trust_level|"}ts = ${JSON.stringify(message)}`,
+    `  2. digest    = HMAC-SHA256(key = your hash key, ${keyBytes} bytes as UTF-8; message as UTF-8)`,
+    `  3. sig       = base64(digest), standard alphabet with padding = ${sig}`,
+    "  4. send      authorization: the JSON below as a string, and og-authorization: True",
+    `  ts must be within the past 2 hours: ${new Date(input.ts * 1000).toISOString()}.`,
+  ];
+  if (expected === undefined) return lines;
+  lines.push("");
+  if (expected === sig) {
+    lines.push("The expected signature matches.");
+    return lines;
+  }
+  lines.push(`The expected signature ${expected} does not match.`);
+  const slip = SLIPS.find((s) => s.sign(input) === expected);
+  if (slip) {
+    lines.push(`It is what you get with ${slip.why}. Ordergroove expects the recipe above.`);
+    return lines;
+  }
+  const isDocExample =
+    input.hashKey === DOC_EXAMPLE.hashKey &&
+    input.sigField === DOC_EXAMPLE.sigField &&
+    input.ts === DOC_EXAMPLE.ts &&
+    expected === DOC_EXAMPLE.printed;
+  if (isDocExample) {
+    lines.push(
+      "This is the example on Ordergroove's signature page. Its printed value does not reproduce with the key as",
+      "printed (checked independently with openssl, and against every slip this tool knows): the page's key or",
+      `value was probably altered when it was published. The correct signature for that input is ${sig}.`,
+      "Trust the recipe above, not the page's value.",
+    );
+  } else {
+    lines.push(
+      "None of the usual slips explains it (hex or base64url encoding, ts in ms, swapped or missing separator,",
+      "stray newline or spaces, HTML- or URL-escaped key, SHA-1, public id signed instead of sig_field).",
+      "Most likely the hash key differs: check you have the API user's hash key for this sig_field.",
+    );
+  }
+  return lines;
+}

@@ -1,0 +1,107 @@
+/** Reads stock levels from a CSV or JSON file: product_id, stock and optional per-row thresholds. */
+import { readFile } from "node:fs/promises";
+import type { Thresholds } from "../sync/thresholds.js";
+import { UsageError } from "./options.js";
+
+export interface StockRow {
+  productId: string;
+  stock: number;
+  thresholds?: Partial<Thresholds>;
+}
+
+const COLUMNS: Record<string, keyof Thresholds> = {
+  out_of_stock_at: "outOfStockAt",
+  outofstockat: "outOfStockAt",
+  low_stock_at: "lowStockAt",
+  lowstockat: "lowStockAt",
+  restock_at: "restockAt",
+  restockat: "restockAt",
+};
+
+export async function readStockFile(path: string): Promise<StockRow[]> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new UsageError(
+      `Failed to read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
+  }
+  return /\.json$/i.test(path) || /^\s*[[{]/.test(text) ? fromJson(text, path) : fromCsv(text, path);
+}
+
+function fromJson(text: string, path: string): StockRow[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`Failed to read ${path}: not JSON (${(error as Error).message}).`);
+  }
+  if (!Array.isArray(value))
+    throw new UsageError(`Failed to read ${path}: expected a JSON list of {"product_id", "stock"}.`);
+  return value.map((row, i) => {
+    if (row === null || typeof row !== "object") throw new UsageError(`${path}: item ${i + 1} is not an object.`);
+    const r = row as Record<string, unknown>;
+    const fields: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r)) fields[k.toLowerCase()] = v === null || v === undefined ? "" : String(v);
+    return toRow(fields, `${path} item ${i + 1}`);
+  });
+}
+
+function fromCsv(text: string, path: string): StockRow[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  if (lines.length === 0) return [];
+  const header = splitCsv(lines[0]!).map((h) => h.trim().toLowerCase());
+  if (!header.includes("product_id") || !header.includes("stock")) {
+    throw new UsageError(`${path}: the CSV header must name product_id and stock columns; got "${lines[0]}".`);
+  }
+  return lines.slice(1).map((line, i) => {
+    const cells = splitCsv(line);
+    const fields: Record<string, string> = {};
+    header.forEach((h, j) => {
+      fields[h] = (cells[j] ?? "").trim();
+    });
+    return toRow(fields, `${path} line ${i + 2}`);
+  });
+}
+
+/** Splits one CSV line, honouring double quotes. */
+function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted) {
+      if (c === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      out.push(cell);
+      cell = "";
+    } else cell += c;
+  }
+  out.push(cell);
+  return out;
+}
+
+function toRow(fields: Record<string, string>, where: string): StockRow {
+  const productId = fields.product_id;
+  if (!productId) throw new UsageError(`${where}: product_id is empty.`);
+  const stock = Number(fields.stock);
+  if (fields.stock === undefined || fields.stock === "" || !Number.isFinite(stock)) {
+    throw new UsageError(`${where}: stock must be a number; got "${fields.stock ?? ""}".`);
+  }
+  const thresholds: Partial<Thresholds> = {};
+  for (const [column, key] of Object.entries(COLUMNS)) {
+    const v = fields[column];
+    if (v === undefined || v === "") continue;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new UsageError(`${where}: ${column} must be a number; got "${v}".`);
+    thresholds[key] = n;
+  }
+  return Object.keys(thresholds).length ? { productId, stock, thresholds } : { productId, stock };
+}
