@@ -1,0 +1,72 @@
+/**
+ * MSW handlers over the same core as the Express server: the request is read into a plain
+ * request, `mock.handle` answers, the answer becomes a Response. No second implementation.
+ */
+import { delay, HttpResponse, http, type RequestHandler } from "msw";
+import type { CoreRequest } from "../core/http.js";
+import type { OrdergrooveMock } from "../core/mock.js";
+import { matchRoute, SUPPORTED_ROUTES } from "../core/routes.js";
+
+export const ORDERGROOVE_BASE_URLS = [
+  "https://restapi.ordergroove.com",
+  "https://staging.restapi.ordergroove.com",
+] as const;
+
+export interface HandlerOptions {
+  /** Base URLs to answer, in addition to production and staging (e.g. "http://og.test/api"). */
+  baseUrls?: string[];
+  /** Also answer production and staging (default true). */
+  ordergrooveHosts?: boolean;
+  /**
+   * A request to a route the fake does not serve (e.g. /subscriptions/): "error" (default) fails the
+   * request like a network error and prints why; "404" answers as the standalone fake does.
+   */
+  onUnsupportedRequest?: "error" | "404";
+  /** Where unsupported requests are reported (default console.error). */
+  report?: (message: string) => void;
+}
+
+export interface UnsupportedRequest {
+  method: string;
+  url: string;
+}
+
+export function ordergrooveHandlers(
+  mock: OrdergrooveMock,
+  options: HandlerOptions = {},
+  unsupported: UnsupportedRequest[] = [],
+): RequestHandler[] {
+  const bases = [...(options.ordergrooveHosts === false ? [] : ORDERGROOVE_BASE_URLS), ...(options.baseUrls ?? [])].map(
+    (b) => b.replace(/\/+$/, ""),
+  );
+  const report = options.report ?? ((m: string) => console.error(m));
+  return bases.map((base) => {
+    const prefix = new URL(base).pathname.replace(/\/+$/, "");
+    return http.all(`${base}/*`, async ({ request }) => {
+      const url = new URL(request.url);
+      const path = url.pathname.slice(prefix.length) + url.search;
+      const route = matchRoute(request.method, url.pathname.slice(prefix.length));
+      if (route.kind === "none" && options.onUnsupportedRequest !== "404") {
+        unsupported.push({ method: request.method, url: request.url });
+        report(
+          `[ordergroove-stock-kit] Failed to handle ${request.method} ${request.url}: the fake Ordergroove does not serve this route` +
+            `${route.hint ? ` (${route.hint})` : ""}. It serves ${SUPPORTED_ROUTES.join(", ")}.`,
+        );
+        return HttpResponse.error();
+      }
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
+      const core: CoreRequest = { method: request.method, path, headers, body: body === "" ? undefined : body };
+      const answer = mock.handle(core);
+      if (answer.delayMs) await delay(answer.delayMs);
+      if (answer.drop) return HttpResponse.error();
+      return new HttpResponse(answer.body === undefined ? null : JSON.stringify(answer.body), {
+        status: answer.status,
+        headers: answer.body === undefined ? answer.headers : { "content-type": "application/json", ...answer.headers },
+      });
+    });
+  });
+}

@@ -1,0 +1,22 @@
+/** The fake inside other projects' test suites: `ordergroove-stock-kit/msw`. */
+export {
+  appliedUpdates,
+  expectAllSigned,
+  expectBatchRequests,
+  expectProductLive,
+  expectSetLive,
+} from "../core/assertions.js";
+export type { Product, ProductSeed } from "../core/catalog.js";
+export { ManualClock } from "../core/clock.js";
+export { defaultCatalog } from "../core/default-catalog.js";
+export type { JournalEntry } from "../core/journal.js";
+export { createOrdergrooveMock, OrdergrooveMock } from "../core/mock.js";
+export { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
+export {
+  type HandlerOptions,
+  ORDERGROOVE_BASE_URLS,
+  ordergrooveHandlers,
+  type UnsupportedRequest,
+} from "./handlers.js";
+export { type OrdergrooveMatchers, ordergrooveMatchers } from "./matchers.js";
+export { type OrdergrooveMockSuite, type SetupOptions, setupOrdergrooveMock } from "./setup.js";

@@ -1,0 +1,48 @@
+import { HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOrdergrooveMock, ordergrooveHandlers } from "../../mock-server/msw/index.js";
+
+const mock = createOrdergrooveMock({ throttle: false });
+const server = setupServer(
+  http.get("https://shop.example.com/api/health", () => HttpResponse.json({ ok: true })),
+  ...ordergrooveHandlers(mock, {
+    baseUrls: ["http://og.test/proxy"],
+    ordergrooveHosts: false,
+    onUnsupportedRequest: "404",
+  }),
+);
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterAll(() => server.close());
+
+describe("ordergrooveHandlers in a project's own setupServer", () => {
+  it("serves a base URL with a path prefix, beside the project's own handlers", async () => {
+    const own = await fetch("https://shop.example.com/api/health");
+    expect(await own.json()).toEqual({ ok: true });
+    const res = await fetch("http://og.test/proxy/products-batch/update/", {
+      method: "PATCH",
+      headers: { "content-type": "application/json", "x-api-key": "og-mock-api-key" },
+      body: JSON.stringify([{ product_id: "og-coffee-beans-1kg", live: false }]),
+    });
+    expect(res.status).toBe(207);
+    expect(mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(false);
+  });
+
+  it("answers unsupported routes with the standalone fake's 404 when asked to", async () => {
+    const res = await fetch("http://og.test/proxy/subscriptions/");
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/^Not found: no route for GET \/subscriptions\//);
+  });
+
+  it("does not answer production when ordergrooveHosts is false", async () => {
+    await expect(fetch("https://restapi.ordergroove.com/products/x/")).rejects.toThrow();
+  });
+
+  it("adds latency from a fault", async () => {
+    mock.faults.setLatency(120);
+    const started = performance.now();
+    await fetch("http://og.test/proxy/products/og-mug/", { headers: { "x-api-key": "og-mock-api-key" } });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(110);
+    mock.faults.clear();
+  });
+});
