@@ -195,7 +195,17 @@ async function main(): Promise<void> {
   }
   const { options, logLevel, given } = parsed;
   const logger = await makeLogger(logLevel);
-  let running: Awaited<ReturnType<typeof startMockServer>>;
+  // Signal handlers first: whoever reads the banner may stop us at once, and must find us ready.
+  let running: Awaited<ReturnType<typeof startMockServer>> | undefined;
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "shutting down");
+    (running ? running.close() : Promise.resolve()).then(() => process.exit(0));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
   try {
     running = await startMockServer({ ...options, logger });
   } catch (error) {
@@ -205,22 +215,13 @@ async function main(): Promise<void> {
     console.error(`og-mock: failed to start: ${reason}.`);
     process.exit(1);
   }
-  const { url, mock } = running;
-  if (!isLoopback(running.host)) {
+  const { url, mock, host } = running;
+  if (!isLoopback(host)) {
     logger.warn(
       `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
   process.stdout.write(banner(url, mock.options.credentials, given, mock.catalog.size));
-  let closing = false;
-  const shutdown = (signal: string) => {
-    if (closing) return;
-    closing = true;
-    logger.info({ signal }, "shutting down");
-    running.close().then(() => process.exit(0));
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 async function makeLogger(level: string) {
