@@ -87,6 +87,10 @@ if (!only || only === "vitest-msw2") {
     );
     sh("npx", ["tsc", "-p", "."], dir);
     sh("npx", ["vitest", "run"], dir);
+    // The contract suite from the installed package, as other projects' CI runs it.
+    sh("npx", ["og-contract", "--junit", "contract.xml"], dir);
+    if (!readFileSync(join(dir, "contract.xml"), "utf8").includes('failures="0"'))
+      throw new Error("og-contract wrote no passing JUnit report");
     // Teeth: the same suite must fail when an export or the types are broken.
     const manifest = join(dir, "node_modules/ordergroove-stock-kit/package.json");
     const original = readFileSync(manifest, "utf8");

@@ -1,0 +1,157 @@
+/**
+ * Which server the contract suite talks to, chosen only by configuration:
+ *   OG_CONTRACT_TARGET=mock (default)   start the fake as a separate process, seeded for the suite
+ *   OG_CONTRACT_TARGET=sandbox          Ordergroove's staging API
+ *   OG_CONTRACT_TARGET=https://...      any base URL
+ * Credentials: OG_PUBLIC_ID + OG_SIG_FIELD + OG_HASH_KEY (HMAC) and/or OG_API_KEY.
+ * Products to touch: OG_CONTRACT_PRODUCT_IDS (two existing ids, comma-separated; read, changed, restored).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Credentials } from "../src/client/config.js";
+
+export const PRODUCTION = "https://restapi.ordergroove.com";
+export const SANDBOX = "https://staging.restapi.ordergroove.com";
+
+export interface Target {
+  kind: "mock" | "remote";
+  baseUrl: string;
+  /** HMAC credentials, when the target has them (every HMAC clause needs them). */
+  hmac?: Extract<Credentials, { kind: "hmac" }>;
+  apiKey?: string;
+  /** The credentials the suite uses for its own valid requests. */
+  credentials: Credentials;
+  /** Existing products the suite may toggle and must restore. */
+  productIds: [string, string];
+  stop(): Promise<void>;
+}
+
+export class TargetError extends Error {
+  override name = "TargetError";
+}
+
+export async function resolveTarget(env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+  const target = env.OG_CONTRACT_TARGET || "mock";
+  if (target === "mock") return startFake();
+  const baseUrl = (target === "sandbox" || target === "staging" ? SANDBOX : target).replace(/\/+$/, "");
+  if (!/^https?:\/\//.test(baseUrl)) {
+    throw new TargetError(`OG_CONTRACT_TARGET must be mock, sandbox or a base URL; got ${JSON.stringify(target)}.`);
+  }
+  if (new URL(baseUrl).host === new URL(PRODUCTION).host && env.OG_CONTRACT_ALLOW_PRODUCTION !== "yes") {
+    throw new TargetError(
+      `Refusing to run the contract suite against production (${PRODUCTION}): it changes products. Use the sandbox, or set OG_CONTRACT_ALLOW_PRODUCTION=yes if you really mean it.`,
+    );
+  }
+  const hmac =
+    env.OG_PUBLIC_ID && env.OG_SIG_FIELD && env.OG_HASH_KEY
+      ? { kind: "hmac" as const, publicId: env.OG_PUBLIC_ID, sigField: env.OG_SIG_FIELD, hashKey: env.OG_HASH_KEY }
+      : undefined;
+  const apiKey = env.OG_API_KEY || undefined;
+  if (!hmac && !apiKey) {
+    throw new TargetError(
+      "No credentials for the target: set OG_PUBLIC_ID, OG_SIG_FIELD and OG_HASH_KEY, and/or OG_API_KEY.",
+    );
+  }
+  const ids = (env.OG_CONTRACT_PRODUCT_IDS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (ids.length < 2) {
+    throw new TargetError(
+      "Set OG_CONTRACT_PRODUCT_IDS to two existing product ids (comma-separated): the suite reads, toggles and restores them.",
+    );
+  }
+  return {
+    kind: "remote",
+    baseUrl,
+    ...(hmac ? { hmac } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    credentials: hmac ?? { kind: "api-key", apiKey: apiKey! },
+    productIds: [ids[0]!, ids[1]!],
+    stop: async () => {},
+  };
+}
+
+const FAKE_CREDENTIALS = {
+  publicId: "contract-merchant",
+  sigField: "contract-api-user",
+  hashKey: "contract-hash-key",
+  apiKey: "contract-api-key",
+};
+const SEED = [
+  { product_id: "contract-coffee", name: "Contract coffee", price: "10.00", live: true },
+  { product_id: "contract-tea", name: "Contract tea", price: "5.00", live: true },
+];
+
+/** Starts the standalone fake (compiled when installed, from source in this repo) on a free port. */
+async function startFake(): Promise<Target> {
+  const here = fileURLToPath(new URL(".", import.meta.url));
+  const compiled = join(here, "../mock-server/express/cli.js");
+  const args = existsSync(compiled) ? [compiled] : ["--import", "tsx", join(here, "../mock-server/express/cli.ts")];
+  const dir = await mkdtemp(join(tmpdir(), "og-contract-"));
+  const catalog = join(dir, "catalog.json");
+  await writeFile(catalog, JSON.stringify(SEED));
+  const child = spawn(
+    process.execPath,
+    [
+      ...args,
+      "--port",
+      "0",
+      "--catalog",
+      catalog,
+      "--public-id",
+      FAKE_CREDENTIALS.publicId,
+      "--sig-field",
+      FAKE_CREDENTIALS.sigField,
+      "--hash-key",
+      FAKE_CREDENTIALS.hashKey,
+      "--api-key",
+      FAKE_CREDENTIALS.apiKey,
+      "--log-level",
+      "warn",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const baseUrl = await waitForUrl(child);
+  const { apiKey, ...hmac } = FAKE_CREDENTIALS;
+  return {
+    kind: "mock",
+    baseUrl,
+    hmac: { kind: "hmac", ...hmac },
+    apiKey,
+    credentials: { kind: "hmac", ...hmac },
+    productIds: ["contract-coffee", "contract-tea"],
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+function waitForUrl(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new TargetError(`The fake did not start within 15 s:\n${out}`)), 15_000);
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /og-mock listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr!.on("data", (d) => {
+      out += d;
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new TargetError(`The fake exited with ${code} before listening:\n${out}`));
+    });
+  });
+}

@@ -1,0 +1,98 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
+import { run } from "../helpers/spawn.js";
+
+const CREDS = { publicId: "remote-merchant", sigField: "remote-user", hashKey: "remote-hash-key-123" };
+let honest: RunningMockServer;
+let liar: Server;
+let liarUrl: string;
+
+/** A server that keeps the contract except one clause: the batch answer says "result", not "results". */
+function startLiar(upstream: string): Promise<string> {
+  liar = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (typeof v === "string" && k !== "host" && k !== "content-length") headers[k] = v;
+    const answer = await fetch(`${upstream}${req.url}`, {
+      method: req.method,
+      headers,
+      ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+    });
+    let text = await answer.text();
+    if (req.url === "/products-batch/update/" && req.method === "PATCH") text = text.replace('"results"', '"result"');
+    res.writeHead(answer.status, { "content-type": "application/json" });
+    res.end(text);
+  });
+  return new Promise((resolve) =>
+    liar.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(liar.address() as AddressInfo).port}`)),
+  );
+}
+
+beforeAll(async () => {
+  honest = await startMockServer({
+    port: 0,
+    credentials: {
+      publicId: CREDS.publicId,
+      apiUsers: [{ sigField: CREDS.sigField, hashKey: CREDS.hashKey }],
+      apiKeys: [],
+    },
+    products: [
+      { product_id: "remote-1", name: "One", price: "1.00" },
+      { product_id: "remote-2", name: "Two", price: "2.00", live: false },
+    ],
+  });
+  liarUrl = await startLiar(honest.url);
+});
+afterAll(async () => {
+  await honest.close();
+  await new Promise((r) => liar.close(r));
+});
+
+const env = (target: string) => ({
+  OG_CONTRACT_TARGET: target,
+  OG_PUBLIC_ID: CREDS.publicId,
+  OG_SIG_FIELD: CREDS.sigField,
+  OG_HASH_KEY: CREDS.hashKey,
+  OG_API_KEY: "",
+  OG_CONTRACT_PRODUCT_IDS: "remote-1,remote-2",
+  NO_COLOR: "1",
+});
+
+describe("the contract suite pointed at a base URL", () => {
+  it("passes against an honest server without code changes, skipping mock-only clauses with the reason, and restores products", async () => {
+    const result = await run("contract-tests/run.ts", [], { env: env(honest.url), timeoutMs: 90_000 });
+    expect(result.stdout).toContain(`Contract suite against ${honest.url} (remote)`);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      "Skipped on remote:\n  C9 an injected 503 is retried by the client and the batch still applies: faults cannot be injected into Ordergroove's sandbox",
+    );
+    expect(result.stdout).toMatch(/Tests\s+14 passed \| 3 skipped/);
+    expect(honest.mock.catalog.get("remote-1")?.live).toBe(true);
+    expect(honest.mock.catalog.get("remote-2")?.live).toBe(false);
+    expect(result.stdout + result.stderr).not.toContain(CREDS.hashKey);
+  });
+
+  it("fails against a server that breaks the contract, naming the clause that broke", async () => {
+    const result = await run("contract-tests/run.ts", ["--target", liarUrl], { env: env(liarUrl), timeoutMs: 90_000 });
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toContain(
+      "Contract clause C1 broken (a signed batch of existing products answers 200 per item, and the change reads back)",
+    );
+    expect(result.stdout + result.stderr).toContain("the body does not match #/components/schemas/BatchResponse");
+  });
+
+  it("refuses the production host unless forced", async () => {
+    const result = await run("contract-tests/run.ts", ["--target", "https://restapi.ordergroove.com"], {
+      env: env(""),
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toContain(
+      "Refusing to run the contract suite against production (https://restapi.ordergroove.com)",
+    );
+  });
+});
