@@ -1,6 +1,17 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // README examples import the kit by its package name; in this repo that is the source.
+  resolve: {
+    alias: [
+      {
+        find: /^ordergroove-stock-kit\/msw$/,
+        replacement: fileURLToPath(new URL("mock-server/msw/index.ts", import.meta.url)),
+      },
+      { find: /^ordergroove-stock-kit$/, replacement: fileURLToPath(new URL("src/index.ts", import.meta.url)) },
+    ],
+  },
   test: {
     include: ["test/**/*.test.ts", "contract-tests/**/*.test.ts"],
     // Servers and child processes per file: keep files isolated, but do not oversubscribe 2 cores.

@@ -18,6 +18,7 @@ import { Journal, journalBody, maskHeaders } from "./journal.js";
 import {
   type AnswerSettings,
   checkAnswer,
+  DEFAULT_THROTTLE,
   type MockOptions,
   type ResolvedOptions,
   resolveOptions,
@@ -77,7 +78,8 @@ export class OrdergrooveMock {
 
   /** Tunes or (with `false`) switches off the throttle; starts a fresh window. */
   setThrottle(throttle: Partial<ThrottleSettings> | false): void {
-    const next = throttle === false ? false : { ...(this.#throttle || this.options.throttle || {}), ...throttle };
+    const next =
+      throttle === false ? false : { ...(this.#throttle || this.options.throttle || DEFAULT_THROTTLE), ...throttle };
     const window = next ? new SlidingWindow(next as ThrottleSettings) : undefined;
     this.#throttle = next as ThrottleSettings | false;
     this.#window = window;

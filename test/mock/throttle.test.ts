@@ -58,3 +58,14 @@ describe("throttle: N requests per window per merchant", () => {
     expect(new OrdergrooveMock().throttle).toEqual({ limit: 600, windowMs: 60_000 });
   });
 });
+
+describe("throttle switched off at start", () => {
+  const unthrottled = useMockServer({ throttle: false });
+
+  it("can be switched back on with only a limit, using the default window", async () => {
+    unthrottled.running.mock.setThrottle({ limit: 1 });
+    expect(unthrottled.running.mock.throttle).toEqual({ limit: 1, windowMs: 60_000 });
+    expect((await unthrottled.patchBatch(ITEMS)).status).toBe(207);
+    expect((await unthrottled.patchBatch(ITEMS)).status).toBe(429);
+  });
+});
