@@ -121,8 +121,7 @@ function sentItems(mock: OrdergrooveMock, productId: string): Array<{ status: nu
         return;
       }
       const body = e.response.body as
-        | { results?: Array<{ status: number; detail?: string }>; detail?: string }
-        | undefined;
+        { results?: Array<{ status: number; detail?: string }>; detail?: string } | undefined;
       const result = Array.isArray(body)
         ? (body as Array<{ results: Array<{ status: number; detail?: string }> }>)[i]?.results[0]
         : body?.results?.[i];

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type OrdergrooveMatchers, ordergrooveMatchers, setupOrdergrooveMock } from "../../mock-server/msw/index.js";
 
 declare module "vitest" {
-  // biome-ignore lint/suspicious/noExplicitAny: vitest's own declaration uses any
+  // The same shape as vitest's own declaration, which is how custom matchers are typed.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type
   interface Assertion<T = any> extends OrdergrooveMatchers<T> {}
 }
 
