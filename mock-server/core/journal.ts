@@ -28,6 +28,7 @@ const MASK = "[redacted]";
 const SECRET_HEADERS = new Set(["x-api-key", "cookie", "proxy-authorization", "x-admin-token"]);
 const MAX_TEXT = 4096;
 const MAX_PARSED = 64 * 1024;
+const MAX_DEPTH = 32;
 
 /** Masks the signature inside an authorization JSON; anything unparsable is masked whole. */
 export function maskHeaders(headers: Record<string, string | undefined>): Record<string, string> {
@@ -109,7 +110,26 @@ export class Journal {
 /** The body as stored in the journal: parsed JSON if it parses, else the text, cut short. */
 export function journalBody(text: string | undefined, parsed: unknown): unknown {
   // Parsed bodies are kept only while small, so a full journal stays bounded in memory.
-  if (parsed !== undefined && (text?.length ?? 0) <= MAX_PARSED) return parsed;
+  // So is their nesting: a deeply nested body would overflow JSON.stringify when the journal is read.
+  if (parsed !== undefined && (text?.length ?? 0) <= MAX_PARSED && nestingDepth(text ?? "") <= MAX_DEPTH) return parsed;
   if (text === undefined || text.length === 0) return null;
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/** How deeply the JSON text nests, counted without parsing (brackets outside strings). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
+    else if (c === 93 || c === 125) depth--;
+  }
+  return max;
 }

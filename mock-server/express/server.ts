@@ -1,5 +1,5 @@
 /** Starts the fake Ordergroove as an HTTP server: `startMockServer()` → { url, mock, close }. */
-import { createServer, type Server } from "node:http";
+import { createServer, STATUS_CODES, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createOrdergrooveMock, type OrdergrooveMock } from "../core/mock.js";
@@ -31,6 +31,26 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   const mock = createOrdergrooveMock(options);
   const app = createApp(mock, { adminToken: options.adminToken, logger: options.logger });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, app);
+  // Requests Node's parser refuses (headers over 16 KiB, malformed HTTP, timeouts) still get the
+  // spec's {detail} shape instead of a bare status line.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+    const raw = (error as { rawPacket?: Buffer }).rawPacket;
+    // An answer to HEAD carries no body, even an error.
+    const head = raw?.subarray(0, 5).toString("latin1") === "HEAD ";
+    const body = head
+      ? ""
+      : JSON.stringify({
+          detail: `${STATUS_CODES[status]}: the request could not be read (${error.code ?? "parse error"}).`,
+        });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   const host = options.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -77,3 +77,16 @@ describe("the request journal", () => {
     expect((entry.body as string).length).toBeLessThan(4200);
   });
 });
+
+describe("the journal and hostile bodies", () => {
+  it("keeps a deeply nested body as text, so reading the journal cannot overflow", async () => {
+    const deep = `[${"[".repeat(5000)}${"]".repeat(5000)}]`;
+    const answer = await og.request("PATCH", "/products-batch/update/", { raw: deep });
+    expect(answer.body).toEqual({
+      results: [{ product_id: null, status: 400, detail: "each item must be an object; got list" }],
+    });
+    const journal = await og.admin("GET", "journal");
+    expect(journal.status).toBe(200);
+    expect(typeof (journal.body as { entries: Array<{ body: unknown }> }).entries[0]!.body).toBe("string");
+  });
+});
