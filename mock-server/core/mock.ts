@@ -100,6 +100,16 @@ export class OrdergrooveMock {
     const response = this.#route(req, trace);
     const latency = this.faults.latencyMs;
     if (latency > 0) response.delayMs = latency;
+    this.#record(req, response, trace);
+    return response;
+  }
+
+  /** Journals a request that its host refused before the core saw its body (e.g. too large to read). */
+  recordRefusal(req: CoreRequest, response: CoreResponse, why: string): void {
+    this.#record(req, response, { principal: null, fault: why });
+  }
+
+  #record(req: CoreRequest, response: CoreResponse, trace: Trace): void {
     this.journal.record({
       at: new Date(this.options.clock.now()).toISOString(),
       method: req.method.toUpperCase(),
@@ -110,7 +120,6 @@ export class OrdergrooveMock {
       response: response.drop ? { dropped: true } : { status: response.status, body: response.body },
       ...(trace.fault ? { fault: trace.fault } : {}),
     });
-    return response;
   }
 
   #route(req: CoreRequest, trace: Trace): CoreResponse {

@@ -18,6 +18,18 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
+  // A declared body over the limit is refused before a byte of it is read, and the connection
+  // closed: body-parser would otherwise wait for the whole body to arrive before answering.
+  app.use((req, res, next) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared <= mock.options.maxBodyBytes) return next();
+    res.setHeader("connection", "close");
+    const response = tooLarge(declared, mock.options.maxBodyBytes);
+    if (!isAdminPath(req.originalUrl)) mock.recordRefusal(toCore(req), response, "body too large");
+    send(req, res, response, () => {
+      options.logger?.warn({ method: req.method, path: req.originalUrl, status: 413 }, "refused");
+    });
+  });
   // Raw bytes for every content type: the core decides what is JSON, so both hosts agree.
   app.use(express.raw({ type: () => true, limit: mock.options.maxBodyBytes }));
   app.use((req, res) => {
@@ -45,6 +57,7 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
     if (type === "entity.too.large") {
       const length = Number(req.headers["content-length"] ?? (error as { length?: number }).length ?? 0);
       response = tooLarge(length, mock.options.maxBodyBytes);
+      if (!isAdminPath(req.originalUrl)) mock.recordRefusal(toCore(req), response, "body too large");
     } else if (type === "encoding.unsupported" || type === "charset.unsupported") {
       response = {
         status: 415,
