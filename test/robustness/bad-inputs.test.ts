@@ -319,8 +319,13 @@ describe("bad inputs", () => {
     const table = ["| bad input | answer (status: detail) |", "|---|---|", ...rows].join("\n");
     const readmePath = join(ROOT, "README.md");
     const readme = readFileSync(readmePath, "utf8");
-    const re = /(<!-- bad-inputs:start -->\n)[\s\S]*?(\n<!-- bad-inputs:end -->)/;
-    if (process.env.UPDATE_README === "1") writeFileSync(readmePath, readme.replace(re, `$1${table}$2`));
+    const re = /<!-- bad-inputs:start -->[\s\S]*?<!-- bad-inputs:end -->/;
+    const block = `<!-- bad-inputs:start -->\n${table}\n<!-- bad-inputs:end -->`;
+    if (process.env.UPDATE_README === "1")
+      writeFileSync(
+        readmePath,
+        readme.replace(re, () => block),
+      );
     else
       expect(re.exec(readme)?.[0], "run UPDATE_README=1 npx vitest run test/robustness/bad-inputs.test.ts").toBe(
         `<!-- bad-inputs:start -->\n${table}\n<!-- bad-inputs:end -->`,
