@@ -112,8 +112,17 @@ export class Catalog {
     this.#products = new Map(this.#seed.map((p) => [p.external_product_id, { ...p }]));
   }
 
+  #isoSecond = -1;
+  #iso = "";
+
+  /** The clock's time as Ordergroove writes it (whole seconds); formatted once per second. */
   #nowIso(): string {
-    return new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const second = Math.floor(this.clock.now() / 1000);
+    if (second !== this.#isoSecond) {
+      this.#isoSecond = second;
+      this.#iso = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    }
+    return this.#iso;
   }
 
   #normalize(seed: ProductSeed): Product {

@@ -42,7 +42,20 @@ export function maskHeaders(headers: Record<string, string | undefined>): Record
   return out;
 }
 
+// A client sends the same authorization header for a second or more: mask each value once.
+const masked = new Map<string, string>();
+
 function maskAuthorization(value: string): string {
+  let out = masked.get(value);
+  if (out === undefined) {
+    if (masked.size >= 256) masked.clear();
+    out = maskAuthorizationOnce(value);
+    masked.set(value, out);
+  }
+  return out;
+}
+
+function maskAuthorizationOnce(value: string): string {
   try {
     const parsed = JSON.parse(value) as unknown;
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {

@@ -76,6 +76,16 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(da, db);
 }
 
+/**
+ * Compares a signature with the expected one in constant time. A signature's length is public
+ * (44 characters for base64 SHA-256), so unlike `constantTimeEqual` no hashing is needed to hide it.
+ */
+export function signaturesEqual(expected: string, given: string): boolean {
+  const a = Buffer.from(expected, "utf8");
+  const b = Buffer.from(given, "utf8");
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 export function unixSeconds(epochMs: number): number {
   return Math.floor(epochMs / 1000);
 }

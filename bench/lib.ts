@@ -1,0 +1,137 @@
+/** Shared pieces of the benchmarks: child-process servers, load runs, small statistics. */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+export const OG_MOCK_BIN = `${ROOT}dist/mock-server/express/cli.js`;
+
+export interface ChildServer {
+  url: string;
+  child: ChildProcess;
+  /** Peak resident memory so far, from /proc (Linux), in bytes. */
+  peakRss(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Servers run on core 0 and this process (the load generator) on core 1, when taskset exists:
+ * on a 2-core machine that keeps the generator from stealing the server's core, for every
+ * server alike.
+ */
+const TASKSET = (() => {
+  try {
+    execFileSync("taskset", ["-cp", "1", String(process.pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+export const PINNED = TASKSET;
+
+/** Starts a server process and waits for its "listening on http://..." line. */
+export function startChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
+  return new Promise((resolve, reject) => {
+    const [cmd, argv] = TASKSET ? ["taskset", ["-c", "0", process.execPath, ...args]] : [process.execPath, args];
+    const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    child.stdout!.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m && timer) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1]!,
+          child,
+          peakRss: () => {
+            const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+            return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+          },
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done();
+              child.once("exit", () => done());
+              child.kill("SIGTERM");
+            }),
+        });
+      }
+    });
+    child.stderr!.on("data", (d) => {
+      out += d;
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
+  });
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export async function load(opts: {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  headers: Record<string, string>;
+  body: string;
+}): Promise<LoadResult> {
+  const result = await autocannon({
+    url: opts.url,
+    method: "PATCH",
+    connections: opts.connections,
+    duration: opts.durationSeconds,
+    headers: opts.headers,
+    body: opts.body,
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** Latency of `count` sequential requests on one kept-alive connection, in ms (sub-millisecond precision). */
+export async function sequentialLatencies(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  count: number,
+): Promise<number[]> {
+  const { hostname, port, pathname } = new URL(url);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ hostname, port, path: pathname, method: "PATCH", headers, agent }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    if (status !== 207) throw new Error(`answer ${status} while measuring latency`);
+    samples.push(performance.now() - started);
+  }
+  return samples;
+}
