@@ -5,6 +5,11 @@
  * fast at 100k products. @msw/data's queries are predicate scans over the collection, so a
  * 100-item batch against 100k products would cost ~10M comparisons; a Map makes it 100 lookups.
  * The catalog API (get, list, seed, reset) is small enough that a store of our own is clearer.
+ *
+ * Memory: a product is stored as what differs from the catalog's defaults (usually 3-5 fields,
+ * not 21) and composed in full when read, so 100k products take a fraction of the memory.
+ * Stored records are frozen and replaced, never changed, so the seed that `reset()` returns to
+ * is shared with the live catalog instead of copied.
  */
 import type { components } from "../../src/generated/openapi.js";
 import { describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
@@ -16,15 +21,41 @@ export type ProductFields = components["schemas"]["ProductFields"];
 /** What a seed may give for a product: `external_product_id` (or `product_id`) and any fields. */
 export type ProductSeed = Partial<Product> & { product_id?: string; external_product_id?: string };
 
+/** A product as stored: its id and whatever differs from the defaults. */
+type Stored = Readonly<Partial<Product> & { external_product_id: string }>;
+
 export class Catalog {
-  #products = new Map<string, Product>();
-  #seed: readonly Product[] = [];
+  #products = new Map<string, Stored>();
+  #seed: readonly Stored[] = [];
+  readonly #defaults: Omit<Product, "external_product_id" | "name" | "created" | "last_update">;
+  #isoSecond = -1;
+  #iso = "";
 
   constructor(
-    private readonly merchant: string,
+    merchant: string,
     private readonly clock: Clock,
     seed: readonly ProductSeed[] = [],
   ) {
+    this.#defaults = {
+      merchant,
+      groups: [],
+      price: "0.00",
+      image_url: null,
+      detail_url: null,
+      sku: null,
+      autoship_enabled: true,
+      prepaid_eligible: false,
+      premier_enabled: false,
+      live: true,
+      discontinued: false,
+      offer_profile: null,
+      extra_data: "{}",
+      incentive_group: null,
+      product_type: "standard",
+      autoship_by_default: false,
+      every: null,
+      every_period: null,
+    };
     this.seed(seed);
   }
 
@@ -32,28 +63,30 @@ export class Catalog {
     return this.#products.size;
   }
 
+  /** The product in full; a new object each time, so changing it does not change the catalog. */
   get(id: string): Product | undefined {
-    return this.#products.get(id);
+    const stored = this.#products.get(id);
+    return stored && this.#compose(stored);
   }
 
   has(id: string): boolean {
     return this.#products.has(id);
   }
 
-  /** Products in insertion order; `live` filters, `offset`/`limit` page. Copies, never live objects. */
+  /** Products in insertion order; `live` filters, `offset`/`limit` page. */
   list(query: { live?: boolean; offset?: number; limit?: number } = {}): Product[] {
     const out: Product[] = [];
     let skipped = 0;
     const offset = query.offset ?? 0;
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
-    for (const p of this.#products.values()) {
-      if (query.live !== undefined && p.live !== query.live) continue;
+    for (const stored of this.#products.values()) {
+      if (query.live !== undefined && this.#live(stored) !== query.live) continue;
       if (skipped < offset) {
         skipped++;
         continue;
       }
       if (out.length >= limit) break;
-      out.push({ ...p });
+      out.push(this.#compose(stored));
     }
     return out;
   }
@@ -61,24 +94,24 @@ export class Catalog {
   countWhere(live?: boolean): number {
     if (live === undefined) return this.#products.size;
     let n = 0;
-    for (const p of this.#products.values()) if (p.live === live) n++;
+    for (const stored of this.#products.values()) if (this.#live(stored) === live) n++;
     return n;
   }
 
-  /** Applies fields to an existing product; returns the updated copy, or undefined if unknown. */
+  /** Applies fields to an existing product; returns it updated, or undefined if unknown. */
   update(id: string, fields: ProductFields): Product | undefined {
     const current = this.#products.get(id);
     if (!current) return undefined;
-    const next: Product = { ...current, ...fields, external_product_id: id, last_update: this.#nowIso() };
+    const next: Stored = Object.freeze({ ...current, ...fields, external_product_id: id, last_update: this.#nowIso() });
     this.#products.set(id, next);
-    return { ...next };
+    return this.#compose(next);
   }
 
   /** Adds a product; false when the id exists already. */
   create(seed: ProductSeed): boolean {
-    const product = this.#normalize(seed);
-    if (this.#products.has(product.external_product_id)) return false;
-    this.#products.set(product.external_product_id, product);
+    const stored = this.#normalize(seed);
+    if (this.#products.has(stored.external_product_id)) return false;
+    this.#products.set(stored.external_product_id, stored);
     return true;
   }
 
@@ -95,7 +128,7 @@ export class Catalog {
 
   /** Replaces the catalog and the seed that `reset()` returns to. Validates everything first. */
   seed(seeds: readonly ProductSeed[]): void {
-    const products = seeds.map((s) => Object.freeze(this.#normalize(s)));
+    const products = seeds.map((s) => this.#normalize(s));
     const ids = new Set<string>();
     for (const p of products) {
       if (ids.has(p.external_product_id)) {
@@ -107,13 +140,20 @@ export class Catalog {
     this.reset();
   }
 
-  /** Back to the seed. */
+  /** Back to the seed (shared, not copied: stored records are never changed in place). */
   reset(): void {
-    this.#products = new Map(this.#seed.map((p) => [p.external_product_id, { ...p }]));
+    this.#products = new Map(this.#seed.map((p) => [p.external_product_id, p]));
   }
 
-  #isoSecond = -1;
-  #iso = "";
+  #live(stored: Stored): boolean {
+    return stored.live ?? this.#defaults.live;
+  }
+
+  #compose(stored: Stored): Product {
+    const product = { ...this.#defaults, name: stored.external_product_id, ...stored } as Product;
+    product.groups = [...(product.groups ?? [])]; // the only nested value: never hand out the stored one
+    return product;
+  }
 
   /** The clock's time as Ordergroove writes it (whole seconds); formatted once per second. */
   #nowIso(): string {
@@ -125,7 +165,8 @@ export class Catalog {
     return this.#iso;
   }
 
-  #normalize(seed: ProductSeed): Product {
+  /** Checks a seed against the spec's Product schema and returns what to store. */
+  #normalize(seed: ProductSeed): Stored {
     if (seed === null || typeof seed !== "object" || Array.isArray(seed)) {
       throw new CatalogError(`Failed to read a product: expected an object, got ${JSON.stringify(seed)}.`);
     }
@@ -137,36 +178,19 @@ export class Catalog {
       );
     }
     const now = this.#nowIso();
-    const product: Product = {
-      merchant: this.merchant,
-      groups: [],
-      name: id,
-      price: "0.00",
-      image_url: null,
-      detail_url: null,
-      sku: null,
-      autoship_enabled: true,
-      prepaid_eligible: false,
-      premier_enabled: false,
-      created: now,
-      last_update: now,
-      live: true,
-      discontinued: false,
-      offer_profile: null,
-      extra_data: "{}",
-      incentive_group: null,
-      product_type: "standard",
-      autoship_by_default: false,
-      every: null,
-      every_period: null,
+    const stored: Stored = Object.freeze({
       ...rest,
       external_product_id: id,
-    };
+      created: rest.created ?? now,
+      last_update: rest.last_update ?? rest.created ?? now,
+    });
+    // Checked with the required fields' defaults filled in, not the whole composed product:
+    // seeding 100k products should not allocate 100k throw-away 21-field objects.
     const validate = schemaValidator("Product");
-    if (!validate(product)) {
+    if (!validate({ name: id, price: this.#defaults.price, live: this.#defaults.live, ...stored })) {
       throw new CatalogError(`Failed to read product "${id}": ${describeSchemaError(validate.errors)}.`);
     }
-    return product;
+    return stored;
   }
 }
 

@@ -12,6 +12,7 @@ import { batchLimit, describeSchemaError, schemaValidator } from "../../src/spec
 import { SlidingWindow } from "../../src/throttle/sliding-window.js";
 import { authenticate, type Principal } from "./auth.js";
 import { Catalog, type ProductFields } from "./catalog.js";
+import { defaultCatalog } from "./default-catalog.js";
 import { Faults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import { Journal, journalBody, maskHeaders } from "./journal.js";
@@ -53,7 +54,12 @@ export class OrdergrooveMock {
 
   constructor(options: MockOptions = {}) {
     this.options = resolveOptions(options);
-    this.catalog = new Catalog(this.options.credentials.publicId, this.options.clock, this.options.products);
+    // The seed is not kept in `options`: the catalog holds its own compact copy of it.
+    this.catalog = new Catalog(
+      this.options.credentials.publicId,
+      this.options.clock,
+      options.products ?? defaultCatalog,
+    );
     this.journal = new Journal(this.options.journalLimit);
     this.#answer = { ...this.options.answer };
     this.#throttle = this.options.throttle;

@@ -2,7 +2,6 @@
 import type { AuthPolicy, MockCredentials } from "./auth.js";
 import type { ProductSeed } from "./catalog.js";
 import { type Clock, systemClock } from "./clock.js";
-import { defaultCatalog } from "./default-catalog.js";
 import type { FaultSettings } from "./faults.js";
 
 export type BatchForm = "object" | "list";
@@ -51,7 +50,6 @@ export const DEFAULT_JOURNAL_LIMIT = 1000;
 
 export interface ResolvedOptions {
   credentials: MockCredentials;
-  products: readonly ProductSeed[];
   answer: AnswerSettings;
   throttle: ThrottleSettings | false;
   auth: AuthPolicy;
@@ -76,7 +74,6 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
   checkAnswer(answer);
   return {
     credentials,
-    products: options.products ?? defaultCatalog,
     answer,
     throttle: options.throttle === false ? false : { ...DEFAULT_THROTTLE, ...options.throttle },
     auth: { ...DEFAULT_AUTH_POLICY, ...options.auth },

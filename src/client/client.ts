@@ -240,10 +240,15 @@ export class OrdergrooveClient {
     attempt: (signal: AbortSignal) => Promise<T>,
   ): Promise<Attempted<T>> {
     for (let n = 1; ; n++) {
+      let slot: number | undefined;
       if (bulk && this.#window) {
         // Wait for a place in the window; re-check after waking, another batch may have taken it.
-        for (let wait = this.#window.tryAcquire(this.#now()); wait > 0; wait = this.#window.tryAcquire(this.#now())) {
-          await this.#sleep(wait);
+        for (let r = this.#window.reserve(this.#now()); ; r = this.#window.reserve(this.#now())) {
+          if (r.waitMs === 0) {
+            slot = r.slot;
+            break;
+          }
+          await this.#sleep(r.waitMs);
         }
       }
       const controller = new AbortController();
@@ -264,6 +269,8 @@ export class OrdergrooveClient {
         await this.#sleep(decision.delayMs);
       } finally {
         clearTimeout(timer);
+        // The server saw this request at some time up to now: count it from now.
+        if (slot !== undefined) this.#window!.settle(slot, this.#now());
       }
     }
   }

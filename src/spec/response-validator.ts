@@ -4,7 +4,8 @@
  * contract tests and the fuzzer, so "every answer validates against the spec" means one thing.
  */
 import { openapiDocument } from "../generated/document.js";
-import { describeSchemaError, schemaValidator } from "./schemas.js";
+import { compileSchema } from "./runtime-schemas.js";
+import { describeSchemaError } from "./schemas.js";
 
 type Doc = typeof openapiDocument;
 type PathKey = keyof Doc["paths"];
@@ -68,7 +69,7 @@ export function checkAnswer(answer: AnswerToCheck): string[] {
 }
 
 function schemaProblems(ref: string, body: unknown, where: string): string[] {
-  const validate = schemaValidator(ref);
+  const validate = compileSchema(ref);
   if (body === undefined) return [`${where}: the body must be JSON matching ${ref}; there was none`];
   return validate(body) ? [] : [`${where}: the body does not match ${ref}: ${describeSchemaError(validate.errors)}`];
 }

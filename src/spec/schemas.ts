@@ -1,40 +1,20 @@
 /**
- * Schemas compiled from the spec (src/generated/document.ts, generated from spec/). The fake
- * validates request items with them and the tests validate every answer with them, so neither
- * hand-writes a rule that could drift from the spec.
+ * Schemas compiled from the spec. The fake validates request items with them and the client
+ * validates answers with them, so neither hand-writes a rule that could drift from the spec.
+ * They are compiled ahead of time by `npm run generate` (src/generated/validators.ts), which
+ * keeps ajv's compiler off the fake's start-up path; any other part of the spec can be compiled
+ * at run time with ./runtime-schemas.ts.
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { openapiDocument } from "../generated/document.js";
+import * as precompiled from "../generated/validators.js";
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+export type PrecompiledSchema =
+  "ProductUpdateItem" | "ProductCreateItem" | "ProductPatch" | "Product" | "BatchResponse";
 
-const DOC_ID = "ordergroove.openapi";
-
-let ajvInstance: Ajv2020 | undefined;
-function ajv(): Ajv2020 {
-  if (!ajvInstance) {
-    // strict: false because an OpenAPI document carries keywords (example, description...) ajv does not know.
-    ajvInstance = new Ajv2020({ strict: false, allErrors: false });
-    addFormats(ajvInstance);
-    ajvInstance.addSchema(openapiDocument as object, DOC_ID);
-  }
-  return ajvInstance;
-}
-
-const compiled = new Map<string, ValidateFunction>();
-
-/** A validator for `#/components/schemas/<name>` (or any JSON pointer into the spec). */
-export function schemaValidator(pointer: string): ValidateFunction {
-  const ref = pointer.startsWith("#") ? pointer : `#/components/schemas/${pointer}`;
-  let fn = compiled.get(ref);
-  if (!fn) {
-    fn = ajv().getSchema(`${DOC_ID}${ref}`);
-    if (!fn) throw new Error(`Failed to compile schema ${ref}: no such place in the spec.`);
-    compiled.set(ref, fn);
-  }
-  return fn;
+/** The validator of `#/components/schemas/<name>`. */
+export function schemaValidator(name: PrecompiledSchema): ValidateFunction {
+  return (precompiled as unknown as Record<PrecompiledSchema, ValidateFunction>)[name];
 }
 
 /** One readable sentence for the first error ajv found, e.g. `live: must be boolean`. */

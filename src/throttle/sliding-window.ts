@@ -14,6 +14,8 @@ export interface RateLimit {
 export class SlidingWindow {
   // A ring of the timestamps of the last `limit` accepted events: O(limit) memory, O(1) per event.
   readonly #stamps: number[];
+  readonly #generation: number[];
+  #generations = 0;
   #next = 0;
   #count = 0;
 
@@ -23,6 +25,7 @@ export class SlidingWindow {
     }
     if (!(rate.windowMs > 0)) throw new RangeError(`Rate window must be positive; got ${rate.windowMs} ms.`);
     this.#stamps = new Array<number>(rate.limit).fill(0);
+    this.#generation = new Array<number>(rate.limit).fill(0);
   }
 
   /** Milliseconds to wait, from `now`, before one more event fits; 0 when it fits now. */
@@ -35,12 +38,31 @@ export class SlidingWindow {
 
   /** Records an event at `now` if it fits; returns the wait in ms (0 = recorded). */
   tryAcquire(now: number): number {
+    return this.reserve(now).waitMs;
+  }
+
+  /**
+   * Like tryAcquire, but also returns the slot the event took, so that `settle` can move its
+   * time later. A client does not know when its request reached the server, only that it was
+   * between sending and the answer: settling the slot at the answer keeps the client's window
+   * from ever freeing a place before the server's does.
+   */
+  reserve(now: number): { waitMs: number; slot?: number } {
     const wait = this.waitMs(now);
-    if (wait > 0) return wait;
-    this.#stamps[this.#next] = now;
+    if (wait > 0) return { waitMs: wait };
+    const slot = this.#next;
+    this.#stamps[slot] = now;
+    this.#generation[slot] = ++this.#generations;
     this.#next = (this.#next + 1) % this.rate.limit;
     if (this.#count < this.rate.limit) this.#count++;
-    return 0;
+    return { waitMs: 0, slot: slot * 2 ** 26 + (this.#generations % 2 ** 26) };
+  }
+
+  /** Moves a reserved event to `now` (if the slot was not reused since). */
+  settle(handle: number, now: number): void {
+    const slot = Math.floor(handle / 2 ** 26);
+    if (this.#generation[slot]! % 2 ** 26 !== handle % 2 ** 26) return;
+    if (now > this.#stamps[slot]!) this.#stamps[slot] = now;
   }
 
   reset(): void {

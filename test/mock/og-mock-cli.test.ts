@@ -107,6 +107,7 @@ describe("og-mock, the standalone fake", () => {
     [["--fail-next", "boom"], '--fail-next must look like 503 or 503x3; got "boom".'],
     [["--catalog", "/nonexistent.json"], "Failed to read the catalog file /nonexistent.json: ENOENT."],
     [["--frobnicate"], "Unknown option '--frobnicate'"],
+    [["--low-memory", "maybe"], '--low-memory must be on, off or auto; got "maybe".'],
   ])("refuses %j with a clear message and exit code 2", async (args, message) => {
     const result = await run("mock-server/express/cli.ts", args);
     expect(result.code).toBe(2);
