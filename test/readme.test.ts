@@ -79,6 +79,13 @@ describe("README", () => {
     expect(codes).toEqual([0, 0, 2, 0, 0, 0]);
   });
 
+  it("shows the benchmark table of the last `npm run bench`", () => {
+    const table = readFileSync(join(ROOT, "bench/results/latest.md"), "utf8");
+    expect(README).toContain(`<!-- bench:start -->\n${table}<!-- bench:end -->`);
+    expect(table).toMatch(/^Measured \d{4}-\d{2}-\d{2} on /);
+    expect(table.split("\n").filter((l) => /^\| \d \|/.test(l))).toHaveLength(7);
+  });
+
   it("has a sync example that tells Ordergroove about stock changes", async () => {
     process.env.OG_BASE_URL = og.url;
     const example = await import("../examples/sync-service.js");

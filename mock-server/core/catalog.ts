@@ -8,8 +8,8 @@
  *
  * Memory: a product is stored as what differs from the catalog's defaults (usually 3-5 fields,
  * not 21) and composed in full when read, so 100k products take a fraction of the memory.
- * Stored records are frozen and replaced, never changed, so the seed that `reset()` returns to
- * is shared with the live catalog instead of copied.
+ * Stored records are never handed out (readers get composed copies) and are replaced, never
+ * changed, so the seed that `reset()` returns to is shared with the live catalog, not copied.
  */
 import type { components } from "../../src/generated/openapi.js";
 import { describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
@@ -98,13 +98,17 @@ export class Catalog {
     return n;
   }
 
+  /** Applies fields to an existing product (the batch hot path); false if there is no such product. */
+  apply(id: string, fields: ProductFields): boolean {
+    const current = this.#products.get(id);
+    if (!current) return false;
+    this.#products.set(id, { ...current, ...fields, external_product_id: id, last_update: this.#nowIso() });
+    return true;
+  }
+
   /** Applies fields to an existing product; returns it updated, or undefined if unknown. */
   update(id: string, fields: ProductFields): Product | undefined {
-    const current = this.#products.get(id);
-    if (!current) return undefined;
-    const next: Stored = Object.freeze({ ...current, ...fields, external_product_id: id, last_update: this.#nowIso() });
-    this.#products.set(id, next);
-    return this.#compose(next);
+    return this.apply(id, fields) ? this.get(id) : undefined;
   }
 
   /** Adds a product; false when the id exists already. */
@@ -178,12 +182,12 @@ export class Catalog {
       );
     }
     const now = this.#nowIso();
-    const stored: Stored = Object.freeze({
+    const stored: Stored = {
       ...rest,
       external_product_id: id,
       created: rest.created ?? now,
       last_update: rest.last_update ?? rest.created ?? now,
-    });
+    };
     // Checked with the required fields' defaults filled in, not the whole composed product:
     // seeding 100k products should not allocate 100k throw-away 21-field objects.
     const validate = schemaValidator("Product");

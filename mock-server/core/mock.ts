@@ -220,7 +220,7 @@ export class OrdergrooveMock {
     const { product_id: id, ...fields } = item as { product_id: string } & ProductFields;
     const forced = this.faults.itemStatus(id);
     if (forced) return { product_id: id, status: forced, detail: `forced by a fault rule (${forced})` };
-    if (!this.catalog.update(id, fields)) {
+    if (!this.catalog.apply(id, fields)) {
       return {
         product_id: id,
         status: 404,
