@@ -111,11 +111,12 @@ if (!only || only === "vitest-msw2") {
 
 if (!only || only === "jest-msw2") {
   check("jest + msw 2 on Node 20", () => {
-    const dir = project(
-      "jest-msw2",
-      ["msw@^2.12", "jest@30", "@jest/globals@30"],
-      ["inventory.js", "inventory.jest.test.js"],
-    );
+    const dir = project("jest-msw2", ["msw@^2.12", "jest@30", "@jest/globals@30"], ["inventory.js"]);
+    // The same suite as README's, with its test functions from @jest/globals, as README says.
+    const suite = readFileSync(join(fixtures, "inventory.test.ts"), "utf8");
+    const jestSuite = suite.replace('from "vitest";', 'from "@jest/globals";');
+    if (jestSuite === suite) throw new Error("inventory.test.ts no longer imports from vitest as expected");
+    writeFileSync(join(dir, "inventory.jest.test.js"), jestSuite);
     writeFileSync(join(dir, "jest.config.json"), JSON.stringify({ testEnvironment: "node", transform: {} }));
     sh("node", ["--experimental-vm-modules", "node_modules/jest/bin/jest.js"], dir);
   });

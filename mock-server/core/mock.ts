@@ -215,31 +215,33 @@ export class OrdergrooveMock {
   }
 
   #updateItem(item: unknown): ItemResult {
-    const invalid = this.#invalidItem(item, "ProductUpdateItem");
-    if (invalid) return invalid;
-    const { product_id: id, ...fields } = item as { product_id: string } & ProductFields;
-    const forced = this.faults.itemStatus(id);
-    if (forced) return { product_id: id, status: forced, detail: `forced by a fault rule (${forced})` };
-    if (!this.catalog.apply(id, fields)) {
-      return {
-        product_id: id,
-        status: 404,
-        detail: `no product with product_id ${JSON.stringify(id)} for this merchant`,
-      };
-    }
-    return { product_id: id, status: 200 };
+    return this.#item(item, "ProductUpdateItem", (id, fields) =>
+      this.catalog.apply(id, fields)
+        ? undefined
+        : { product_id: id, status: 404, detail: `no product with product_id ${JSON.stringify(id)} for this merchant` },
+    );
   }
 
   #createItem(item: unknown): ItemResult {
-    const invalid = this.#invalidItem(item, "ProductCreateItem");
+    return this.#item(item, "ProductCreateItem", (id, fields) =>
+      this.catalog.create({ ...fields, external_product_id: id })
+        ? undefined
+        : { product_id: id, status: 400, detail: "product_id: a product with this id exists already" },
+    );
+  }
+
+  /** One batch item: validated, then a forced fault status, else `apply` (undefined = applied, 200). */
+  #item(
+    item: unknown,
+    schema: "ProductUpdateItem" | "ProductCreateItem",
+    apply: (id: string, fields: ProductFields) => ItemResult | undefined,
+  ): ItemResult {
+    const invalid = this.#invalidItem(item, schema);
     if (invalid) return invalid;
     const { product_id: id, ...fields } = item as { product_id: string } & ProductFields;
     const forced = this.faults.itemStatus(id);
     if (forced) return { product_id: id, status: forced, detail: `forced by a fault rule (${forced})` };
-    if (!this.catalog.create({ ...fields, external_product_id: id })) {
-      return { product_id: id, status: 400, detail: "product_id: a product with this id exists already" };
-    }
-    return { product_id: id, status: 200 };
+    return apply(id, fields) ?? { product_id: id, status: 200 };
   }
 
   #invalidItem(item: unknown, schema: "ProductUpdateItem" | "ProductCreateItem"): ItemResult | undefined {
