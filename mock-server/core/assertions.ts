@@ -4,6 +4,7 @@
  * work the same under vitest, jest or node:test.
  */
 import { AssertionError } from "node:assert";
+import { batchResults } from "../../src/spec/batch-results.js";
 import type { JournalEntry } from "./journal.js";
 import type { OrdergrooveMock } from "./mock.js";
 
@@ -26,10 +27,7 @@ export function appliedUpdates(mock: OrdergrooveMock, productId: string): Array<
   const out: Array<Record<string, unknown>> = [];
   for (const e of mock.journal.entries()) {
     if (!isBatchUpdate(e) || !Array.isArray(e.body) || !("status" in e.response)) continue;
-    const body = e.response.body;
-    const results = Array.isArray(body)
-      ? (body as Array<{ results: Array<{ status: number }> }>).flatMap((o) => o.results)
-      : ((body as { results?: Array<{ status: number }> } | undefined)?.results ?? []);
+    const results = batchResults(e.response.body);
     e.body.forEach((item, i) => {
       if ((item as { product_id?: unknown })?.product_id === productId && results[i]?.status === 200) {
         out.push(item as Record<string, unknown>);
@@ -120,15 +118,12 @@ function sentItems(mock: OrdergrooveMock, productId: string): Array<{ status: nu
         out.push({ status: "dropped" });
         return;
       }
-      const body = e.response.body as
-        { results?: Array<{ status: number; detail?: string }>; detail?: string } | undefined;
-      const result = Array.isArray(body)
-        ? (body as Array<{ results: Array<{ status: number; detail?: string }> }>)[i]?.results[0]
-        : body?.results?.[i];
+      const result = batchResults(e.response.body)[i];
+      const refusal = (e.response.body as { detail?: string } | undefined)?.detail;
       out.push(
         result
           ? { status: result.status, ...(result.detail ? { detail: result.detail } : {}) }
-          : { status: e.response.status, ...(body?.detail ? { detail: body.detail } : {}) },
+          : { status: e.response.status, ...(refusal ? { detail: refusal } : {}) },
       );
     });
   }

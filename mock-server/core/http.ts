@@ -27,7 +27,3 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 export function detail(status: number, message: string, headers: Record<string, string> = {}): CoreResponse {
   return json(status, { detail: message }, headers);
 }
-
-export function header(req: CoreRequest, name: string): string | undefined {
-  return req.headers[name];
-}

@@ -9,6 +9,7 @@
  */
 
 import { batchLimit, describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
+import type { ItemResult } from "../../src/spec/batch-results.js";
 import { SlidingWindow } from "../../src/throttle/sliding-window.js";
 import { authenticate, type Principal } from "./auth.js";
 import { Catalog, type ProductFields } from "./catalog.js";
@@ -27,11 +28,7 @@ import {
 } from "./options.js";
 import { matchRoute, type Operation, SUPPORTED_ROUTES } from "./routes.js";
 
-export interface ItemResult {
-  product_id: string | null;
-  status: 200 | 400 | 404;
-  detail?: string;
-}
+export type { ItemResult } from "../../src/spec/batch-results.js";
 
 /** Carried from the checks to the journal entry of one request. */
 interface Trace {
@@ -49,7 +46,7 @@ export class OrdergrooveMock {
   readonly journal: Journal;
   readonly faults = new Faults();
   #answer: AnswerSettings;
-  #throttle: ThrottleSettings | false;
+  #throttle: ThrottleSettings | false = false;
   #window: SlidingWindow | undefined;
 
   constructor(options: MockOptions = {}) {
@@ -62,8 +59,7 @@ export class OrdergrooveMock {
     );
     this.journal = new Journal(this.options.journalLimit);
     this.#answer = { ...this.options.answer };
-    this.#throttle = this.options.throttle;
-    this.#window = this.#throttle ? new SlidingWindow(this.#throttle) : undefined;
+    this.#useThrottle(this.options.throttle);
     if (options.faults) this.faults.set({ items: [], next: [], latencyMs: 0, dropNext: 0, ...options.faults });
   }
 
@@ -84,10 +80,15 @@ export class OrdergrooveMock {
 
   /** Tunes or (with `false`) switches off the throttle; starts a fresh window. */
   setThrottle(throttle: Partial<ThrottleSettings> | false): void {
-    const next =
-      throttle === false ? false : { ...(this.#throttle || this.options.throttle || DEFAULT_THROTTLE), ...throttle };
-    const window = next ? new SlidingWindow(next as ThrottleSettings) : undefined;
-    this.#throttle = next as ThrottleSettings | false;
+    this.#useThrottle(
+      throttle === false ? false : { ...(this.#throttle || this.options.throttle || DEFAULT_THROTTLE), ...throttle },
+    );
+  }
+
+  /** The throttle in force and a fresh window for it (checked first: a bad setting changes nothing). */
+  #useThrottle(throttle: ThrottleSettings | false): void {
+    const window = throttle ? new SlidingWindow(throttle) : undefined;
+    this.#throttle = throttle;
     this.#window = window;
   }
 
@@ -97,8 +98,7 @@ export class OrdergrooveMock {
     this.journal.clear();
     this.faults.clear();
     this.#answer = { ...this.options.answer };
-    this.#throttle = this.options.throttle;
-    this.#window = this.#throttle ? new SlidingWindow(this.#throttle) : undefined;
+    this.#useThrottle(this.options.throttle);
   }
 
   handle(req: CoreRequest): CoreResponse {

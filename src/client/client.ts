@@ -6,6 +6,7 @@
 import createClient from "openapi-fetch";
 import { signedHeaders } from "../auth/signature.js";
 import type { components, paths } from "../generated/openapi.js";
+import { batchResults, type ItemResult } from "../spec/batch-results.js";
 import { batchLimit, describeSchemaError, schemaValidator } from "../spec/schemas.js";
 import { SlidingWindow } from "../throttle/sliding-window.js";
 import {
@@ -25,7 +26,6 @@ export type Product = components["schemas"]["Product"];
 export type ProductUpdateItem = components["schemas"]["ProductUpdateItem"];
 export type ProductCreateItem = components["schemas"]["ProductCreateItem"];
 export type ProductPatch = components["schemas"]["ProductPatch"];
-type ItemResult = components["schemas"]["ItemResult"];
 
 export interface ClientLogger {
   debug?(message: string, fields?: Record<string, unknown>): void;
@@ -334,9 +334,7 @@ export class OrdergrooveClient {
     const validate = schemaValidator("BatchResponse");
     if (!validate(body))
       throw unexpected(`the ${response.status} answer is not a result list (${describeSchemaError(validate.errors)})`);
-    const results = Array.isArray(body)
-      ? (body as { results: ItemResult[] }[]).flatMap((o) => o.results)
-      : (body as { results: ItemResult[] }).results;
+    const results = batchResults(body);
     if (results.length !== sent.length) throw unexpected(`sent ${sent.length} items, got ${results.length} results`);
     // Results come in request order; check it, and fall back to matching by product_id if not.
     const ids = sent.map((item) => productIdOf(item));
