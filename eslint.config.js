@@ -13,4 +13,6 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  // The dashboard runs in the browser, as plain ES modules.
+  { files: ["mock-server/ui/assets/**/*.js"], languageOptions: { globals: { ...globals.browser } } },
 );

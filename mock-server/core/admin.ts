@@ -1,10 +1,14 @@
 /**
  * The admin API of the fake (spec/admin.openapi.yaml), under /__admin/ like WireMock's:
- * seed, list and reset the catalog, read and clear the journal, set faults and answer settings,
- * health. Framework-free like the rest of the core; admin calls are not journaled.
+ * seed, list, search and reset the catalog, read and clear the journal, set faults and answer
+ * settings, explain signatures, health. Framework-free like the rest of the core; admin calls
+ * are not journaled. (The journal's live stream and the dashboard are served by the HTTP host.)
  */
+import { createHash } from "node:crypto";
 import { constantTimeEqual } from "../../src/auth/signature.js";
-import { CatalogError, type ProductSeed } from "./catalog.js";
+import { describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
+import { explainSignature, SignatureQuestionError, signatureHelp } from "./admin-signature.js";
+import { CatalogError, type ProductFields, type ProductSeed } from "./catalog.js";
 import { FaultError } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import type { OrdergrooveMock } from "./mock.js";
@@ -20,13 +24,39 @@ export function isAdminPath(path: string): boolean {
   return path.startsWith(ADMIN_PREFIX) || path === "/__admin";
 }
 
-export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: AdminOptions = {}): CoreResponse {
-  if (options.token !== undefined) {
-    const given = req.headers["x-admin-token"];
-    if (given === undefined || !constantTimeEqual(given, options.token)) {
-      return detail(401, "Admin API: missing or wrong x-admin-token header.");
-    }
+/**
+ * The cookie a browser holds after signing in to the dashboard with the admin token: derived
+ * from the token (so it works across restarts with the same token and needs no session store),
+ * but not the token itself, so the token is never stored by the browser.
+ */
+export const ADMIN_COOKIE = "og_admin";
+
+export function adminCookieValue(token: string): string {
+  return createHash("sha256").update(`og-mock dashboard session\n${token}`, "utf8").digest("base64url");
+}
+
+/** True when no token is required, or the request carries it (header) or the dashboard's cookie. */
+export function adminAuthorized(headers: Record<string, string | undefined>, token: string | undefined): boolean {
+  if (token === undefined) return true;
+  const given = headers["x-admin-token"];
+  if (given !== undefined) return constantTimeEqual(given, token);
+  const cookie = readCookie(headers.cookie, ADMIN_COOKIE);
+  return cookie !== undefined && constantTimeEqual(cookie, adminCookieValue(token));
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
   }
+  return undefined;
+}
+
+export const ADMIN_UNAUTHORIZED = "Admin API: missing or wrong x-admin-token header.";
+
+export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: AdminOptions = {}): CoreResponse {
+  if (!adminAuthorized(req.headers, options.token)) return detail(401, ADMIN_UNAUTHORIZED);
   const url = new URL(req.path, "http://admin.invalid");
   const route = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
   const method = req.method.toUpperCase();
@@ -37,6 +67,7 @@ export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: Ad
       error instanceof AdminInputError ||
       error instanceof CatalogError ||
       error instanceof FaultError ||
+      error instanceof SignatureQuestionError ||
       error instanceof RangeError
     ) {
       return detail(400, error.message);
@@ -83,6 +114,26 @@ function dispatch(
         const products = readList(body);
         return json(200, { upserted: mock.catalog.upsert(products), count: mock.catalog.size });
       },
+    },
+    catalog: {
+      // The dashboard's catalog view: search, filter and page on the server, with the counts.
+      GET: () => {
+        const live = query.get("live");
+        const offset = parseWhole(query.get("offset"), "offset", 0);
+        const limit = parseWhole(query.get("limit"), "limit", 50);
+        if (limit > 1000) throw new AdminInputError(`Admin API: limit must be at most 1000; got ${limit}.`);
+        const page = mock.catalog.search({
+          q: query.get("q") ?? undefined,
+          live: live === null || live === "" ? undefined : parseBool(live, "live"),
+          offset,
+          limit,
+        });
+        return json(200, { ...page, offset, limit });
+      },
+    },
+    signature: {
+      GET: () => json(200, signatureHelp(mock)),
+      POST: () => json(200, explainSignature(mock, readJson(body))),
     },
     reset: {
       POST: () => {
@@ -131,9 +182,23 @@ function dispatch(
   };
   const productMatch = /^products\/(.+)$/.exec(route);
   if (productMatch) {
-    if (method !== "GET")
-      return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: GET.`, { allow: "GET" });
-    const id = decodeURIComponent(productMatch[1]!);
+    if (method !== "GET" && method !== "PATCH")
+      return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: GET, PATCH.`, {
+        allow: "GET, PATCH",
+      });
+    const id = decodeId(productMatch[1]!);
+    if (method === "PATCH") {
+      // Changes one product without credentials, throttle or journal (the dashboard's toggle);
+      // the fields are checked by the same schema as the products API's PATCH.
+      const fields = readJson(body);
+      const validate = schemaValidator("ProductPatch");
+      if (fields === null || typeof fields !== "object" || Array.isArray(fields))
+        throw new AdminInputError('Admin API: expected an object of product fields, e.g. {"live": false}.');
+      if (!validate(fields))
+        throw new AdminInputError(`Admin API: invalid product fields: ${describeSchemaError(validate.errors)}.`);
+      const updated = mock.catalog.update(id, fields as ProductFields);
+      return updated ? json(200, updated) : detail(404, `Admin API: no product ${JSON.stringify(id)}.`);
+    }
     const product = mock.catalog.get(id);
     return product ? json(200, product) : detail(404, `Admin API: no product ${JSON.stringify(id)}.`);
   }
@@ -152,6 +217,14 @@ function dispatch(
     return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: ${allow}.`, { allow });
   }
   return handler();
+}
+
+function decodeId(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new AdminInputError(`Admin API: the product id in the path is not valid percent-encoding.`);
+  }
 }
 
 function readJson(body: string | undefined): unknown {

@@ -18,10 +18,20 @@ export interface JournalEntry {
   body: unknown;
   /** Who the request authenticated as, or null when it was refused or not checked. */
   principal: Principal | null;
+  /** Why the credentials were refused (the fake's explanation; it never holds a secret). */
+  authRefusal?: string;
   /** What the fake answered. `dropped` when a fault dropped the connection. */
   response: { status: number; body: unknown } | { dropped: true };
   /** Why the answer was what it was when a fault or throttle decided it. */
   fault?: string;
+  /** Milliseconds the fake took to decide the answer, plus any injected latency. */
+  ms?: number;
+}
+
+/** Told of every entry as it is recorded, and of the journal being emptied (e.g. a live view). */
+export interface JournalListener {
+  entry(entry: JournalEntry): void;
+  cleared(): void;
 }
 
 const MASK = "[redacted]";
@@ -80,6 +90,7 @@ export class Journal {
   #entries: JournalEntry[] = [];
   #start = 0;
   #seq = 0;
+  #listeners = new Set<JournalListener>();
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 0)
@@ -88,6 +99,7 @@ export class Journal {
 
   record(entry: Omit<JournalEntry, "seq">): JournalEntry {
     const full = { seq: ++this.#seq, ...entry };
+    if (this.#listeners.size) this.#tell((l) => l.entry(full));
     if (this.limit === 0) return full;
     if (this.#entries.length < this.limit) this.#entries.push(full);
     else {
@@ -117,6 +129,24 @@ export class Journal {
     this.#entries = [];
     this.#start = 0;
     this.#seq = 0;
+    if (this.#listeners.size) this.#tell((l) => l.cleared());
+  }
+
+  /** Follows the journal from now on; returns the function that stops following. */
+  subscribe(listener: JournalListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #tell(call: (listener: JournalListener) => void): void {
+    // A listener's failure must not fail the request being recorded.
+    for (const listener of this.#listeners) {
+      try {
+        call(listener);
+      } catch {
+        this.#listeners.delete(listener);
+      }
+    }
   }
 }
 

@@ -35,6 +35,7 @@ interface Trace {
   principal: Principal | null;
   parsed?: unknown;
   fault?: string;
+  authRefusal?: string;
 }
 
 const BATCH_MAX = batchLimit("ProductUpdateBatch");
@@ -102,20 +103,21 @@ export class OrdergrooveMock {
   }
 
   handle(req: CoreRequest): CoreResponse {
+    const started = performance.now();
     const trace: Trace = { principal: null };
     const response = this.#route(req, trace);
     const latency = this.faults.latencyMs;
     if (latency > 0) response.delayMs = latency;
-    this.#record(req, response, trace);
+    this.#record(req, response, trace, performance.now() - started + latency);
     return response;
   }
 
   /** Journals a request that its host refused before the core saw its body (e.g. too large to read). */
   recordRefusal(req: CoreRequest, response: CoreResponse, why: string): void {
-    this.#record(req, response, { principal: null, fault: why });
+    this.#record(req, response, { principal: null, fault: why }, 0);
   }
 
-  #record(req: CoreRequest, response: CoreResponse, trace: Trace): void {
+  #record(req: CoreRequest, response: CoreResponse, trace: Trace, ms: number): void {
     this.journal.record({
       at: new Date(this.options.clock.now()).toISOString(),
       method: req.method.toUpperCase(),
@@ -124,7 +126,9 @@ export class OrdergrooveMock {
       body: journalBody(req.body, trace.parsed),
       principal: trace.principal,
       response: response.drop ? { dropped: true } : { status: response.status, body: response.body },
+      ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
       ...(trace.fault ? { fault: trace.fault } : {}),
+      ms: Math.round(ms * 100) / 100,
     });
   }
 
@@ -159,7 +163,10 @@ export class OrdergrooveMock {
       return injectedResponse(injected.status, injected.retryAfterSeconds);
     }
     const auth = authenticate(req.headers, this.options.credentials, this.options.auth, this.options.clock);
-    if (!auth.ok) return detail(this.options.auth.failureStatus, auth.detail);
+    if (!auth.ok) {
+      trace.authRefusal = auth.detail;
+      return detail(this.options.auth.failureStatus, auth.detail);
+    }
     trace.principal = auth.principal;
     const bulk = route.operation === "updateProductsBatch" || route.operation === "createProductsBatch";
     if (bulk && this.#window) {

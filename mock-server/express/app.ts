@@ -10,12 +10,14 @@
  */
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Logger } from "pino";
-import { handleAdmin, isAdminPath } from "../core/admin.js";
-import type { CoreRequest, CoreResponse } from "../core/http.js";
+import { ADMIN_UNAUTHORIZED, adminAuthorized, handleAdmin, isAdminPath } from "../core/admin.js";
+import { type CoreRequest, type CoreResponse, detail } from "../core/http.js";
 import { type OrdergrooveMock, tooLarge } from "../core/mock.js";
+import { handleUi, isUiPath } from "../ui/serve.js";
+import { streamJournal } from "./journal-stream.js";
 
 export interface AppOptions {
-  /** Protects /__admin/ with `x-admin-token`. */
+  /** Protects /__admin/ (API and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */
   adminToken?: string | undefined;
   logger?: Logger | undefined;
 }
@@ -65,6 +67,15 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
             : Buffer.concat(chunks).toString("utf8");
       const core = toCore(req, text);
       const admin = isAdminPath(core.path);
+      if (admin && serveDashboard(mock, core, req, res, options.adminToken)) {
+        if (logRequests)
+          // The path without its query: a sign-in link carries the admin token there.
+          logger!.info(
+            { method: core.method, path: core.path.split("?")[0], status: res.statusCode, admin },
+            "request",
+          );
+        return;
+      }
       const response = admin ? handleAdmin(mock, core, { token: options.adminToken }) : mock.handle(core);
       send(req, res, response, false, () => {
         if (!logRequests) return;
@@ -89,6 +100,42 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
   };
   app.use(onError);
   return app;
+}
+
+/**
+ * The admin paths that are not plain JSON answers: the dashboard's files and the journal's live
+ * stream. Returns false for every other admin path (the core answers those).
+ */
+function serveDashboard(
+  mock: OrdergrooveMock,
+  core: CoreRequest,
+  req: Request,
+  res: Response,
+  token: string | undefined,
+): boolean {
+  const url = new URL(core.path, "http://admin.invalid");
+  if (isUiPath(url.pathname)) {
+    const answer = handleUi(core, token);
+    res.writeHead(answer.status, { ...answer.headers, "content-length": Buffer.byteLength(answer.body) });
+    res.end(core.method === "HEAD" ? undefined : answer.body);
+    return true;
+  }
+  if (url.pathname.replace(/\/$/, "") !== "/__admin/journal/stream") return false;
+  if (!adminAuthorized(core.headers, token)) send(req, res, detail(401, ADMIN_UNAUTHORIZED), false);
+  else if (core.method !== "GET")
+    send(
+      req,
+      res,
+      detail(405, `Method "${core.method}" not allowed on ${url.pathname}; allowed: GET.`, { allow: "GET" }),
+      false,
+    );
+  else {
+    const since = url.searchParams.get("since") ?? core.headers["last-event-id"] ?? "0";
+    if (!/^\d{1,9}$/.test(since))
+      send(req, res, detail(400, `Admin API: since must be a whole number; got ${JSON.stringify(since)}.`), false);
+    else streamJournal(mock, res, Number(since));
+  }
+  return true;
 }
 
 function toCore(req: Request, body: string | undefined): CoreRequest {

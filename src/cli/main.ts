@@ -10,7 +10,7 @@ import { desiredLive, ThresholdError, type Thresholds } from "../sync/thresholds
 import { clientOptionsFrom, credentialsFrom, number, parse, pick, UsageError, whole } from "./options.js";
 import type { Out } from "./output.js";
 import { exitCodeOf, progressBar, reportJson, summaryTable } from "./output.js";
-import { explain, signReport } from "./sign.js";
+import { explain, signReport } from "../auth/explain.js";
 import { readStockFile } from "./stock-file.js";
 
 const HELP = `og-stock: tell Ordergroove, in real time, which products are out of stock or back.

@@ -1,9 +1,9 @@
 /**
- * `og-stock sign`: a local equivalent of Ordergroove's HMAC generator that shows its working,
- * and, given the signature someone expected, finds which common slip explains a mismatch.
+ * How a signature is made, and which common slip explains a mismatch: the working behind
+ * `og-stock sign --explain` and the dashboard's signature debugger (`POST /__admin/signature`).
  */
 import { createHmac } from "node:crypto";
-import { authorizationPayload, computeSignature, signedMessage } from "../auth/signature.js";
+import { authorizationPayload, computeSignature, signedMessage } from "./signature.js";
 
 /** Ordergroove's signature page example: this key and message, and the value it prints. */
 export const DOC_EXAMPLE = {
@@ -62,9 +62,51 @@ function htmlEscape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** The usual slips, as `diagnose` and `explain` name them. */
+export const USUAL_MISTAKES: readonly string[] = SLIPS.map((s) => s.why);
+
+/** Why the value printed on Ordergroove's signature page cannot be reproduced. */
+export const DOC_EXAMPLE_NOTE =
+  "This is the example on Ordergroove's signature page. Its printed value does not reproduce with the key as " +
+  "printed (checked independently with openssl, and against every slip this tool knows): the page's key or " +
+  "value was probably altered when it was published. Trust the recipe, not the page's value.";
+
+export interface Diagnosis {
+  /** The exact text that is signed. */
+  message: string;
+  /** The correct signature for the input. */
+  expected: string;
+  /** Whether `received` is the correct signature; null when none was given. */
+  matches: boolean | null;
+  /** The usual slip that produces `received`, when one does. */
+  slip?: string;
+  /** `received` is the value Ordergroove's page prints for its own example input. */
+  docExample: boolean;
+}
+
+/** Compares a received signature with the correct one and finds the usual slip that explains a mismatch. */
+export function diagnose(input: SignInput, received?: string): Diagnosis {
+  const { message, sig } = signReport(input);
+  const out: Diagnosis = {
+    message,
+    expected: sig,
+    matches: received === undefined ? null : received === sig,
+    docExample: false,
+  };
+  if (received === undefined || received === sig) return out;
+  const slip = SLIPS.find((s) => s.sign(input) === received);
+  if (slip) out.slip = slip.why;
+  out.docExample =
+    input.hashKey === DOC_EXAMPLE.hashKey &&
+    input.sigField === DOC_EXAMPLE.sigField &&
+    input.ts === DOC_EXAMPLE.ts &&
+    received === DOC_EXAMPLE.printed;
+  return out;
+}
+
 /** Lines explaining how the signature is made and, with `expected`, why it may differ. */
 export function explain(input: SignInput, expected?: string): string[] {
-  const { message, sig } = signReport(input);
+  const { message, expected: sig, matches, slip, docExample } = diagnose(input, expected);
   const keyBytes = Buffer.byteLength(input.hashKey, "utf8");
   const lines = [
     "How the signature is made:",
@@ -76,28 +118,17 @@ export function explain(input: SignInput, expected?: string): string[] {
   ];
   if (expected === undefined) return lines;
   lines.push("");
-  if (expected === sig) {
+  if (matches) {
     lines.push("The expected signature matches.");
     return lines;
   }
   lines.push(`The expected signature ${expected} does not match.`);
-  const slip = SLIPS.find((s) => s.sign(input) === expected);
   if (slip) {
-    lines.push(`It is what you get with ${slip.why}. Ordergroove expects the recipe above.`);
+    lines.push(`It is what you get with ${slip}. Ordergroove expects the recipe above.`);
     return lines;
   }
-  const isDocExample =
-    input.hashKey === DOC_EXAMPLE.hashKey &&
-    input.sigField === DOC_EXAMPLE.sigField &&
-    input.ts === DOC_EXAMPLE.ts &&
-    expected === DOC_EXAMPLE.printed;
-  if (isDocExample) {
-    lines.push(
-      "This is the example on Ordergroove's signature page. Its printed value does not reproduce with the key as",
-      "printed (checked independently with openssl, and against every slip this tool knows): the page's key or",
-      `value was probably altered when it was published. The correct signature for that input is ${sig}.`,
-      "Trust the recipe above, not the page's value.",
-    );
+  if (docExample) {
+    lines.push(DOC_EXAMPLE_NOTE, `The correct signature for that input is ${sig}.`);
   } else {
     lines.push(
       "None of the usual slips explains it (hex or base64url encoding, ts in ms, swapped or missing separator,",

@@ -1,0 +1,222 @@
+/**
+ * The dashboard in a real headless browser (Debian's chromium, driven by playwright-core): sign
+ * in, watch signed requests arrive in the live journal, toggle a product and read it back through
+ * the products API, set a fault and see the next request fail, debug a signature. Any console
+ * error or uncaught exception in the page fails the test. Each view's screenshot is saved under
+ * test-results/ui/ (UPDATE_SCREENSHOT=1 also refreshes docs/dashboard.png for README).
+ *
+ * Without /usr/bin/chromium the file is skipped locally, with the reason printed; under CI=true
+ * it runs regardless, and fails if the browser is missing (.ci/run installs it).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { signedHeaders } from "../../src/auth/signature.js";
+import { CREDS, useMockServer } from "../helpers/mock-server.js";
+import { ROOT } from "../helpers/spawn.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const TOKEN = "dashboard-test-token";
+const SHOTS = join(ROOT, "test-results/ui");
+const run = existsSync(CHROMIUM) || process.env.CI === "true";
+if (!run)
+  console.log(`Skipping the dashboard's browser tests: ${CHROMIUM} is not installed (apt-get install chromium).`);
+
+const og = useMockServer({ adminToken: TOKEN, throttle: false });
+
+describe.skipIf(!run)("the dashboard in a real browser", () => {
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), "og-dashboard-chromium-"));
+    mkdirSync(SHOTS, { recursive: true });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1280, height: 760 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+    page.setDefaultTimeout(15_000);
+  });
+
+  afterEach(() => {
+    expect(problems.splice(0), "the page logged errors").toEqual([]);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  const open = async (view: string) => {
+    await page.goto("about:blank"); // a fresh page each time, not just another #view of the same one
+    await page.goto(`${og.url}/__admin/ui/#${view}`);
+    await page.locator(".stream-live").waitFor();
+  };
+  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+  it("asks for the admin token, then opens with the live journal connected", async () => {
+    await page.goto(`${og.url}/__admin/ui/`);
+    await page.getByLabel("Admin token").fill(TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.locator(".stream-live").waitFor();
+    expect(page.url()).toBe(`${og.url}/__admin/ui/`);
+    const cookies = await context.cookies(`${og.url}/__admin/ui/`);
+    expect(cookies.find((c) => c.name === "og_admin")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+    expect(JSON.stringify(cookies)).not.toContain(TOKEN);
+  });
+
+  it("shows signed requests as they arrive: auth verdict, per-item results, filters", async () => {
+    await open("journal");
+    await og.patchBatch([
+      { product_id: "og-coffee-beans-1kg", live: false },
+      { product_id: "ghost", live: false },
+      { product_id: "og-green-tea-100", live: "no" },
+    ]);
+    await og.patchBatch([{ product_id: "og-coffee-beans-1kg", live: true }], {
+      auth: "none",
+      headers: { "x-api-key": "not-a-key" },
+    });
+    const rows = page.locator("#journal-table tr.entry");
+    await expect.poll(() => rows.count()).toBe(2);
+    const signed = rows.nth(1);
+    await expect.poll(() => signed.locator(".auth").textContent()).toBe(`HMAC · ${CREDS.sigField}`);
+    expect(await signed.locator(".chip").allTextContents()).toEqual([
+      "og-coffee-beans-1kg 200",
+      "ghost 404",
+      "og-green-tea-100 400",
+    ]);
+    expect(await signed.locator(".chip").evaluateAll((els) => els.map((e) => e.className))).toEqual([
+      "chip i-ok",
+      "chip i-missing",
+      "chip i-bad",
+    ]);
+    const refused = rows.nth(0);
+    expect(await refused.locator(".auth").textContent()).toContain("refused: Invalid API key");
+    expect(await refused.locator(".badge").textContent()).toBe("403");
+
+    await page.locator("#journal-status").fill("4xx");
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.locator("#journal-status").fill("");
+    await page.locator("#journal-product").fill("ghost");
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.locator("#journal-product").fill("");
+
+    // The details are the journal's, secrets masked.
+    await refused.click();
+    const details = await page.locator("tr.details pre").textContent();
+    expect(details).toContain('"x-api-key": "[redacted]"');
+    expect(details).not.toContain("not-a-key");
+    await shot("journal");
+    if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: join(ROOT, "docs/dashboard.png") });
+  });
+
+  it("toggles a product and shows what the fake reads back", async () => {
+    await open("catalog");
+    await page.locator("#catalog-search").fill("green tea");
+    const row = page.locator('#catalog-table tr[data-id="og-green-tea-100"]');
+    await expect.poll(() => page.locator("#catalog-table tbody tr").count()).toBe(1);
+    expect(await row.locator(".badge").textContent()).toBe("live");
+    await row.getByRole("button", { name: "Turn off og-green-tea-100" }).click();
+    await expect.poll(() => row.locator(".badge").textContent()).toBe("not live");
+    expect((await og.request("GET", "/products/og-green-tea-100/")).body).toMatchObject({ live: false });
+    await expect.poll(() => page.locator("#catalog-counts").textContent()).toContain("20 live");
+    // A request from a service changes it back: the open view follows.
+    await og.patchBatch([{ product_id: "og-green-tea-100", live: true }]);
+    await expect.poll(() => row.locator(".badge").textContent()).toBe("live");
+    await page.locator("#catalog-search").fill("");
+    await expect.poll(() => page.locator("#catalog-table tbody tr").count()).toBe(24);
+    await shot("catalog");
+  });
+
+  it("sets faults and settings that the next requests meet", async () => {
+    await open("faults");
+    await page.locator("#fail-status").fill("503");
+    await page.locator("#fail-count").fill("1");
+    await page.locator("#add-failure").click();
+    await expect.poll(() => page.locator("#fail-list").textContent()).toContain("503");
+    await page.locator("#item-match").fill("og-coffee-*");
+    await page.locator("#item-status").selectOption("404");
+    await page.locator("#add-item-rule").click();
+    await expect.poll(() => page.locator("#item-list").textContent()).toContain("og-coffee-*");
+    await page.locator("#answer-form").selectOption("list");
+    await page.locator("#apply-answer").click();
+    await expect
+      .poll(async () => (await og.admin("GET", "settings", undefined, { "x-admin-token": TOKEN })).body)
+      .toMatchObject({
+        answer: { batchForm: "list" },
+      });
+    await shot("faults");
+
+    const failed = await og.patchBatch([{ product_id: "og-green-tea-100", live: false }]);
+    expect(failed.status).toBe(503);
+    const next = await og.patchBatch([{ product_id: "og-coffee-beans-1kg", live: false }]);
+    expect(next.status).toBe(207);
+    expect(next.body).toEqual([
+      { results: [{ product_id: "og-coffee-beans-1kg", status: 404, detail: "forced by a fault rule (404)" }] },
+    ]);
+    await expect.poll(() => page.locator("#fail-list").textContent()).toContain("None pending.");
+
+    await page.locator("#reset").click();
+    await expect.poll(() => page.locator("#item-list").textContent()).toContain("No rules.");
+    const after = await og.patchBatch([{ product_id: "og-coffee-beans-1kg", live: false }]);
+    expect(after.body).toEqual({ results: [{ product_id: "og-coffee-beans-1kg", status: 200 }] });
+  });
+
+  it("debugs a signature: a pasted header, and Ordergroove's printed example", async () => {
+    await open("signature");
+    const header = signedHeaders(CREDS, Math.floor(og.clock.now() / 1000)).authorization;
+    await page.locator("#sig-header").fill(`authorization: ${header}`);
+    await page.locator("#sig-explain").click();
+    await expect.poll(() => page.locator("#sig-verdict").textContent()).toContain("Accepted by the fake now");
+    expect(await page.locator("#sig-output").textContent()).toContain("(made with the fake's own key: not shown)");
+    expect(await page.content()).not.toContain(CREDS.hashKey);
+
+    await page.locator("#sig-clear").click();
+    await page.locator("#sig-example").click();
+    await expect.poll(() => page.locator("#sig-note").textContent()).toContain("does not reproduce");
+    expect(await page.locator("#sig-output").textContent()).toContain("IYLYdrP/HAob0aCu54DIXrfqqOx3S7cgCIZeqv8Ai8o=");
+    await shot("signature");
+  });
+
+  it("searches a 100k catalog on the server, a page at a time", async () => {
+    og.running.mock.catalog.seed(
+      Array.from({ length: 100_000 }, (_, i) => ({
+        external_product_id: `sku-${String(i).padStart(6, "0")}`,
+        live: i % 4 !== 0,
+      })),
+    );
+    try {
+      await open("catalog");
+      await expect.poll(() => page.locator("#catalog-counts").textContent()).toContain("100,000 products");
+      expect(await page.locator("#catalog-table tbody tr").count()).toBe(50);
+      await page.locator("#catalog-search").fill("sku-09999");
+      await expect.poll(() => page.locator("#catalog-table tbody tr").count()).toBe(10);
+      await page.locator("#catalog-live").selectOption("false");
+      await expect.poll(() => page.locator("#catalog-table tbody tr").count()).toBe(2); // 099992, 099996
+      await shot("catalog-100k");
+    } finally {
+      const { defaultCatalog } = await import("../../mock-server/core/default-catalog.js");
+      og.running.mock.catalog.seed(defaultCatalog);
+    }
+  });
+});
