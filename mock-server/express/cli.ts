@@ -247,7 +247,7 @@ async function main(): Promise<void> {
       `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
-  process.stdout.write(banner(url, mock.options.credentials, given, mock.catalog.size));
+  process.stdout.write(banner(url, mock.options.credentials, given, mock.catalog.size, Boolean(options?.adminToken)));
 }
 
 async function makeLogger(level: string) {
@@ -263,6 +263,7 @@ function banner(
   credentials: { publicId: string; apiUsers: { sigField: string; hashKey: string }[]; apiKeys: string[] },
   given: Set<string>,
   products: number,
+  adminToken: boolean,
 ): string {
   const user = credentials.apiUsers[0];
   // Print a secret only when it is the fake's own default; keys the user gave never appear.
@@ -297,6 +298,7 @@ function banner(
   }
   lines.push(
     "",
+    `Dashboard: ${url}/__admin/ui/${adminToken ? " (sign in with the admin token you gave)" : ""}`,
     `Admin API: ${url}/__admin/health, /__admin/products, /__admin/journal, /__admin/faults, /__admin/reset. Ctrl-C stops.`,
     "",
   );

@@ -158,11 +158,11 @@ describe("GET /__admin/journal/stream", () => {
       ["entry", "2"],
       ["cleared", "0"],
     ]);
-    const [backlog, live] = events.map((e) => e.data) as Array<Record<string, never>>;
+    const [backlog, live] = events.map((e) => e.data) as Array<{ headers: Record<string, string> }>;
     // The very entries GET /__admin/journal gives: masked the same way, because they are the same.
     expect([backlog, live]).toEqual(recorded);
-    expect((backlog!.headers as Record<string, string>)["x-api-key"]).toBe("[redacted]");
-    expect(JSON.parse((live!.headers as Record<string, string>).authorization!)).toMatchObject({ sig: "[redacted]" });
+    expect(backlog!.headers["x-api-key"]).toBe("[redacted]");
+    expect(JSON.parse(live!.headers.authorization!)).toMatchObject({ sig: "[redacted]" });
     const text = JSON.stringify(events);
     expect(text).not.toContain(API_KEY);
     expect(text).not.toContain(CREDS.hashKey);

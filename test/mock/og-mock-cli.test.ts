@@ -21,6 +21,10 @@ describe("og-mock, the standalone fake", () => {
     expect(out).toContain("public_id og-mock-merchant");
     expect(out).toContain("sig_field og-mock-api-user, hash key og-mock-hash-key");
     expect(out).toContain("x-api-key:    og-mock-api-key");
+    expect(out).toContain(`Dashboard: ${started.url}/__admin/ui/\n`);
+    const dashboard = await fetch(`${started.url}/__admin/ui/`);
+    expect(dashboard.status).toBe(200);
+    expect(await dashboard.text()).toContain("<title>og-mock dashboard</title>");
     const curls = out.split("\n").filter((l) => l.trim().startsWith("curl "));
     expect(curls).toHaveLength(2);
     for (const curl of curls) {
@@ -98,6 +102,15 @@ describe("og-mock, the standalone fake", () => {
     started = await startOgMock(["--host", "0.0.0.0", "--log-level", "warn"]);
     expect(started.output()).toContain("not loopback");
     expect(started.output()).toContain("set --admin-token");
+  });
+
+  it("prints the dashboard's address, and never the admin token it was given", async () => {
+    started = await startOgMock(["--admin-token", "my-admin-token", "--log-level", "info"]);
+    expect(started.output()).toContain(`Dashboard: ${started.url}/__admin/ui/ (sign in with the admin token you gave)`);
+    const signIn = await fetch(`${started.url}/__admin/ui/?token=my-admin-token`, { redirect: "manual" });
+    expect(signIn.status).toBe(303);
+    await expect.poll(() => started!.output()).toContain('"path":"/__admin/ui/"');
+    expect(started.output()).not.toContain("my-admin-token");
   });
 
   it.each([

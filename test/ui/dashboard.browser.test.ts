@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { adminCookieValue } from "../../mock-server/core/admin.js";
 import { signedHeaders } from "../../src/auth/signature.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
 import { ROOT } from "../helpers/spawn.js";
@@ -56,6 +57,8 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
     });
     page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
     page.setDefaultTimeout(15_000);
+    // Signed in for every test (the first one signs in through the form itself).
+    await context.addCookies([{ name: "og_admin", value: adminCookieValue(TOKEN), url: `${og.url}/__admin/` }]);
   });
 
   afterEach(() => {
@@ -75,6 +78,7 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
   const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
   it("asks for the admin token, then opens with the live journal connected", async () => {
+    await context.clearCookies();
     await page.goto(`${og.url}/__admin/ui/`);
     await page.getByLabel("Admin token").fill(TOKEN);
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -120,6 +124,7 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
     await page.locator("#journal-product").fill("ghost");
     await expect.poll(() => rows.count()).toBe(1);
     await page.locator("#journal-product").fill("");
+    await expect.poll(() => rows.count()).toBe(2);
 
     // The details are the journal's, secrets masked.
     await refused.click();
@@ -127,7 +132,6 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
     expect(details).toContain('"x-api-key": "[redacted]"');
     expect(details).not.toContain("not-a-key");
     await shot("journal");
-    if (process.env.UPDATE_SCREENSHOT) await page.screenshot({ path: join(ROOT, "docs/dashboard.png") });
   });
 
   it("toggles a product and shows what the fake reads back", async () => {
@@ -218,5 +222,34 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
       const { defaultCatalog } = await import("../../mock-server/core/default-catalog.js");
       og.running.mock.catalog.seed(defaultCatalog);
     }
+  });
+
+  it("draws README's picture: a journal of a typical debugging session", async () => {
+    await open("journal");
+    const ts = Math.floor(og.clock.now() / 1000);
+    await og.patchBatch([
+      { product_id: "og-coffee-beans-1kg", live: false },
+      { product_id: "og-green-tea-100", live: false },
+    ]);
+    await og.patchBatch([{ product_id: "og-dog-food-12kg", live: false }], { auth: "api-key" });
+    await og.patchBatch([{ product_id: "og-dog-food-12kg", live: true }], {
+      headers: signedHeaders(CREDS, ts - 3 * 3600),
+    });
+    await og.patchBatch([{ product_id: "og-cat-litter-10l", live: false }], {
+      headers: { ...signedHeaders({ ...CREDS, hashKey: "a-wrong-key" }, ts) },
+    });
+    await og.admin("PUT", "faults", { next: [{ status: 503 }] }, { "x-admin-token": TOKEN });
+    await og.patchBatch([{ product_id: "og-cat-litter-10l", live: false }]);
+    await og.patchBatch([
+      { product_id: "og-cat-litter-10l", live: false },
+      { product_id: "og-cat-litter-5l", live: false },
+      { product_id: "og-razor-blades-8", lve: false },
+    ]);
+    await og.request("GET", "/products/og-cat-litter-10l/", { auth: "api-key" });
+    await expect.poll(() => page.locator("#journal-table tr.entry").count()).toBe(7);
+    await shot("overview");
+    // `UPDATE_SCREENSHOT=1 npx vitest run test/ui/` refreshes the picture README shows.
+    if (process.env.UPDATE_SCREENSHOT)
+      await page.screenshot({ path: join(ROOT, "docs/dashboard.png"), clip: { x: 0, y: 0, width: 1280, height: 580 } });
   });
 });

@@ -137,7 +137,7 @@ export function createJournalView(root, { notify, feed }) {
       h("td", { class: "muted" }, entry.seq),
       h(
         "td",
-        { class: "mono" },
+        { class: "mono nowrap" },
         new Date(entry.at).toLocaleTimeString(undefined, { hour12: false }) + `.${entry.at.slice(20, 23)}`,
       ),
       h("td", { class: "mono" }, h("b", {}, entry.method), " ", entry.path),

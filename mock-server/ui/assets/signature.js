@@ -32,8 +32,8 @@ export function createSignatureView(root, { notify }) {
       "div",
       { class: "cards" },
       h(
-        "div",
-        { class: "card wide" },
+        "form",
+        { class: "card wide", onsubmit: (e) => (e.preventDefault(), explainIt()) },
         h("h2", {}, "Check a signature"),
         h(
           "p",
@@ -58,7 +58,7 @@ export function createSignatureView(root, { notify }) {
         h(
           "div",
           { class: "row" },
-          button("Explain", () => explainIt(), "sig-explain", "primary"),
+          h("button", { type: "submit", id: "sig-explain", class: "primary" }, "Explain"),
           button("ts = now", () => (ts.value = String(help?.now ?? Math.floor(Date.now() / 1000))), "sig-now"),
           button("Load Ordergroove's printed example", () => loadExample(), "sig-example"),
           button("Clear", () => clearAll(), "sig-clear"),
