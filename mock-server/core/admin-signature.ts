@@ -68,11 +68,13 @@ export function explainSignature(mock: OrdergrooveMock, input: unknown) {
     };
     header = JSON.stringify(fields);
   }
+  // The received signature is not echoed back: no answer of the fake carries a signature it was sent.
+  const sig = typeof fields.sig === "string" ? fields.sig : undefined;
   const received = {
     publicId: typeof fields.public_id === "string" ? fields.public_id : null,
     sigField: typeof fields.sig_field === "string" ? fields.sig_field : null,
     ts: typeof fields.ts === "number" && Number.isSafeInteger(fields.ts) ? fields.ts : null,
-    sig: typeof fields.sig === "string" ? fields.sig : null,
+    sigGiven: sig !== undefined,
     trustLevel: typeof fields.trust_level === "string" ? fields.trust_level : null,
   };
   if (fields.ts !== undefined && received.ts === null)
@@ -97,7 +99,6 @@ export function explainSignature(mock: OrdergrooveMock, input: unknown) {
       trustLevel: received.trustLevel ?? undefined,
       hashKey: question.hashKey ?? user?.hashKey ?? "",
     };
-    const sig = received.sig ?? undefined;
     if (keySource === "none") {
       signature = {
         keySource,
@@ -125,7 +126,7 @@ export function explainSignature(mock: OrdergrooveMock, input: unknown) {
           verdict: toVerdict(verdict, policy.failureStatus),
           window,
           signature,
-          explanation: explain(input, sig),
+          explanation: explain(input), // the working only: the verdict is above
         };
     }
   }

@@ -50,6 +50,33 @@ describe("secrets", () => {
     await send({ "x-api-key": WRONG_API_KEY });
     await send({ ...sign(WRONG_HASH_KEY), "x-api-key": WRONG_API_KEY });
     captured.push(await (await fetch(`${fake.url}/__admin/journal`)).text());
+    // The dashboard's endpoints: the live journal, the signature debugger (asked about good and
+    // bad signatures, pasted or as fields), the catalog.
+    const stream = await fetch(`${fake.url}/__admin/journal/stream`);
+    const reader = stream.body!.getReader();
+    let events = "";
+    while ((events.match(/event: entry/g) ?? []).length < 6)
+      events += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    captured.push(events);
+    const explain = async (question: object) =>
+      captured.push(
+        await (
+          await fetch(`${fake.url}/__admin/signature`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(question),
+          })
+        ).text(),
+      );
+    captured.push(await (await fetch(`${fake.url}/__admin/signature`)).text());
+    for (const key of [HASH_KEY, WRONG_HASH_KEY]) {
+      const { authorization } = sign(key);
+      await explain({ authorization });
+      const { public_id, sig_field, ts, sig } = JSON.parse(authorization);
+      await explain({ publicId: public_id, sigField: sig_field, ts, sig: sig.toLowerCase() });
+    }
+    captured.push(await (await fetch(`${fake.url}/__admin/catalog`)).text());
 
     // The client, with good and bad keys, and a logger that records everything it is told.
     const logger = {

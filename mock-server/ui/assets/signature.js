@@ -119,13 +119,24 @@ export function createSignatureView(root, { notify }) {
     }
     if (hashKey.value !== "") question.hashKey = hashKey.value;
     try {
-      render(await api("POST", "signature", question));
+      render(await api("POST", "signature", question), question);
     } catch (error) {
       notify(`Failed to explain: ${error.message}`, "error");
     }
   }
 
-  function render(report) {
+  /** The signature that was asked about (the fake does not echo it back). */
+  function sentSig(question) {
+    if (question.sig) return question.sig;
+    const json = /\{[\s\S]*\}/.exec(question.authorization ?? "");
+    try {
+      return json ? JSON.parse(json[0]).sig : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  function render(report, question) {
     const { verdict, window, signature, received, problems } = report;
     const rows = [];
     rows.push(
@@ -157,7 +168,7 @@ export function createSignatureView(root, { notify }) {
       add("signed message", JSON.stringify(signature.message));
       if (signature.expected) add("expected sig", signature.expected);
       else if (signature.keySource === "fake") add("expected sig", "(made with the fake's own key: not shown)");
-      add("received sig", received.sig ?? "—");
+      add("received sig", sentSig(question) ?? "—");
       if (signature.matches !== null)
         add(
           "match",
@@ -168,12 +179,8 @@ export function createSignatureView(root, { notify }) {
     }
     rows.push(table);
     if (signature?.note) rows.push(h("p", { class: "note", id: "sig-note" }, signature.note));
-    if (report.explanation) {
-      // The working, as `og-stock sign --explain` prints it (the verdict is in the table above).
-      const blank = report.explanation.indexOf("");
-      const working = blank < 0 ? report.explanation : report.explanation.slice(0, blank);
-      rows.push(h("pre", { class: "explanation" }, working.join("\n")));
-    }
+    // The working, as `og-stock sign --explain` prints it.
+    if (report.explanation) rows.push(h("pre", { class: "explanation" }, report.explanation.join("\n")));
     fill(output, rows);
   }
 
