@@ -57,10 +57,10 @@ export const ADMIN_UNAUTHORIZED = "Admin API: missing or wrong x-admin-token hea
 
 export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: AdminOptions = {}): CoreResponse {
   if (!adminAuthorized(req.headers, options.token)) return detail(401, ADMIN_UNAUTHORIZED);
-  const url = new URL(req.path, "http://admin.invalid");
-  const route = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
   const method = req.method.toUpperCase();
   try {
+    const url = adminUrl(req.path);
+    const route = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
     return dispatch(mock, method, route, url.searchParams, req.body);
   } catch (error) {
     if (
@@ -217,6 +217,15 @@ function dispatch(
     return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: ${allow}.`, { allow });
   }
   return handler();
+}
+
+function adminUrl(path: string): URL {
+  try {
+    // Only the path and query matter; a path like "//x" must not be read as a host.
+    return new URL(`http://admin.invalid${path.startsWith("/") ? "" : "/"}${path}`);
+  } catch {
+    throw new AdminInputError(`Admin API: the path ${JSON.stringify(path.slice(0, 100))} is not a valid URL path.`);
+  }
 }
 
 function decodeId(text: string): string {

@@ -15,6 +15,7 @@ import { type CoreRequest, type CoreResponse, detail } from "../core/http.js";
 import { type OrdergrooveMock, tooLarge } from "../core/mock.js";
 import { handleUi, isUiPath } from "../ui/serve.js";
 import { streamJournal } from "./journal-stream.js";
+import { answerSafely, type ErrorReporter, unexpectedError } from "../core/safe.js";
 
 export interface AppOptions {
   /** Protects /__admin/ (API and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */
@@ -29,6 +30,8 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
   const limit = mock.options.maxBodyBytes;
   const logger = options.logger;
   const logRequests = logger?.isLevelEnabled("info") ?? false;
+  // Only the error and where it happened: headers and bodies may carry secrets.
+  const reportError: ErrorReporter = (error, where) => logger?.error({ err: error, ...where }, "unexpected error");
 
   const refuseTooLarge = (req: Request, res: Response, bytes: number) => {
     const response = tooLarge(bytes, limit);
@@ -67,7 +70,16 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
             : Buffer.concat(chunks).toString("utf8");
       const core = toCore(req, text);
       const admin = isAdminPath(core.path);
-      if (admin && serveDashboard(mock, core, req, res, options.adminToken)) {
+      let dashboard: boolean;
+      try {
+        dashboard = admin && serveDashboard(mock, core, req, res, options.adminToken);
+      } catch (error) {
+        reportError(error, core);
+        if (res.headersSent) res.destroy();
+        else send(req, res, unexpectedError(), true);
+        return;
+      }
+      if (dashboard) {
         if (logRequests)
           // The path without its query: a sign-in link carries the admin token there.
           logger!.info(
@@ -76,7 +88,11 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
           );
         return;
       }
-      const response = admin ? handleAdmin(mock, core, { token: options.adminToken }) : mock.handle(core);
+      const response = answerSafely(
+        () => (admin ? handleAdmin(mock, core, { token: options.adminToken }) : mock.handle(core)),
+        core,
+        reportError,
+      );
       send(req, res, response, false, () => {
         if (!logRequests) return;
         logger!.info(
@@ -95,8 +111,8 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
   });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    logger?.error({ err: error }, "unexpected error");
-    send(req, res, { status: 500, headers: {}, body: { detail: "A server error occurred in the fake." } }, true);
+    reportError(error, { method: req.method, path: req.originalUrl.split("?")[0]!.slice(0, 200) });
+    send(req, res, unexpectedError(), true);
   };
   app.use(onError);
   return app;

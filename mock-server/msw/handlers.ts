@@ -6,6 +6,7 @@ import { delay, HttpResponse, http, type RequestHandler } from "msw";
 import type { CoreRequest } from "../core/http.js";
 import type { OrdergrooveMock } from "../core/mock.js";
 import { matchRoute, SUPPORTED_ROUTES } from "../core/routes.js";
+import { answerSafely } from "../core/safe.js";
 
 export const ORDERGROOVE_BASE_URLS = [
   "https://restapi.ordergroove.com",
@@ -42,7 +43,9 @@ export function ordergrooveHandlers(
   const report = options.report ?? ((m: string) => console.error(m));
   return bases.map((base) => {
     const prefix = new URL(base).pathname.replace(/\/+$/, "");
-    return http.all(`${base}/*`, async ({ request }) => {
+    // A RegExp without capture groups, not `${base}/*`: MSW percent-decodes captured path parts, and a
+    // bad escape such as /products/% would throw inside MSW before the fake could answer it.
+    return http.all(new RegExp(`^${escapeRegExp(base)}/`), async ({ request }) => {
       const url = new URL(request.url);
       const path = url.pathname.slice(prefix.length) + url.search;
       const route = matchRoute(request.method, url.pathname.slice(prefix.length));
@@ -60,7 +63,14 @@ export function ordergrooveHandlers(
       });
       const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
       const core: CoreRequest = { method: request.method, path, headers, body: body === "" ? undefined : body };
-      const answer = mock.handle(core);
+      const answer = answerSafely(
+        () => mock.handle(core),
+        core,
+        (error, where) =>
+          report(
+            `[ordergroove-stock-kit] Failed to answer ${where.method} ${where.path}: the fake threw ${String(error)}. It answered 500; please report this.`,
+          ),
+      );
       if (answer.delayMs) await delay(answer.delayMs);
       if (answer.drop) return HttpResponse.error();
       return new HttpResponse(answer.body === undefined ? null : JSON.stringify(answer.body), {
@@ -69,4 +79,8 @@ export function ordergrooveHandlers(
       });
     });
   });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,0 +1,29 @@
+/**
+ * The last line of defence of both hosts: whatever a handler throws becomes a JSON 500 and a log
+ * line, and the fake keeps serving. Without it, an exception thrown inside a Node event callback
+ * (where Express's error handling does not reach) ended the whole process, so one odd request
+ * refused every later one.
+ */
+import type { CoreResponse } from "./http.js";
+import { detail } from "./http.js";
+
+/** Told of every unexpected exception; gets the error only, never the request's headers or body. */
+export type ErrorReporter = (error: unknown, where: { method: string; path: string }) => void;
+
+export function answerSafely(
+  handler: () => CoreResponse,
+  where: { method: string; path: string },
+  report: ErrorReporter | undefined,
+): CoreResponse {
+  try {
+    return handler();
+  } catch (error) {
+    // The path without its query: a dashboard sign-in link carries the admin token there.
+    report?.(error, { method: where.method, path: where.path.split("?")[0]!.slice(0, 200) });
+    return unexpectedError();
+  }
+}
+
+export function unexpectedError(): CoreResponse {
+  return detail(500, "A server error occurred in the fake. It was logged, and the fake keeps serving.");
+}
