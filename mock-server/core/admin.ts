@@ -4,12 +4,14 @@
  * settings, explain signatures, health. Framework-free like the rest of the core; admin calls
  * are not journaled. (The journal's live stream and the dashboard are served by the HTTP host.)
  */
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { createHash } from "node:crypto";
 import { constantTimeEqual } from "../../src/auth/signature.js";
+import * as adminSchemas from "../../src/generated/admin-validators.js";
 import { describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
 import { explainSignature, SignatureQuestionError, signatureHelp } from "./admin-signature.js";
 import { CatalogError, type ProductFields, type ProductSeed } from "./catalog.js";
-import { FaultError } from "./faults.js";
+import { FaultError, parseFaults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import type { OrdergrooveMock } from "./mock.js";
 
@@ -57,7 +59,9 @@ export const ADMIN_UNAUTHORIZED = "Admin API: missing or wrong x-admin-token hea
 
 export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: AdminOptions = {}): CoreResponse {
   if (!adminAuthorized(req.headers, options.token)) return detail(401, ADMIN_UNAUTHORIZED);
-  const method = req.method.toUpperCase();
+  // HEAD is answered as GET; the host leaves the body out.
+  const asked = req.method.toUpperCase();
+  const method = asked === "HEAD" ? "GET" : asked;
   try {
     const url = adminUrl(req.path);
     const route = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
@@ -154,7 +158,10 @@ function dispatch(
     faults: {
       GET: () => json(200, mock.faults.settings),
       PUT: () => {
-        mock.faults.set(readJson(body));
+        const input = readJson(body);
+        // parseFaults first: its messages say why (e.g. which statuses Ordergroove answers per item).
+        parseFaults(input);
+        mock.faults.set(checked("Faults", input, "faults"));
         return json(200, mock.faults.settings);
       },
       DELETE: () => {
@@ -165,12 +172,7 @@ function dispatch(
     settings: {
       GET: () => json(200, { answer: mock.answer, throttle: mock.throttle }),
       PATCH: () => {
-        const input = readJson(body) as Record<string, unknown>;
-        if (input === null || typeof input !== "object" || Array.isArray(input)) {
-          throw new AdminInputError('Admin API: settings must be an object like {"answer": {...}, "throttle": {...}}.');
-        }
-        const unknown = Object.keys(input).filter((k) => k !== "answer" && k !== "throttle");
-        if (unknown.length) throw new AdminInputError(`Admin API: unknown setting(s) ${unknown.join(", ")}.`);
+        const input = checked("SettingsPatch", readJson(body), "settings") as Record<string, unknown>;
         // Check both before applying either, so a bad request changes nothing.
         const answer = input.answer === undefined ? undefined : { ...mock.answer, ...(input.answer as object) };
         const throttle = input.throttle === undefined ? undefined : parseThrottle(input.throttle);
@@ -249,7 +251,49 @@ function readList(body: string | undefined): ProductSeed[] {
   const list = Array.isArray(value) ? value : (value as { products?: unknown } | null)?.products;
   if (!Array.isArray(list))
     throw new AdminInputError('Admin API: expected a JSON list of products (or {"products": [...]}).');
+  checked("ProductsInput", list, "products");
   return list as ProductSeed[];
+}
+
+type AdminSchema = "ProductsInput" | "SettingsPatch" | "Faults";
+
+/**
+ * The admin spec is the source of truth for admin input: the body is checked against its schema
+ * (compiled ahead of time by `npm run generate`) and refused with the first problem, by field.
+ */
+function checked(schema: AdminSchema, value: unknown, what: string): unknown {
+  const validate = (adminSchemas as unknown as Record<AdminSchema, ValidateFunction>)[schema];
+  if (validate(value)) return value;
+  throw new AdminInputError(`Admin API: invalid ${what}: ${describe(validate.errors, what)}.`);
+}
+
+function describe(errors: ErrorObject[] | null | undefined, what: string): string {
+  // oneOf reports each branch; the most specific error is the deepest one.
+  const e = [...(errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+  if (!e) return "it does not match spec/admin.openapi.yaml";
+  // "/0/live" reads as products[0].live
+  const at = [
+    e.instancePath
+      .split("/")
+      .slice(1)
+      .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+      .reduce((path, p) => (/^\d+$/.test(p) ? `${path}[${p}]` : path ? `${path}.${p}` : p), ""),
+  ];
+  // A list is named by what it holds (products[0].live); an object by its fields (answer.batchForm).
+  if (!at[0] || at[0].startsWith("[")) at[0] = `${what}${at[0]}`;
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case "additionalProperties":
+      return `${[...at, String(params.additionalProperty)].join(".")} is not a known field`;
+    case "required":
+      return `${[...at, String(params.missingProperty)].join(".")} is required`;
+    case "enum":
+      return `${at.join(".")} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "const":
+      return `${at.join(".")} must be ${JSON.stringify(params.allowedValue)}`;
+    default:
+      return `${at.join(".")} ${e.message ?? "is invalid"}`;
+  }
 }
 
 function parseBool(value: string, name: string): boolean {
@@ -260,9 +304,12 @@ function parseBool(value: string, name: string): boolean {
 
 function parseWhole(value: string | null, name: string, fallback: number): number {
   if (value === null) return fallback;
-  if (!/^\d{1,9}$/.test(value))
-    throw new AdminInputError(`Admin API: ${name} must be a whole number; got ${JSON.stringify(value)}.`);
-  return Number(value);
+  const shown = JSON.stringify(value.slice(0, 40));
+  if (!/^\d+$/.test(value)) throw new AdminInputError(`Admin API: ${name} must be a whole number ≥ 0; got ${shown}.`);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n))
+    throw new AdminInputError(`Admin API: ${name} must be at most ${Number.MAX_SAFE_INTEGER}; got ${shown}.`);
+  return n;
 }
 
 function parseThrottle(value: unknown): { limit?: number; windowMs?: number } | false {

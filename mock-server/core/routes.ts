@@ -35,7 +35,8 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
     } catch {
       return { kind: "none", hint: "The product id in the path is not valid percent-encoding." };
     }
-    if (m === "GET") return { kind: "operation", operation: "getProduct", productId };
+    // HEAD is GET without the body (the host leaves it out).
+    if (m === "GET" || m === "HEAD") return { kind: "operation", operation: "getProduct", productId };
     if (m === "PATCH") return { kind: "operation", operation: "updateProduct", productId };
     return { kind: "wrong-method", allow: ["GET", "PATCH"] };
   }

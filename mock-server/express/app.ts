@@ -35,8 +35,8 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
 
   const refuseTooLarge = (req: Request, res: Response, bytes: number) => {
     const response = tooLarge(bytes, limit);
-    if (!isAdminPath(req.originalUrl)) mock.recordRefusal(toCore(req, undefined), response, "body too large");
-    logger?.warn({ method: req.method, path: req.originalUrl, status: 413 }, "refused");
+    if (!isAdminPath(req.url)) mock.recordRefusal(toCore(req, undefined), response, "body too large");
+    logger?.warn({ method: req.method, path: req.url.split("?")[0], status: 413 }, "refused");
     send(req, res, response, true);
   };
 
@@ -160,7 +160,9 @@ function toCore(req: Request, body: string | undefined): CoreRequest {
     const value = req.headers[name];
     headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
-  return { method: req.method, path: req.originalUrl, headers, body };
+  // req.url, not originalUrl: mounted under a prefix (app.use("/og", createApp(mock))), the core
+  // sees the path below the mount point.
+  return { method: req.method, path: req.url, headers, body };
 }
 
 function send(req: Request, res: Response, response: CoreResponse, close: boolean, done?: () => void): void {

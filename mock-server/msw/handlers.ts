@@ -73,7 +73,9 @@ export function ordergrooveHandlers(
       );
       if (answer.delayMs) await delay(answer.delayMs);
       if (answer.drop) return HttpResponse.error();
-      return new HttpResponse(answer.body === undefined ? null : JSON.stringify(answer.body), {
+      // HEAD: GET's status and headers, no body.
+      const text = answer.body === undefined || request.method === "HEAD" ? null : JSON.stringify(answer.body);
+      return new HttpResponse(text, {
         status: answer.status,
         headers: answer.body === undefined ? answer.headers : { "content-type": "application/json", ...answer.headers },
       });

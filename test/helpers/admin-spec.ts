@@ -39,3 +39,20 @@ export function adminAnswerProblems(method: string, template: string, status: nu
   if (!validate) return [`cannot compile ${schemaRef}`];
   return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
+
+/**
+ * Problems with an answer to an admin call by its concrete path (e.g. "/__admin/products/x?y=1"):
+ * the path template is found first. Unknown routes (404) and methods (405) are the fake's generic
+ * answers and need no operation. Every call through `og.admin()` in the tests is checked with it.
+ */
+export function checkAdminAnswer(method: string, path: string, status: number, body: unknown): string[] {
+  const paths = adminSpec.paths as Record<string, Node>;
+  const pathname = path.split("?")[0]!.replace(/\/$/, "");
+  const template = Object.keys(paths)
+    .filter((t) => new RegExp(`^${t.replace(/\{[^}]+\}/g, ".+")}/?$`).test(pathname))
+    .sort((a, b) => (a.includes("{") ? 1 : 0) - (b.includes("{") ? 1 : 0))[0];
+  if (!template) return status === 404 ? [] : [`${method} ${pathname}: no such path in the admin spec`];
+  const verb = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
+  if (!paths[template]![verb.toLowerCase()]) return status === 405 ? [] : [`${method} ${template}: no such operation`];
+  return adminAnswerProblems(verb, template, status, body).map((p) => `${method} ${template} ${status}: ${p}`);
+}

@@ -5,6 +5,7 @@ import type { MockOptions } from "../../mock-server/core/options.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 import { checkAnswer } from "../../src/spec/response-validator.js";
+import { checkAdminAnswer } from "./admin-spec.js";
 
 export const CREDS = { publicId: "og-mock-merchant", sigField: "og-mock-api-user", hashKey: "og-mock-hash-key" };
 export const API_KEY = "og-mock-api-key";
@@ -95,7 +96,11 @@ export function useMockServer(options: MockOptions & { adminToken?: string } = {
         headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
         body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
       });
-      return read(res);
+      const answer = await read(res);
+      // Every admin answer is checked against spec/admin.openapi.yaml.
+      const problems = checkAdminAnswer(method, `/__admin/${path}`, answer.status, answer.body);
+      if (problems.length) throw new Error(`The admin answer breaks spec/admin.openapi.yaml:\n${problems.join("\n")}`);
+      return answer;
     },
   };
   return server;

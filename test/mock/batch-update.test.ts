@@ -155,7 +155,7 @@ describe("answer forms", () => {
   it("is switched at run time through the admin API, and a bad setting changes nothing", async () => {
     const bad = await og.admin("PATCH", "settings", { answer: { batchStatus: 201 } });
     expect(bad.status).toBe(400);
-    expect(bad.body).toEqual({ detail: "batchStatus must be 200 or 207; got 201." });
+    expect(bad.body).toEqual({ detail: "Admin API: invalid settings: answer.batchStatus must be one of 200, 207." });
     const ok = await og.admin("PATCH", "settings", { answer: { batchStatus: 200, batchForm: "list" } });
     expect(ok.body).toMatchObject({ answer: { batchStatus: 200, batchForm: "list" } });
     const answer = await og.patchBatch(items);
