@@ -4,12 +4,16 @@
  * refused request changes nothing. OG_FUZZ_RUNS sets the number of cases (CI: 10,000).
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
+import { ordergrooveHandlers } from "../../mock-server/msw/handlers.js";
+import { checkAdminAnswer } from "../helpers/admin-spec.js";
 import { computeSignature, signedHeaders } from "../../src/auth/signature.js";
 import { checkAnswer } from "../../src/spec/response-validator.js";
 import { defaultCatalog } from "../../mock-server/core/default-catalog.js";
 import { API_KEY, CREDS, useMockServer } from "../helpers/mock-server.js";
-import { rawRequest } from "../helpers/raw-http.js";
+import { rawRequest, toHeaderValue } from "../helpers/raw-http.js";
 
 const RUNS = Number(process.env.OG_FUZZ_RUNS ?? 10_000);
 const og = useMockServer({ throttle: false, journalLimit: 100 });
@@ -126,7 +130,31 @@ const path = fc.oneof(
   { arbitrary: productId.map((id) => `/products/${encodeURIComponent(String(id))}/`), weight: 2 },
   { arbitrary: fc.webPath().map((p) => p || "/"), weight: 1 },
   { arbitrary: fc.stringMatching(/^\/[a-z0-9%/._-]{0,40}$/), weight: 1 },
+  { arbitrary: malformed(), weight: 1 },
 );
+
+/** Raw paths a URL library would refuse or mangle: bad % escapes, junk query values. */
+function malformed(): fc.Arbitrary<string> {
+  const junk = fc.stringMatching(/^[a-z0-9%=&?+~.!*'()]{0,20}$/);
+  const escape = fc.constantFrom("%", "%z", "%zz", "%E0%A4%A", "%FF", "%00", "%%", "%2", "%C0%AF", "%ED%A0%80");
+  return fc
+    .tuple(
+      fc.constantFrom(
+        "/products/",
+        "/products-batch/update/",
+        "/__admin/products/",
+        "/__admin/journal",
+        "/__admin/products",
+        "/",
+      ),
+      escape,
+      junk,
+      fc.option(fc.tuple(fc.constantFrom("since", "live", "offset", "limit", "x"), fc.oneof(escape, junk)), {
+        nil: undefined,
+      }),
+    )
+    .map(([base, e, tail, query]) => `${base}${e}${tail}${query ? `?${query[0]}=${query[1]}` : ""}`);
+}
 const method = fc.oneof(
   { arbitrary: fc.constant("PATCH"), weight: 6 },
   { arbitrary: fc.constantFrom("POST", "GET", "PUT", "DELETE", "OPTIONS", "HEAD"), weight: 2 },
@@ -177,5 +205,132 @@ describe("fuzzing the fake's HTTP surface", () => {
       expect(statuses.get(status) ?? 0, `status ${status}`).toBeGreaterThan(0);
     // And the server is still healthy.
     expect((await og.admin("GET", "health")).status).toBe(200);
+  }, 120_000);
+});
+
+/** The admin API: every route and method, with valid, mutated and junk bodies and queries. */
+const adminPath = fc.oneof(
+  fc.constantFrom("health", "products", "reset", "journal", "faults", "settings", "nope", ""),
+  productId.map((id) => `products/${encodeURIComponent(String(id))}`),
+  fc
+    .tuple(
+      fc.constantFrom("products", "journal"),
+      fc.constantFrom("live", "offset", "limit", "since"),
+      fc.oneof(
+        fc.constantFrom("true", "false", "0", "1", "-1", "1e9", "1000000000", "99999999999999999999", "", "%zz"),
+        fc.string({ maxLength: 12 }).map(encodeURIComponent),
+      ),
+    )
+    .map(([route, name, value]) => `${route}?${name}=${value}`),
+  malformed().map((p) => p.replace(/^\//, "").replace(/^(?!__admin)/, "products/")),
+);
+const adminMethod = fc.constantFrom("GET", "HEAD", "PUT", "POST", "PATCH", "DELETE");
+const adminBody = fc.oneof(
+  fc.constant(undefined),
+  fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+  fc
+    .record(
+      {
+        answer: fc.oneof(
+          fc.record(
+            { batchStatus: fc.constantFrom(200, 207, 201), batchForm: fc.constantFrom("object", "list", "x") },
+            {
+              requiredKeys: [],
+            },
+          ),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
+        throttle: fc.oneof(
+          fc.constant(false),
+          fc.record({ limit: fc.integer({ min: -2, max: 10_000 }), windowMs: fc.integer() }, { requiredKeys: [] }),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
+        extra: fc.jsonValue({ maxDepth: 1 }),
+      },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify(v)),
+  fc
+    .record(
+      {
+        items: fc.array(fc.record({ match: fc.string(), status: fc.constantFrom(400, 404, 500) }), { maxLength: 2 }),
+        next: fc.array(fc.record({ status: fc.integer({ min: 300, max: 700 }), count: fc.integer() }), {
+          maxLength: 2,
+        }),
+        latencyMs: fc.integer({ min: -1, max: 70_000 }),
+        dropNext: fc.oneof(fc.integer({ min: -1, max: 3 }), fc.double()),
+      },
+      { requiredKeys: [] },
+    )
+    .map((v) => JSON.stringify(v)),
+  fc
+    .array(
+      fc.record(
+        { product_id: productId, name: fc.string(), price: fc.string(), live: fc.anything() },
+        { requiredKeys: [] },
+      ),
+      {
+        maxLength: 3,
+      },
+    )
+    .map((v) => JSON.stringify(v)),
+  fc.string({ maxLength: 30 }),
+);
+
+const state = () =>
+  JSON.stringify({
+    catalog: og.running.mock.catalog.list(),
+    faults: og.running.mock.faults.settings,
+    answer: og.running.mock.answer,
+    throttle: og.running.mock.throttle,
+  });
+
+describe("fuzzing the admin API", () => {
+  const runs = Math.max(200, Math.round(RUNS / 20));
+  it(`answers ${runs} random admin calls as its spec says, and a refused call changes nothing`, async () => {
+    await fc.assert(
+      fc.asyncProperty(adminMethod, adminPath, adminBody, async (m, p, text) => {
+        og.running.mock.reset();
+        og.running.mock.catalog.seed(defaultCatalog);
+        const before = state();
+        // Bodies only where the admin API takes one (a HEAD body would be read as the next request).
+        const sent = m === "PUT" || m === "POST" || m === "PATCH" ? text : undefined;
+        const headers = { "content-type": sent === undefined ? undefined : "application/json" };
+        const answer = await rawRequest(og.url, m, `/__admin/${p}`, headers, sent);
+        expect(answer.status, answer.text).toBeLessThan(500);
+        if (m !== "HEAD")
+          expect(checkAdminAnswer(m, `/__admin/${p}`, answer.status, answer.body), answer.text).toEqual([]);
+        if (answer.status >= 400) expect(state()).toBe(before);
+      }),
+      { numRuns: runs },
+    );
+    og.running.mock.catalog.seed(defaultCatalog);
+    expect((await og.admin("GET", "health")).status).toBe(200);
+  }, 120_000);
+});
+
+describe("fuzzing the MSW host", () => {
+  const mock = createOrdergrooveMock({ throttle: false });
+  const server = setupServer(
+    ...ordergrooveHandlers(mock, { baseUrls: ["http://og.fuzz"], onUnsupportedRequest: "404" }),
+  );
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterAll(() => server.close());
+  const runs = Math.max(200, Math.round(RUNS / 20));
+
+  it(`answers ${runs} random requests below 500, malformed paths included`, async () => {
+    await fc.assert(
+      fc.asyncProperty(method, path, auth, contentType, body, async (m, p, plan, type, text) => {
+        mock.catalog.reset();
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries({ ...plan(Math.floor(Date.now() / 1000)), "content-type": type }))
+          if (v !== undefined) headers[k] = toHeaderValue(v);
+        const withBody = text !== undefined && m !== "GET" && m !== "HEAD";
+        const res = await fetch(`http://og.fuzz${p}`, { method: m, headers, body: withBody ? text : undefined });
+        expect(res.status, `${m} ${p}`).toBeLessThan(500);
+        if (m !== "HEAD") expect(await res.json()).toBeDefined();
+      }),
+      { numRuns: runs },
+    );
   }, 120_000);
 });
