@@ -68,9 +68,24 @@ export function environmentFrom(values: Values, env: NodeJS.ProcessEnv): Environ
   const baseUrl = pick(values, "base-url", env, "OG_BASE_URL");
   const name = pick(values, "env", env, "OG_ENV");
   if (baseUrl && name) throw new UsageError("Give --env or --base-url, not both.");
-  if (baseUrl) return { baseUrl };
+  // Errors name where the value came from: the flag, or the environment variable.
+  const from = (flag: string, envName: string) => (values[flag] !== undefined ? `--${flag}` : envName);
+  if (baseUrl) {
+    let url: URL | undefined;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+      throw new UsageError(
+        `${from("base-url", "OG_BASE_URL")} must be an http or https URL such as http://127.0.0.1:8787; got "${baseUrl}".`,
+      );
+    }
+    return { baseUrl };
+  }
   if (name === "production" || name === "staging") return name;
-  if (name) throw new UsageError(`--env must be production or staging; got "${name}".`);
+  if (name) throw new UsageError(`${from("env", "OG_ENV")} must be production or staging; got "${name}".`);
   throw new UsageError(
     "Where to? Give --env staging, --env production or --base-url http://127.0.0.1:8787 (or OG_ENV / OG_BASE_URL). og-stock never defaults to production.",
   );

@@ -233,6 +233,13 @@ describe("og-stock usage", () => {
     [["set-live", "x"], {}, "set-live needs --live true or --live false; got null."],
     [["frob"], {}, 'Unknown command "frob".'],
     [
+      ["out", "x", "--base-url", "127.0.0.1:8787"],
+      { OG_API_KEY: "k" },
+      '--base-url must be an http or https URL such as http://127.0.0.1:8787; got "127.0.0.1:8787".',
+    ],
+    [["out", "x"], { OG_API_KEY: "k", OG_BASE_URL: "localhost" }, "OG_BASE_URL must be an http or https URL"],
+    [["out", "x"], { OG_API_KEY: "k", OG_ENV: "prod" }, 'OG_ENV must be production or staging; got "prod".'],
+    [
       ["out", "--rate", "fast", "x"],
       { OG_BASE_URL: "http://127.0.0.1:1", OG_API_KEY: "k" },
       '--rate must be a whole number ≥ 1; got "fast".',
