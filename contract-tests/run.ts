@@ -13,6 +13,7 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { targetProblem } from "./target.js";
 
 const HELP = `og-contract: prove that a server (the fake, Ordergroove's sandbox, or any base URL) keeps the products API contract.
 
@@ -20,7 +21,7 @@ const HELP = `og-contract: prove that a server (the fake, Ordergroove's sandbox,
   --junit FILE                also write JUnit XML for CI systems
   --allow-production          permit the production host (it changes real products)
 Environment: OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY and/or OG_API_KEY; OG_CONTRACT_PRODUCT_IDS=id1,id2.
-Exit code: 0 the contract holds, 1 a clause broke, 64 bad usage.
+Exit code: 0 the contract holds, 1 a clause broke, 64 bad usage (incl. missing credentials or product ids).
 `;
 
 async function main(): Promise<number> {
@@ -44,6 +45,12 @@ async function main(): Promise<number> {
   }
   if (values.target) process.env.OG_CONTRACT_TARGET = values.target;
   if (values["allow-production"]) process.env.OG_CONTRACT_ALLOW_PRODUCTION = "yes";
+  // Checked before vitest starts: a missing credential is a usage error, said in one line.
+  const problem = targetProblem(process.env);
+  if (problem) {
+    console.error(`og-contract: ${problem}`);
+    return 64;
+  }
   const here = dirname(fileURLToPath(import.meta.url));
   const suite = ["contract.test.js", "contract.test.ts"].map((f) => join(here, f)).find(existsSync);
   if (!suite) {

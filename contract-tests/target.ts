@@ -34,9 +34,30 @@ export class TargetError extends Error {
   override name = "TargetError";
 }
 
+/**
+ * What is wrong with the target's configuration, in one line, or undefined when it is complete.
+ * og-contract asks this before it starts the suite, so a missing credential is a usage error
+ * (exit 64), not a broken clause buried in a test report.
+ */
+export function targetProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if ((env.OG_CONTRACT_TARGET || "mock") === "mock") return undefined;
+  try {
+    remoteConfig(env);
+    return undefined;
+  } catch (error) {
+    if (error instanceof TargetError) return error.message;
+    throw error;
+  }
+}
+
 export async function resolveTarget(env: NodeJS.ProcessEnv = process.env): Promise<Target> {
   const target = env.OG_CONTRACT_TARGET || "mock";
   if (target === "mock") return startFake();
+  return { kind: "remote", ...remoteConfig(env), stop: async () => {} };
+}
+
+function remoteConfig(env: NodeJS.ProcessEnv) {
+  const target = env.OG_CONTRACT_TARGET || "mock";
   const baseUrl = (target === "sandbox" || target === "staging" ? SANDBOX : target).replace(/\/+$/, "");
   if (!/^https?:\/\//.test(baseUrl)) {
     throw new TargetError(`OG_CONTRACT_TARGET must be mock, sandbox or a base URL; got ${JSON.stringify(target)}.`);
@@ -66,13 +87,11 @@ export async function resolveTarget(env: NodeJS.ProcessEnv = process.env): Promi
     );
   }
   return {
-    kind: "remote",
     baseUrl,
     ...(hmac ? { hmac } : {}),
     ...(apiKey ? { apiKey } : {}),
-    credentials: hmac ?? { kind: "api-key", apiKey: apiKey! },
-    productIds: [ids[0]!, ids[1]!],
-    stop: async () => {},
+    credentials: hmac ?? ({ kind: "api-key", apiKey: apiKey! } as const),
+    productIds: [ids[0]!, ids[1]!] as [string, string],
   };
 }
 

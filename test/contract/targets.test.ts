@@ -90,9 +90,29 @@ describe("the contract suite pointed at a base URL", () => {
       env: env(""),
       timeoutMs: 60_000,
     });
-    expect(result.code).toBe(1);
-    expect(result.stdout + result.stderr).toContain(
-      "Refusing to run the contract suite against production (https://restapi.ordergroove.com)",
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain(
+      "og-contract: Refusing to run the contract suite against production (https://restapi.ordergroove.com)",
     );
+  });
+
+  it.each([
+    [{ OG_CONTRACT_PRODUCT_IDS: "a,b" }, "No credentials for the target"],
+    [{ OG_API_KEY: "k" }, "Set OG_CONTRACT_PRODUCT_IDS to two existing product ids"],
+  ])("checks the configuration before running anything: %j is one line and exit 64", async (given, message) => {
+    const result = await run("contract-tests/run.ts", ["--target", "sandbox"], {
+      env: {
+        OG_PUBLIC_ID: "",
+        OG_SIG_FIELD: "",
+        OG_HASH_KEY: "",
+        OG_API_KEY: "",
+        OG_CONTRACT_PRODUCT_IDS: "",
+        ...given,
+      },
+      timeoutMs: 30_000,
+    });
+    expect(result.code).toBe(64);
+    expect(result.stderr.trim().split("\n")).toEqual([expect.stringContaining(`og-contract: ${message}`)]);
+    expect(result.stdout).not.toContain("checking the contract");
   });
 });
