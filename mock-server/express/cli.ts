@@ -9,35 +9,53 @@ import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
 import { pino } from "pino";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
-import type { ProductSeed } from "../core/catalog.js";
+import { openapiDocument } from "../../src/generated/document.js";
+import { CatalogError, type ProductSeed } from "../core/catalog.js";
 import type { RequestFault } from "../core/faults.js";
 import { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startMockServer } from "./server.js";
 
+const OPTIONS: Array<[flag: string, what: string, env: string]> = [
+  ["--port N", `port (default ${DEFAULT_PORT}; 0 picks a free one)`, "OG_MOCK_PORT"],
+  ["--host H", `interface (default ${DEFAULT_HOST}; others warn)`, "OG_MOCK_HOST"],
+  ["--catalog FILE", 'JSON list of products (or {"products": [...]}) to seed', "OG_MOCK_CATALOG"],
+  ["--public-id ID", "merchant public id", "OG_MOCK_PUBLIC_ID"],
+  ["--sig-field NAME", "API user (sig_field)", "OG_MOCK_SIG_FIELD"],
+  ["--hash-key KEY", "that API user's hash key", "OG_MOCK_HASH_KEY"],
+  ["--api-key KEY", "an x-api-key (repeat for several, up to 10)", "OG_MOCK_API_KEY (comma-separated)"],
+  ["--status 200|207", "HTTP status of a processed batch (default 207)", "OG_MOCK_STATUS"],
+  ["--form object|list", '{"results": [...]} (default) or the article\'s list', "OG_MOCK_FORM"],
+  ["--throttle N|off", "bulk requests per minute (default 600)", "OG_MOCK_THROTTLE"],
+  ["--auth-status 401|403", "status of refused credentials (default 403)", "OG_MOCK_AUTH_STATUS"],
+  ["--latency MS", "added to every answer", "OG_MOCK_LATENCY"],
+  ["--fail-next S[xN]", "answer the next N requests with status S, e.g. 503x3", "OG_MOCK_FAIL_NEXT"],
+  [
+    "--item-status P=S",
+    "per-item status S (400|404) for ids matching P (* ok)",
+    "OG_MOCK_ITEM_STATUS (comma-separated)",
+  ],
+  ["--admin-token T", "require x-admin-token on /__admin/", "OG_MOCK_ADMIN_TOKEN"],
+  ["--journal-limit N", "journal entries kept (default 1000)", "OG_MOCK_JOURNAL_LIMIT"],
+  ["--low-memory on|off|auto", "trade ~15% speed for a heap that stays small", "OG_MOCK_LOW_MEMORY"],
+  ["", "(auto: on for catalog files from 4 MiB, ~40k products)", ""],
+  ["--log-level L", "fatal|error|warn|info|debug|silent (default info)", "OG_MOCK_LOG_LEVEL"],
+  ["--help", "this text", ""],
+];
+
+/** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
+export const EXIT = { ok: 0, failedToStart: 1, usage: 64 } as const;
+
+const flagWidth = Math.max(...OPTIONS.map(([f]) => f.length)) + 2;
+const whatWidth = Math.max(...OPTIONS.map(([, w]) => w.length)) + 2;
 const HELP = `og-mock: a fake Ordergroove products API for local development and CI.
 
-Usage: og-mock [options]
+Usage: og-mock [options]            (every option also reads its environment variable; flags win)
 
-  --port N               port (default ${DEFAULT_PORT}; 0 picks a free one)      OG_MOCK_PORT
-  --host H               interface (default ${DEFAULT_HOST}; others warn)        OG_MOCK_HOST
-  --catalog FILE         JSON list of products (or {"products": [...]}) to seed  OG_MOCK_CATALOG
-  --public-id ID         merchant public id                                     OG_MOCK_PUBLIC_ID
-  --sig-field NAME       API user (sig_field)                                   OG_MOCK_SIG_FIELD
-  --hash-key KEY         that API user's hash key                               OG_MOCK_HASH_KEY
-  --api-key KEY          an x-api-key (repeat for several, up to 10)            OG_MOCK_API_KEY (comma-separated)
-  --status 200|207       HTTP status of a processed batch (default 207)         OG_MOCK_STATUS
-  --form object|list     {"results": [...]} (default) or the article's list    OG_MOCK_FORM
-  --throttle N|off       bulk requests per minute (default 600)                 OG_MOCK_THROTTLE
-  --auth-status 401|403  status of refused credentials (default 403)            OG_MOCK_AUTH_STATUS
-  --latency MS           added to every answer                                  OG_MOCK_LATENCY
-  --fail-next S[xN]      answer the next N requests with status S, e.g. 503x3   OG_MOCK_FAIL_NEXT
-  --item-status P=S      per-item status S (400|404) for ids matching P (* ok)  OG_MOCK_ITEM_STATUS (comma-separated)
-  --admin-token T        require x-admin-token on /__admin/                      OG_MOCK_ADMIN_TOKEN
-  --journal-limit N      journal entries kept (default 1000)                     OG_MOCK_JOURNAL_LIMIT
-  --low-memory on|off|auto  trade ~15% speed for a heap that stays small      OG_MOCK_LOW_MEMORY
-                         (auto: on for catalog files from 4 MiB, ~40k products)
-  --log-level L          fatal|error|warn|info|debug|silent (default info)       OG_MOCK_LOG_LEVEL
-  --help                 this text
+  ${"option".padEnd(flagWidth)}${"".padEnd(whatWidth)}environment variable
+${OPTIONS.map(([flag, what, env]) => `  ${flag.padEnd(flagWidth)}${what.padEnd(whatWidth)}${env}`.trimEnd()).join("\n")}
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 failed to start (e.g. port in use),
+64 bad usage (an option, an environment variable or the catalog file).
 `;
 
 class UsageError extends Error {}
@@ -58,7 +76,7 @@ function env(name: string): string | undefined {
   return value === "" ? undefined : value;
 }
 
-function whole(value: string, flag: string, min = 0): number {
+function wholeNumber(value: string, flag: string, min = 0): number {
   if (!/^\d+$/.test(value) || Number(value) < min)
     throw new UsageError(`${flag} must be a whole number ≥ ${min}; got "${value}".`);
   return Number(value);
@@ -94,20 +112,28 @@ export function parseCli(
   });
   if (values.help) return "help";
   const given = new Set<string>();
+  // Where each value came from, so an error names what the user actually set: --port or OG_MOCK_PORT.
+  const source = new Map<string, string>();
   const pick = (flag: keyof typeof values, envName: string): string | undefined => {
-    const v = (values[flag] as string | undefined) ?? env(envName);
-    if (v !== undefined) given.add(flag);
+    const fromFlag = values[flag] as string | undefined;
+    const v = fromFlag ?? env(envName);
+    if (v !== undefined) {
+      given.add(flag);
+      source.set(`--${flag}`, fromFlag !== undefined ? `--${flag}` : `OG_MOCK_${envName}`);
+    }
     return v;
   };
+  const whole = (value: string, flag: string, min = 0) => wholeNumber(value, source.get(flag) ?? flag, min);
+  const name = (flag: string) => source.get(flag) ?? flag;
   const options: MockOptions & { port?: number; host?: string; adminToken?: string } = {};
   const port = pick("port", "PORT");
   options.port = port === undefined ? DEFAULT_PORT : whole(port, "--port");
-  if (options.port > 65535) throw new UsageError(`--port must be at most 65535; got ${options.port}.`);
+  if (options.port > 65535) throw new UsageError(`${name("--port")} must be at most 65535; got ${options.port}.`);
   options.host = pick("host", "HOST") ?? DEFAULT_HOST;
   const catalog = pick("catalog", "CATALOG");
   const lowMemory = pick("low-memory", "LOW_MEMORY") ?? "auto";
   if (!["on", "off", "auto"].includes(lowMemory))
-    throw new UsageError(`--low-memory must be on, off or auto; got "${lowMemory}".`);
+    throw new UsageError(`${name("--low-memory")} must be on, off or auto; got "${lowMemory}".`);
   if (lowMemory === "on" || (lowMemory === "auto" && catalog && fileSize(catalog) >= LOW_MEMORY_FROM_BYTES)) {
     // V8 otherwise lets the heap of a large catalog grow far past what is live (measured with
     // 100k products: 55 MB live, 400 MB resident under load); this keeps it near the live size.
@@ -119,7 +145,9 @@ export function parseCli(
   const sigField = pick("sig-field", "SIG_FIELD");
   const hashKey = pick("hash-key", "HASH_KEY");
   if ((sigField === undefined) !== (hashKey === undefined)) {
-    throw new UsageError("--sig-field and --hash-key go together: give both or neither.");
+    throw new UsageError(
+      "--sig-field and --hash-key go together: give both or neither. (Environment: OG_MOCK_SIG_FIELD with OG_MOCK_HASH_KEY.)",
+    );
   }
   const apiKeys =
     values["api-key"] ??
@@ -136,9 +164,9 @@ export function parseCli(
   const status = pick("status", "STATUS");
   const form = pick("form", "FORM");
   if (status !== undefined && status !== "200" && status !== "207")
-    throw new UsageError(`--status must be 200 or 207; got "${status}".`);
+    throw new UsageError(`${name("--status")} must be 200 or 207; got "${status}".`);
   if (form !== undefined && form !== "object" && form !== "list")
-    throw new UsageError(`--form must be object or list; got "${form}".`);
+    throw new UsageError(`${name("--form")} must be object or list; got "${form}".`);
   options.answer = {
     ...(status ? { batchStatus: Number(status) as 200 | 207 } : {}),
     ...(form ? { batchForm: form as "object" | "list" } : {}),
@@ -149,7 +177,7 @@ export function parseCli(
   const authStatus = pick("auth-status", "AUTH_STATUS");
   if (authStatus !== undefined) {
     if (authStatus !== "401" && authStatus !== "403")
-      throw new UsageError(`--auth-status must be 401 or 403; got "${authStatus}".`);
+      throw new UsageError(`${name("--auth-status")} must be 401 or 403; got "${authStatus}".`);
     options.auth = { failureStatus: Number(authStatus) as 401 | 403 };
   }
   const faults: NonNullable<MockOptions["faults"]> = {};
@@ -158,7 +186,7 @@ export function parseCli(
   const failNext = pick("fail-next", "FAIL_NEXT");
   if (failNext !== undefined) {
     const m = /^(\d{3})(?:x(\d+))?$/.exec(failNext);
-    if (!m) throw new UsageError(`--fail-next must look like 503 or 503x3; got "${failNext}".`);
+    if (!m) throw new UsageError(`${name("--fail-next")} must look like 503 or 503x3; got "${failNext}".`);
     const fault: RequestFault = { status: Number(m[1]), count: m[2] ? Number(m[2]) : 1 };
     faults.next = [fault];
   }
@@ -166,7 +194,10 @@ export function parseCli(
   if (itemStatus) {
     faults.items = itemStatus.map((rule) => {
       const m = /^(.+)=(400|404)$/.exec(rule.trim());
-      if (!m) throw new UsageError(`--item-status must look like PATTERN=404 or PATTERN=400; got "${rule}".`);
+      if (!m)
+        throw new UsageError(
+          `${values["item-status"] ? "--item-status" : "OG_MOCK_ITEM_STATUS"} must look like PATTERN=404 or PATTERN=400; got "${rule}".`,
+        );
       return { match: m[1]!, status: Number(m[2]) as 400 | 404 };
     });
   }
@@ -177,18 +208,28 @@ export function parseCli(
   if (journalLimit !== undefined) options.journalLimit = whole(journalLimit, "--journal-limit");
   const logLevel = pick("log-level", "LOG_LEVEL") ?? "info";
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
-    throw new UsageError(`--log-level must be one of fatal, error, warn, info, debug, silent; got "${logLevel}".`);
+    throw new UsageError(
+      `${name("--log-level")} must be one of fatal, error, warn, info, debug, silent; got "${logLevel}".`,
+    );
   }
   return { options, logLevel, given };
 }
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EISDIR: "it is a directory, not a file",
+  ENOTDIR: "a part of the path is not a directory",
+};
 
 function readCatalog(file: string): ProductSeed[] {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      `Failed to read the catalog file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      `Failed to read the catalog file ${file}: ${(code && READ_ERRORS[code]) ?? code ?? (error as Error).message}.`,
     );
   }
   let value: unknown;
@@ -202,7 +243,26 @@ function readCatalog(file: string): ProductSeed[] {
     throw new UsageError(
       `Failed to read the catalog file ${file}: expected a JSON list of products or {"products": [...]}.`,
     );
+  warnUnknownFields(file, list);
   return list as ProductSeed[];
+}
+
+/**
+ * Fields that are not in the spec's Product schema are kept (the real service may carry more),
+ * but a typo such as "lve" should not go unnoticed: name them on stderr.
+ */
+function warnUnknownFields(file: string, list: unknown[]): void {
+  const known = new Set([...Object.keys(openapiDocument.components.schemas.Product.properties), "product_id"]);
+  const unknown = new Map<string, number>();
+  for (const product of list) {
+    if (product === null || typeof product !== "object") continue;
+    for (const key of Object.keys(product)) if (!known.has(key)) unknown.set(key, (unknown.get(key) ?? 0) + 1);
+  }
+  if (unknown.size === 0) return;
+  const names = [...unknown].map(([k, n]) => `${JSON.stringify(k)} (${n} product${n === 1 ? "" : "s"})`).join(", ");
+  console.error(
+    `og-mock: warning: the catalog file ${file} has field(s) not in Ordergroove's Product schema: ${names}. They are kept and answered as given; check for typos.`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -211,7 +271,7 @@ async function main(): Promise<void> {
     parsed = parseCli(process.argv.slice(2));
   } catch (error) {
     console.error(`og-mock: ${(error as Error).message}\nRun og-mock --help for the options.`);
-    process.exit(2);
+    process.exit(EXIT.usage);
   }
   if (parsed === "help") {
     process.stdout.write(HELP);
@@ -235,12 +295,20 @@ async function main(): Promise<void> {
     // The catalog keeps its own compact copy: let the parsed file go.
     if (options) delete options.products;
   } catch (error) {
+    if (error instanceof CatalogError) {
+      // The catalog file parsed but a product in it is not valid: the user's input, not a start failure.
+      console.error(`og-mock: ${error.message}\nRun og-mock --help for the options.`);
+      process.exit(EXIT.usage);
+    }
     const e = error as NodeJS.ErrnoException;
     const reason =
       e.code === "EADDRINUSE" ? `port ${options?.port} is in use (try --port 0 for a free one)` : e.message;
     console.error(`og-mock: failed to start: ${reason}.`);
-    process.exit(1);
+    process.exit(EXIT.failedToStart);
   }
+  // Last line of defence: the hosts answer 500 for any exception in a handler, but should one
+  // escape from elsewhere (a timer, a socket event), log it and keep serving instead of exiting.
+  process.on("uncaughtException", (error) => logger.error({ err: error }, "unexpected error; still serving"));
   const { url, mock, host } = running;
   if (!isLoopback(host)) {
     logger.warn(

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -118,18 +119,59 @@ describe("og-mock, the standalone fake", () => {
     [["--status", "201"], '--status must be 200 or 207; got "201".'],
     [["--sig-field", "x"], "--sig-field and --hash-key go together: give both or neither."],
     [["--fail-next", "boom"], '--fail-next must look like 503 or 503x3; got "boom".'],
-    [["--catalog", "/nonexistent.json"], "Failed to read the catalog file /nonexistent.json: ENOENT."],
+    [["--catalog", "/nonexistent.json"], "Failed to read the catalog file /nonexistent.json: no such file."],
+    [["--catalog", "/"], "Failed to read the catalog file /: it is a directory, not a file."],
     [["--frobnicate"], "Unknown option '--frobnicate'"],
     [["--low-memory", "maybe"], '--low-memory must be on, off or auto; got "maybe".'],
-  ])("refuses %j with a clear message and exit code 2", async (args, message) => {
+  ])("refuses %j with a clear message and exit code 64", async (args, message) => {
     const result = await run("mock-server/express/cli.ts", args);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(64);
     expect(result.stderr).toContain(message);
+  });
+
+  it.each([
+    [{ OG_MOCK_PORT: "http" }, 'OG_MOCK_PORT must be a whole number ≥ 0; got "http".'],
+    [{ OG_MOCK_STATUS: "201" }, 'OG_MOCK_STATUS must be 200 or 207; got "201".'],
+    [{ OG_MOCK_LOW_MEMORY: "maybe" }, 'OG_MOCK_LOW_MEMORY must be on, off or auto; got "maybe".'],
+    [{ OG_MOCK_ITEM_STATUS: "x=500" }, 'OG_MOCK_ITEM_STATUS must look like PATTERN=404 or PATTERN=400; got "x=500".'],
+  ])("names the environment variable %j when its value is bad (exit 64)", async (env, message) => {
+    const result = await run("mock-server/express/cli.ts", [], { env });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain(message);
+  });
+
+  it("refuses a catalog file with an invalid product (exit 64) and names unknown fields", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "og-catalog-"));
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify([{ product_id: "a", live: "yes" }]));
+    const refused = await run("mock-server/express/cli.ts", ["--catalog", bad, "--port", "0"]);
+    expect(refused.code).toBe(64);
+    expect(refused.stderr).toContain('Failed to read product "a": live: must be boolean.');
+    const typo = join(dir, "typo.json");
+    writeFileSync(
+      typo,
+      JSON.stringify([
+        { product_id: "a", lve: false },
+        { product_id: "b", lve: true, colour: "red" },
+      ]),
+    );
+    started = await startOgMock(["--catalog", typo]);
+    expect(started.output()).toContain(
+      `the catalog file ${typo} has field(s) not in Ordergroove's Product schema: "lve" (2 products), "colour" (1 product).`,
+    );
   });
 
   it("prints help", async () => {
     const result = await run("mock-server/express/cli.ts", ["--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("og-mock: a fake Ordergroove products API");
+    expect(result.stdout).toContain("Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 failed to start");
+    // The environment column lines up: every variable starts in the same column.
+    const columns = result.stdout
+      .split("\n")
+      .filter((l) => / OG_MOCK_/.test(l))
+      .map((l) => l.indexOf("OG_MOCK_"));
+    expect(columns.length).toBeGreaterThan(15);
+    expect(new Set(columns).size).toBe(1);
   });
 });
