@@ -71,8 +71,8 @@ describe("README", () => {
     const codes: number[] = [];
     for (const line of lines.slice(1)) {
       const argv = line
-        .replace(/^og-stock /, "")
-        .replace("stock.csv", csv)
+        .replace(/^(npx )?og-stock /, "")
+        .replace("examples/stock.csv", csv)
         .split(" ");
       codes.push(await main(argv, { env, stdout: () => {}, stderr: () => {}, isTTY: false }));
     }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { run, type Started, startOgMock } from "../helpers/spawn.js";
+import { ROOT, run, type Started, startOgMock } from "../helpers/spawn.js";
 
 const sh = promisify(execFile);
 let started: Started | undefined;
@@ -174,4 +174,25 @@ describe("og-mock, the standalone fake", () => {
     expect(columns.length).toBeGreaterThan(15);
     expect(new Set(columns).size).toBe(1);
   });
+});
+
+describe("npm start", () => {
+  it("compiles only when dist/ is older than a source file", async () => {
+    const { execFile: ef } = await import("node:child_process");
+    const start = () =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+        ef(
+          process.execPath,
+          ["scripts/start.mjs", "--help"],
+          { cwd: ROOT, timeout: 120_000 },
+          (error, stdout, stderr) =>
+            resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        ),
+      );
+    await start(); // brings dist/ up to date if a source changed since the last build
+    const fresh = await start();
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).toContain("og-mock: a fake Ordergroove products API");
+    expect(fresh.stderr).not.toContain("compiling");
+  }, 180_000);
 });
