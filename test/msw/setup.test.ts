@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { type OrdergrooveMatchers, ordergrooveMatchers, setupOrdergrooveMock } from "../../mock-server/msw/index.js";
 
 declare module "vitest" {
@@ -113,6 +113,14 @@ describe("setupOrdergrooveMock", () => {
   });
 
   it("leaves other hosts to MSW's onUnhandledRequest (error by default)", async () => {
-    await expect(fetch("http://127.0.0.1:9/elsewhere")).rejects.toThrow();
+    // MSW prints its "[MSW] Error: intercepted a request without a matching request handler":
+    // captured, so a passing run prints nothing, and checked, so the message is what users see.
+    const printed = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      await expect(fetch("http://127.0.0.1:9/elsewhere")).rejects.toThrow();
+      expect(printed.mock.calls.flat().join(" ")).toContain("[MSW] Error: intercepted a request without a matching");
+    } finally {
+      printed.mockRestore();
+    }
   });
 });
