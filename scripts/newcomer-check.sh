@@ -35,7 +35,7 @@ if grep -q "compiling" "$work/start.log"; then echo "newcomer: npm start compile
 echo "fake at $url"
 # The first curl the banner prints, as pasted.
 curl_line="$(grep -m1 "curl -sS -X PATCH" "$work/start.log" | sed 's/^ *//')"
-sh -c "$curl_line" | grep -q '"status":200'
+sh -c "$curl_line" | grep '"status":200' >/dev/null
 
 step "the CLI as README shows it (npx og-stock from the repository's folder)"
 export OG_BASE_URL="$url" OG_PUBLIC_ID=og-mock-merchant OG_SIG_FIELD=og-mock-api-user OG_HASH_KEY=og-mock-hash-key
@@ -53,14 +53,14 @@ fake_pid=""
 step "install from npm pack output into a fresh project, as README shows"
 npm pack --silent >/dev/null
 tarball="$(ls "$work"/kit/ordergroove-stock-kit-*.tgz)"
-tar -tzf "$tarball" | grep -q "package/dist/mock-server/express/cli.js"
+tar -tzf "$tarball" | grep "package/dist/mock-server/express/cli.js" >/dev/null
 mkdir "$work/project"
 cd "$work/project"
 npm init -y >/dev/null
 npm install -D --no-audit --no-fund --loglevel=error "$tarball" msw
-npx og-mock --help | grep -q "og-mock: a fake Ordergroove"
-npx og-stock --help | grep -q "og-stock: tell Ordergroove"
-npx og-contract --help | grep -q "og-contract:"
+npx og-mock --help | grep "og-mock: a fake Ordergroove" >/dev/null
+npx og-stock --help | grep "og-stock: tell Ordergroove" >/dev/null
+npx og-contract --help | grep "og-contract:" >/dev/null
 node --input-type=module -e 'import("ordergroove-stock-kit/express").then(async ({ startMockServer }) => { const s = await startMockServer({ port: 0 }); await s.close(); console.log("library import ok"); })'
 
 step "ok"
