@@ -26,6 +26,9 @@ export const PRECOMPILED = [
   "ProductPatch",
   "Product",
   "BatchResponse",
+  "ProductList",
+  "ProductHasGroup",
+  "ProductGroupList",
 ] as const;
 
 const root = new URL("../", import.meta.url);

@@ -17,6 +17,7 @@ import { defaultCatalog } from "./default-catalog.js";
 import { Faults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import { Journal, journalBody, maskHeaders } from "./journal.js";
+import { listProductGroups, listProducts, productHasGroup } from "./listing.js";
 import {
   type AnswerSettings,
   checkAnswer,
@@ -26,7 +27,7 @@ import {
   resolveOptions,
   type ThrottleSettings,
 } from "./options.js";
-import { matchRoute, type Operation, SUPPORTED_ROUTES } from "./routes.js";
+import { matchRoute, SUPPORTED_ROUTES } from "./routes.js";
 
 export type { ItemResult } from "../../src/spec/batch-results.js";
 
@@ -179,7 +180,23 @@ export class OrdergrooveMock {
         });
       }
     }
-    if (route.operation === "getProduct") return this.#getProduct(route.productId!);
+    switch (route.operation) {
+      case "getProduct":
+        return this.#getProduct(route.productId!);
+      case "listProducts":
+        return listProducts(this.catalog, req);
+      case "productHasGroup":
+        return productHasGroup(this.catalog, route.productId!, route.groupType!, route.groupName!);
+      case "listProductGroups":
+        // Application API scope only (Ordergroove's reference): a signature is not enough here.
+        if (auth.principal.scheme !== "api-key") {
+          return detail(
+            this.options.auth.failureStatus,
+            "GET /product_groups/ takes the Application API scope only: send x-api-key. An HMAC signature is refused on this endpoint.",
+          );
+        }
+        return listProductGroups(this.catalog, req);
+    }
     const media = checkMediaType(req.headers["content-type"]);
     if (media) return media;
     let parsed: unknown;
@@ -192,7 +209,11 @@ export class OrdergrooveMock {
     return this.#operation(route.operation, parsed, route.productId);
   }
 
-  #operation(operation: Exclude<Operation, "getProduct">, body: unknown, productId?: string): CoreResponse {
+  #operation(
+    operation: "updateProductsBatch" | "createProductsBatch" | "updateProduct",
+    body: unknown,
+    productId?: string,
+  ): CoreResponse {
     switch (operation) {
       case "updateProductsBatch":
         return this.#batch(body, BATCH_MAX, (item) => this.#updateItem(item));

@@ -160,7 +160,7 @@ function toCore(req: Request, body: string | undefined): CoreRequest {
     const value = req.headers[name];
     headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
-  return { method: req.method, path: req.originalUrl, headers, body };
+  return { method: req.method, path: req.originalUrl, headers, body, origin: `${req.protocol}://${req.headers.host}` };
 }
 
 function send(req: Request, res: Response, response: CoreResponse, close: boolean, done?: () => void): void {
