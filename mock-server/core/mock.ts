@@ -37,6 +37,8 @@ interface Trace {
   parsed?: unknown;
   fault?: string;
   authRefusal?: string;
+  /** What the journal keeps of the answer, when not the whole body. */
+  journalBody?: unknown;
 }
 
 const BATCH_MAX = batchLimit("ProductUpdateBatch");
@@ -126,7 +128,9 @@ export class OrdergrooveMock {
       headers: maskHeaders(req.headers),
       body: journalBody(req.body, trace.parsed),
       principal: trace.principal,
-      response: response.drop ? { dropped: true } : { status: response.status, body: response.body },
+      response: response.drop
+        ? { dropped: true }
+        : { status: response.status, body: "journalBody" in trace ? trace.journalBody : response.body },
       ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
       ...(trace.fault ? { fault: trace.fault } : {}),
       ms: Math.round(ms * 100) / 100,
@@ -183,8 +187,16 @@ export class OrdergrooveMock {
     switch (route.operation) {
       case "getProduct":
         return this.#getProduct(route.productId!);
-      case "listProducts":
-        return listProducts(this.catalog, req);
+      case "listProducts": {
+        const answer = listProducts(this.catalog, req);
+        // The journal keeps the listed ids, not 100 full products per page: a full journal of
+        // listings would hold 100k product objects and make every request pay for the GC.
+        const page = answer.body as { results?: Array<{ external_product_id: string }> };
+        if (answer.status === 200 && page.results) {
+          trace.journalBody = { ...page, results: page.results.map((p) => p.external_product_id) };
+        }
+        return answer;
+      }
       case "productHasGroup":
         return productHasGroup(this.catalog, route.productId!, route.groupType!, route.groupName!);
       case "listProductGroups":
