@@ -31,7 +31,7 @@ export async function listingFigure(
 ): Promise<ListingFigure> {
   const sizes = smoke ? [1000, 10_000] : [1000, 10_000, 100_000];
   const p50: Record<number, number> = {};
-  let pageNumber = 0;
+  let pageNumber: number;
   const fakes = await Promise.all(sizes.map((size) => startFake(size)));
   try {
     // Walk each catalog to its middle by next links (the cursor is opaque).
