@@ -114,9 +114,10 @@ describe("StockSync with a durable outbox", () => {
     for (const id of PRODUCTS) expect(og.running.mock.catalog.get(id)?.live, id).toBe(expected.get(id));
 
     // Nothing stale: per product, the values the fake saw, starting from its initial true, with
-    // repeats collapsed, never go back to an older value. The desired history is true → false →
-    // true, so anything longer than [true, false, true] means a stale value arrived after a newer
-    // one. (A restarted sync does not know what Ordergroove has, so it may resend the current value.)
+    // repeats collapsed, must follow the order of the desired history true → false → true. A
+    // value older than one already received (false after the final true) breaks that order. The
+    // sync may legitimately never send the false (a change and its reversal coalesced before a
+    // flush), and a restarted sync, not knowing what Ordergroove has, may resend the current value.
     const received = new Map(PRODUCTS.map((id) => [id, [true]]));
     for (const entry of og.running.mock.journal.entries()) {
       if (entry.method !== "PATCH") continue;
@@ -125,7 +126,9 @@ describe("StockSync with a durable outbox", () => {
         if (values.at(-1) !== item.live) values.push(item.live);
       }
     }
-    for (const id of PRODUCTS) expect(received.get(id), id).toEqual([true, false, true]);
+    for (const id of PRODUCTS) expect([[true], [true, false, true]], id).toContainEqual(received.get(id));
+    // And most products did go out and back, so the check above had something to check.
+    expect(PRODUCTS.filter((id) => received.get(id)!.length === 3).length).toBeGreaterThan(PRODUCTS.length / 2);
 
     // And the outbox is empty once everything was confirmed.
     const outbox = await openOutbox(join(dir, "outbox"));
