@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { signedHeaders } from "../src/auth/signature.js";
 import { OrdergrooveClient } from "../src/client/client.js";
 import { StockSync } from "../src/sync/stock-sync.js";
+import { listingFigure } from "./listing.js";
 import {
   type ChildServer,
   load,
@@ -379,6 +380,7 @@ async function main(): Promise<void> {
   await mswCost();
   await clientUnderThrottle();
   await memory();
+  rows.push(await listingFigure(async (size) => startFake(await catalogFile(size)), SMOKE));
   const md = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${SMOKE ? " (smoke run: too short to mean anything)" : ""}.\n\n${table()}\n`;
   console.log(`\n${md}`);
   if (SMOKE) return;

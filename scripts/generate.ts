@@ -28,6 +28,9 @@ export const PRECOMPILED = [
   "ProductPatch",
   "Product",
   "BatchResponse",
+  "ProductList",
+  "ProductHasGroup",
+  "ProductGroupList",
 ] as const;
 
 /** The admin API's request schemas (spec/admin.openapi.yaml), compiled ahead of time too. */

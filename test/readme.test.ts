@@ -83,7 +83,7 @@ describe("README", () => {
     const table = readFileSync(join(ROOT, "bench/results/latest.md"), "utf8");
     expect(README).toContain(`<!-- bench:start -->\n${table}<!-- bench:end -->`);
     expect(table).toMatch(/^Measured \d{4}-\d{2}-\d{2} on /);
-    expect(table.split("\n").filter((l) => /^\| \d \|/.test(l))).toHaveLength(7);
+    expect(table.split("\n").filter((l) => /^\| \d \|/.test(l))).toHaveLength(8);
   });
 
   it("has a sync example that tells Ordergroove about stock changes", async () => {

@@ -10,6 +10,12 @@
  * not 21) and composed in full when read, so 100k products take a fraction of the memory.
  * Stored records are never handed out (readers get composed copies) and are replaced, never
  * changed, so the seed that `reset()` returns to is shared with the live catalog, not copied.
+ *
+ * Order: every product has a position (the order it entered the catalog), kept in an
+ * append-only list. Updates never move a product and new products go to the end, so a listing
+ * that resumes "after position p" (a cursor) never repeats or skips a product while others are
+ * updated or added, and starts there in O(1) instead of scanning from the top. Removal leaves a
+ * hole; `reset()`/`seed()` renumber and bump `epoch`, which invalidates older cursors.
  */
 import type { components } from "../../src/generated/openapi.js";
 import { describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
@@ -24,8 +30,15 @@ export type ProductSeed = Partial<Product> & { product_id?: string; external_pro
 /** A product as stored: its id and whatever differs from the defaults. */
 type Stored = Readonly<Partial<Product> & { external_product_id: string }>;
 
+/** What listing reads while it filters: one field of a stored product, defaults applied, no copy made. */
+export type FieldReader = <K extends keyof Product>(key: K) => Product[K];
+
 export class Catalog {
   #products = new Map<string, Stored>();
+  /** Ids by position; `undefined` where a product was removed. */
+  #order: Array<string | undefined> = [];
+  #position = new Map<string, number>();
+  #epoch = 0;
   #seed: readonly Stored[] = [];
   readonly #defaults: Omit<Product, "external_product_id" | "name" | "created" | "last_update">;
   #isoSecond = -1;
@@ -71,6 +84,37 @@ export class Catalog {
 
   has(id: string): boolean {
     return this.#products.has(id);
+  }
+
+  /** Bumped whenever positions are renumbered (seed, reset): cursors of an older epoch are invalid. */
+  get epoch(): number {
+    return this.#epoch;
+  }
+
+  /** One past the last position handed out. */
+  get end(): number {
+    return this.#order.length;
+  }
+
+  positionOf(id: string): number | undefined {
+    return this.#position.get(id);
+  }
+
+  /**
+   * Products from position `from` (inclusive) towards the end (`step` 1) or the start (`step` -1),
+   * with a reader for their fields. Costs what is visited, never the whole catalog up front.
+   */
+  *walk(from: number, step: 1 | -1): Generator<{ position: number; id: string; field: FieldReader }> {
+    let stored: Stored | undefined;
+    const field: FieldReader = (key) =>
+      (stored![key] ?? (key === "name" ? stored!.external_product_id : this.#defaults[key as never])) as never;
+    for (let i = from; i >= 0 && i < this.#order.length; i += step) {
+      const id = this.#order[i];
+      if (id === undefined) continue;
+      stored = this.#products.get(id);
+      if (!stored) continue;
+      yield { position: i, id, field };
+    }
   }
 
   /** Products in insertion order; `live` filters, `offset`/`limit` page. */
@@ -138,19 +182,32 @@ export class Catalog {
   create(seed: ProductSeed): boolean {
     const stored = this.#normalize(seed);
     if (this.#products.has(stored.external_product_id)) return false;
-    this.#products.set(stored.external_product_id, stored);
+    this.#add(stored);
     return true;
   }
 
   /** Adds or replaces products without changing the seed that `reset()` returns to. */
   upsert(seeds: readonly ProductSeed[]): number {
     const products = seeds.map((s) => this.#normalize(s));
-    for (const p of products) this.#products.set(p.external_product_id, p);
+    for (const p of products) {
+      if (this.#products.has(p.external_product_id)) this.#products.set(p.external_product_id, p);
+      else this.#add(p);
+    }
     return products.length;
   }
 
   remove(id: string): boolean {
+    const position = this.#position.get(id);
+    if (position !== undefined) this.#order[position] = undefined;
+    this.#position.delete(id);
     return this.#products.delete(id);
+  }
+
+  /** A new product goes to the end of the order. */
+  #add(stored: Stored): void {
+    this.#products.set(stored.external_product_id, stored);
+    this.#position.set(stored.external_product_id, this.#order.length);
+    this.#order.push(stored.external_product_id);
   }
 
   /** Replaces the catalog and the seed that `reset()` returns to. Validates everything first. */
@@ -170,6 +227,9 @@ export class Catalog {
   /** Back to the seed (shared, not copied: stored records are never changed in place). */
   reset(): void {
     this.#products = new Map(this.#seed.map((p) => [p.external_product_id, p]));
+    this.#order = this.#seed.map((p) => p.external_product_id);
+    this.#position = new Map(this.#order.map((id, i) => [id!, i]));
+    this.#epoch++;
   }
 
   #live(stored: Stored): boolean {
@@ -177,8 +237,11 @@ export class Catalog {
   }
 
   #compose(stored: Stored): Product {
-    const product = { ...this.#defaults, name: stored.external_product_id, ...stored } as Product;
-    product.groups = [...(product.groups ?? [])]; // the only nested value: never hand out the stored one
+    // Object.assign, not `{ ...defaults, ...stored }`: on Node 20 a spread that overwrites keys of an
+    // earlier spread takes a slow path (~20 µs a product, measured), which made a page of 100 cost 2 ms.
+    const product = Object.assign({}, this.#defaults, { name: stored.external_product_id }, stored) as Product;
+    // The only nested value: never hand out the stored one.
+    product.groups = (product.groups ?? []).map((g) => ({ ...g }));
     return product;
   }
 

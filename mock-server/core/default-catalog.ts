@@ -7,6 +7,7 @@
 import type { ProductSeed } from "./catalog.js";
 
 const created = "2026-01-15T09:30:00Z";
+const coffeeClub = [{ name: "coffee-club", group_type: "eligibility" as const }];
 
 function product(id: string, name: string, price: string, extra: Partial<ProductSeed> = {}): ProductSeed {
   return {
@@ -31,9 +32,9 @@ export const defaultCatalog: readonly ProductSeed[] = [
   product("166603786142092350", "Daily multivitamin, 90 tablets", "19.99"),
   product("166603786142092351", "Omega-3 fish oil, 120 softgels", "24.50"),
   product("166603786142092352", "Vitamin D3 drops, 30 ml", "12.00", { live: false }),
-  product("og-coffee-beans-1kg", "Single-origin coffee beans, 1 kg", "24.99", { sku: "COF-1KG" }),
-  product("og-coffee-beans-250g", "Single-origin coffee beans, 250 g", "8.99", { sku: "COF-250G" }),
-  product("og-espresso-pods-50", "Espresso pods, box of 50", "17.50"),
+  product("og-coffee-beans-1kg", "Single-origin coffee beans, 1 kg", "24.99", { sku: "COF-1KG", groups: coffeeClub }),
+  product("og-coffee-beans-250g", "Single-origin coffee beans, 250 g", "8.99", { sku: "COF-250G", groups: coffeeClub }),
+  product("og-espresso-pods-50", "Espresso pods, box of 50", "17.50", { groups: coffeeClub }),
   product("og-green-tea-100", "Sencha green tea, 100 bags", "11.25"),
   product("og-dog-food-12kg", "Grain-free dog food, 12 kg", "64.90", { every: 1, every_period: 3 }),
   product("og-cat-litter-10l", "Clumping cat litter, 10 l", "15.40", { every: 2, every_period: 2 }),
@@ -51,5 +52,8 @@ export const defaultCatalog: readonly ProductSeed[] = [
   product("og-breakfast-bundle", "Breakfast bundle: coffee, tea and granola", "39.00", { product_type: "bundle" }),
   product("og-snack-club", "Monthly snack club", "29.00", { product_type: "club", every: 1, every_period: 3 }),
   product("og-discontinued-mints", "Peppermint tins, 6 pack", "7.50", { live: false, discontinued: true }),
-  product("og-granola-500g", "Honey almond granola, 500 g", "6.49", { autoship_by_default: true }),
+  product("og-granola-500g", "Honey almond granola, 500 g", "6.49", {
+    autoship_by_default: true,
+    groups: [{ name: "breakfast-upsell", group_type: "incentive" }],
+  }),
 ];

@@ -7,6 +7,11 @@ export interface CoreRequest {
   headers: Record<string, string | undefined>;
   /** The raw body text, if any. */
   body?: string | undefined;
+  /**
+   * Scheme, host and any mount prefix the client used (e.g. `https://restapi.ordergroove.com`),
+   * for the absolute `next`/`previous` links of paginated answers; default `http://<Host header>`.
+   */
+  origin?: string | undefined;
 }
 
 export interface CoreResponse {

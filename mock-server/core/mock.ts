@@ -17,6 +17,7 @@ import { defaultCatalog } from "./default-catalog.js";
 import { Faults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import { Journal, journalBody, maskHeaders } from "./journal.js";
+import { listProductGroups, listProducts, productHasGroup } from "./listing.js";
 import {
   type AnswerSettings,
   checkAnswer,
@@ -26,7 +27,7 @@ import {
   resolveOptions,
   type ThrottleSettings,
 } from "./options.js";
-import { matchRoute, type Operation, SUPPORTED_ROUTES } from "./routes.js";
+import { matchRoute, SUPPORTED_ROUTES } from "./routes.js";
 
 export type { ItemResult } from "../../src/spec/batch-results.js";
 
@@ -36,6 +37,8 @@ interface Trace {
   parsed?: unknown;
   fault?: string;
   authRefusal?: string;
+  /** What the journal keeps of the answer, when not the whole body. */
+  journalBody?: unknown;
 }
 
 const BATCH_MAX = batchLimit("ProductUpdateBatch");
@@ -125,7 +128,9 @@ export class OrdergrooveMock {
       headers: maskHeaders(req.headers),
       body: journalBody(req.body, trace.parsed),
       principal: trace.principal,
-      response: response.drop ? { dropped: true } : { status: response.status, body: response.body },
+      response: response.drop
+        ? { dropped: true }
+        : { status: response.status, body: "journalBody" in trace ? trace.journalBody : response.body },
       ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
       ...(trace.fault ? { fault: trace.fault } : {}),
       ms: Math.round(ms * 100) / 100,
@@ -179,7 +184,31 @@ export class OrdergrooveMock {
         });
       }
     }
-    if (route.operation === "getProduct") return this.#getProduct(route.productId!);
+    switch (route.operation) {
+      case "getProduct":
+        return this.#getProduct(route.productId!);
+      case "listProducts": {
+        const answer = listProducts(this.catalog, req);
+        // The journal keeps the listed ids, not 100 full products per page: a full journal of
+        // listings would hold 100k product objects and make every request pay for the GC.
+        const page = answer.body as { results?: Array<{ external_product_id: string }> };
+        if (answer.status === 200 && page.results) {
+          trace.journalBody = { ...page, results: page.results.map((p) => p.external_product_id) };
+        }
+        return answer;
+      }
+      case "productHasGroup":
+        return productHasGroup(this.catalog, route.productId!, route.groupType!, route.groupName!);
+      case "listProductGroups":
+        // Application API scope only (Ordergroove's reference): a signature is not enough here.
+        if (auth.principal.scheme !== "api-key") {
+          return detail(
+            this.options.auth.failureStatus,
+            "GET /product_groups/ takes the Application API scope only: send x-api-key. An HMAC signature is refused on this endpoint.",
+          );
+        }
+        return listProductGroups(this.catalog, req);
+    }
     const media = checkMediaType(req.headers["content-type"]);
     if (media) return media;
     let parsed: unknown;
@@ -192,7 +221,11 @@ export class OrdergrooveMock {
     return this.#operation(route.operation, parsed, route.productId);
   }
 
-  #operation(operation: Exclude<Operation, "getProduct">, body: unknown, productId?: string): CoreResponse {
+  #operation(
+    operation: "updateProductsBatch" | "createProductsBatch" | "updateProduct",
+    body: unknown,
+    productId?: string,
+  ): CoreResponse {
     switch (operation) {
       case "updateProductsBatch":
         return this.#batch(body, BATCH_MAX, (item) => this.#updateItem(item));

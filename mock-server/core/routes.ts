@@ -1,8 +1,15 @@
 /** The routes of the spec the fake serves, and a precise 404/405 for everything else. */
-export type Operation = "updateProductsBatch" | "createProductsBatch" | "getProduct" | "updateProduct";
+export type Operation =
+  | "updateProductsBatch"
+  | "createProductsBatch"
+  | "getProduct"
+  | "updateProduct"
+  | "listProducts"
+  | "productHasGroup"
+  | "listProductGroups";
 
 export type RouteMatch =
-  | { kind: "operation"; operation: Operation; productId?: string }
+  | { kind: "operation"; operation: Operation; productId?: string; groupType?: string; groupName?: string }
   | { kind: "wrong-method"; allow: string[] }
   | { kind: "none"; hint?: string };
 
@@ -11,9 +18,14 @@ export const SUPPORTED_ROUTES = [
   "POST /products-batch/create/",
   "GET /products/{external_product_id}/",
   "PATCH /products/{external_product_id}/",
+  "GET /products/",
+  "GET /products/{external_product_id}/{group_type}/{group_name}",
+  "GET /product_groups/",
 ] as const;
 
 const PRODUCT_PATH = /^\/products\/([^/]+)\/$/;
+/** The group check, documented without a trailing slash. */
+const GROUP_CHECK_PATH = /^\/products\/([^/]+)\/([^/]+)\/([^/]+)$/;
 
 export function matchRoute(method: string, pathname: string): RouteMatch {
   const m = method.toUpperCase();
@@ -26,6 +38,33 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
     return m === "POST"
       ? { kind: "operation", operation: "createProductsBatch" }
       : { kind: "wrong-method", allow: ["POST"] };
+  }
+  if (pathname === "/products/" || pathname === "/product_groups/") {
+    const operation = pathname === "/products/" ? "listProducts" : "listProductGroups";
+    return m === "GET" ? { kind: "operation", operation } : { kind: "wrong-method", allow: ["GET"] };
+  }
+  const group = GROUP_CHECK_PATH.exec(pathname);
+  if (group) {
+    let parts: string[];
+    try {
+      parts = group.slice(1).map((p) => decodeURIComponent(p));
+    } catch {
+      return { kind: "none", hint: "The path is not valid percent-encoding." };
+    }
+    if (m !== "GET") return { kind: "wrong-method", allow: ["GET"] };
+    return {
+      kind: "operation",
+      operation: "productHasGroup",
+      productId: parts[0]!,
+      groupType: parts[1]!,
+      groupName: parts[2]!,
+    };
+  }
+  if (/^\/products\/[^/]+\/[^/]+\/[^/]+\/$/.test(pathname)) {
+    return {
+      kind: "none",
+      hint: `The group check has no trailing slash, as Ordergroove documents it: did you mean ${pathname.slice(0, -1)} ?`,
+    };
   }
   const product = PRODUCT_PATH.exec(pathname);
   if (product) {

@@ -62,7 +62,13 @@ export function ordergrooveHandlers(
         headers[name] = value;
       });
       const body = request.method === "GET" || request.method === "HEAD" ? undefined : await request.text();
-      const core: CoreRequest = { method: request.method, path, headers, body: body === "" ? undefined : body };
+      const core: CoreRequest = {
+        method: request.method,
+        path,
+        headers,
+        body: body === "" ? undefined : body,
+        origin: `${url.origin}${prefix}`,
+      };
       const answer = answerSafely(
         () => mock.handle(core),
         core,

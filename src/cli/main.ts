@@ -1,16 +1,19 @@
 /**
  * og-stock: tell Ordergroove which products are out of stock (or back), from the command line.
- * Exit codes: 0 all applied · 2 some items rejected (404/400) · 1 a request failed · 64 usage.
+ * Exit codes: 0 all applied · 2 some items rejected (404/400) · 1 a request failed · 3 reconcile --dry-run
+ * found drift · 64 usage.
  */
 import { readFile, writeFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { OrdergrooveClient } from "../client/client.js";
 import { OrdergrooveError } from "../client/errors.js";
 import { type BatchReport, buildReport } from "../client/report.js";
 import { desiredLive, ThresholdError, type Thresholds } from "../sync/thresholds.js";
-import { clientOptionsFrom, credentialsFrom, number, parse, pick, UsageError, whole } from "./options.js";
+import { clientOptionsFrom, credentialsFrom, number, parse, pick, UsageError, type Values, whole } from "./options.js";
 import type { Out } from "./output.js";
 import { exitCodeOf, progressBar, reportJson, summaryTable } from "./output.js";
 import { explain, signReport } from "../auth/explain.js";
+import { describeReconcile, planReconcile, reconcileJson } from "./reconcile.js";
 import { readStockFile } from "./stock-file.js";
 
 const HELP = `og-stock: tell Ordergroove, in real time, which products are out of stock or back.
@@ -20,6 +23,11 @@ Usage:
   og-stock sync FILE [--low-at N] [--out-at N] [--restock-at N] [--state FILE]
                                              set live from stock levels in a CSV (product_id,stock[,low_stock_at,restock_at])
                                              or JSON file, with hysteresis between the cut-off and the restock level
+  og-stock reconcile FILE --low-at N --restock-at M [--out-at N] [--dry-run]
+                                             read Ordergroove's whole catalog, compare each product's live flag
+                                             with what its stock implies (same hysteresis as sync), send only
+                                             the differences; lists what drifted, what was healed, and ids known
+                                             on one side only
   og-stock get ID                            read one product
   og-stock sign [--ts N] [--expect SIG]      make and explain a signed authorization header
 
@@ -35,7 +43,8 @@ Other:
   --timeout-ms N   per attempt (default 3000)
   --concurrency N  batches in flight (default 2)
 
-Exit codes: 0 all applied, 2 some items rejected by Ordergroove, 1 a request failed, 64 bad usage.
+Exit codes: 0 all applied (reconcile: no drift, or all of it healed), 2 some items rejected by Ordergroove,
+1 a request failed, 3 reconcile --dry-run found drift, 64 bad usage.
 `;
 
 export interface Io extends Out {
@@ -56,6 +65,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await setLive(rest, io, true);
       case "sync":
         return await sync(rest, io);
+      case "reconcile":
+        return await reconcile(rest, io);
       case "get":
         return await get(rest, io);
       case "sign":
@@ -67,7 +78,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         io.stdout(HELP);
         return command === undefined ? 64 : 0;
       default:
-        throw new UsageError(`Unknown command "${command}". Commands: set-live, out, in, sync, get, sign.`);
+        throw new UsageError(`Unknown command "${command}". Commands: set-live, out, in, sync, reconcile, get, sign.`);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof ThresholdError) {
@@ -110,15 +121,14 @@ async function setLive(argv: string[], io: Io, fixed: boolean | undefined): Prom
   return finish(report, io, values.json === true);
 }
 
-async function sync(argv: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    "out-at": { type: "string" },
-    "low-at": { type: "string" },
-    "restock-at": { type: "string" },
-    state: { type: "string" },
-  });
-  if (values.help) return help(io);
-  if (positionals.length !== 1) throw new UsageError("sync takes one file of stock levels (CSV or JSON).");
+const THRESHOLD_OPTIONS = {
+  "out-at": { type: "string" },
+  "low-at": { type: "string" },
+  "restock-at": { type: "string" },
+} as const;
+
+/** The thresholds of sync and reconcile, checked before anything else happens. */
+function thresholdsFrom(values: Values): Thresholds {
   const outAt = number(values["out-at"] as string | undefined, "--out-at") ?? 0;
   const lowAt = number(values["low-at"] as string | undefined, "--low-at");
   const restockAt = number(values["restock-at"] as string | undefined, "--restock-at") ?? (lowAt ?? outAt) + 1;
@@ -127,7 +137,15 @@ async function sync(argv: string[], io: Io): Promise<number> {
     restockAt,
     ...(lowAt === undefined ? {} : { lowStockAt: lowAt }),
   };
-  desiredLive(0, defaults); // checks the thresholds before anything else happens
+  desiredLive(0, defaults);
+  return defaults;
+}
+
+async function sync(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, { ...THRESHOLD_OPTIONS, state: { type: "string" } });
+  if (values.help) return help(io);
+  if (positionals.length !== 1) throw new UsageError("sync takes one file of stock levels (CSV or JSON).");
+  const defaults = thresholdsFrom(values);
   const rows = await readStockFile(positionals[0]!);
   const statePath = values.state as string | undefined;
   const known = statePath ? await readState(statePath) : {};
@@ -147,6 +165,37 @@ async function sync(argv: string[], io: Io): Promise<number> {
     await writeFile(statePath, `${JSON.stringify(known, null, 2)}\n`);
   }
   return finish(report, io, values.json === true, unchanged);
+}
+
+async function reconcile(argv: string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(argv, THRESHOLD_OPTIONS);
+  if (values.help) return help(io);
+  if (positionals.length !== 1) throw new UsageError("reconcile takes one file of stock levels (CSV or JSON).");
+  const defaults = thresholdsFrom(values);
+  const file = positionals[0]!;
+  const rows = await readStockFile(file);
+  const client = makeClient(values, io);
+  const json = values.json === true;
+  const dryRun = values["dry-run"] === true;
+  // A progress line on a terminal: a 100k catalog is 1,000 pages.
+  const onPage = io.isTTY
+    ? (page: number, read: number) => io.stderr(`\rReading Ordergroove's catalog: ${read} products, page ${page}`)
+    : undefined;
+  const plan = await planReconcile(client, rows, defaults, onPage);
+  if (io.isTTY) io.stderr("\n");
+  const name = basename(file);
+  if (dryRun) {
+    io.stdout(json ? reconcileJson(plan, true, undefined) : describeReconcile(plan, name, { dryRun: true }));
+    return plan.drift.length ? 3 : 0;
+  }
+  const report = plan.drift.length
+    ? await client.updateProducts(
+        plan.drift.map((d) => ({ product_id: d.productId, live: d.desired })),
+        { onProgress: progressBar(io) },
+      )
+    : undefined;
+  io.stdout(json ? reconcileJson(plan, false, report) : describeReconcile(plan, name, { dryRun: false, report }));
+  return report ? exitCodeOf(report) : 0;
 }
 
 async function get(argv: string[], io: Io): Promise<number> {

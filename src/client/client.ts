@@ -5,7 +5,7 @@
  */
 import createClient from "openapi-fetch";
 import { signedHeaders } from "../auth/signature.js";
-import type { components, paths } from "../generated/openapi.js";
+import type { components, operations, paths } from "../generated/openapi.js";
 import { batchResults, type ItemResult } from "../spec/batch-results.js";
 import { batchLimit, describeSchemaError, schemaValidator } from "../spec/schemas.js";
 import { SlidingWindow } from "../throttle/sliding-window.js";
@@ -26,6 +26,20 @@ export type Product = components["schemas"]["Product"];
 export type ProductUpdateItem = components["schemas"]["ProductUpdateItem"];
 export type ProductCreateItem = components["schemas"]["ProductCreateItem"];
 export type ProductPatch = components["schemas"]["ProductPatch"];
+export type ProductGroupType = components["schemas"]["ProductGroupType"];
+type ProductList = components["schemas"]["ProductList"];
+/** The filters of GET /products/, named as Ordergroove names them (the pagination is the iterator's business). */
+export type ProductFilters = Omit<NonNullable<operations["listProducts"]["parameters"]["query"]>, "cursor" | "page">;
+
+export interface ListOptions {
+  /** Pages read ahead of the consumer (1 to 5; default 5, what Ordergroove allows when paginating). */
+  prefetch?: number;
+  /** Called after each page arrives: its number (from 1) and the products it held. */
+  onPage?: (page: number, products: number) => void;
+}
+
+/** Ordergroove allows up to 5 concurrent requests when paginating. */
+const MAX_PREFETCH = 5;
 
 export interface ClientLogger {
   debug?(message: string, fields?: Record<string, unknown>): void;
@@ -71,6 +85,7 @@ export class OrdergrooveClient {
   readonly baseUrl: string;
   readonly #credentials: HeldCredentials;
   readonly #api: ReturnType<typeof createClient<paths>>;
+  readonly #fetch: (input: Request) => Promise<Response>;
   readonly #timeoutMs: number;
   readonly #window: SlidingWindow | undefined;
   readonly #retry: RetryPolicy;
@@ -85,6 +100,7 @@ export class OrdergrooveClient {
     this.#credentials = holdCredentials(options.credentials);
     const fetchImpl = options.fetch ?? ((input: Request) => globalThis.fetch(input));
     this.#api = createClient<paths>({ baseUrl: this.baseUrl, fetch: fetchImpl });
+    this.#fetch = fetchImpl;
     this.#timeoutMs = options.timeoutMs ?? 3000;
     this.#window =
       options.rateLimit === false
@@ -152,6 +168,90 @@ export class OrdergrooveClient {
         signal,
       });
       return this.#readProduct(r.response, textOf(r), what);
+    });
+    return value;
+  }
+
+  /**
+   * Every product that matches `filters`, as an async iterator that follows Ordergroove's `next`
+   * links with cursor pagination (`X-OG-API-VERSION: 2`). Pages are read ahead of the consumer,
+   * up to `prefetch` (default 5) at a time; each page request goes through the same throttle and
+   * retry policy as batch calls. Only the query of a `next` link is used, always against this
+   * client's base URL, so credentials never go to a host named in an answer.
+   *
+   * Ordergroove lists only autoship-enabled, not discontinued products unless told otherwise:
+   * `{ autoship_enabled: "all", allow_discontinued: "true" }` lists the whole catalog.
+   */
+  listProducts(filters: ProductFilters = {}, options: ListOptions = {}): AsyncIterableIterator<Product> {
+    const prefetch = options.prefetch ?? MAX_PREFETCH;
+    if (!Number.isInteger(prefetch) || prefetch < 1 || prefetch > MAX_PREFETCH) {
+      throw new RangeError(`listProducts: prefetch must be a whole number from 1 to ${MAX_PREFETCH}; got ${prefetch}.`);
+    }
+    const first = queryString({ page_size: 100, ...filters });
+    const pages = readAhead(
+      prefetch,
+      async function* (this: OrdergrooveClient) {
+        let query: string | null = first;
+        for (let n = 1; query !== null; n++) {
+          const page: ProductList = await this.#listPage(query);
+          options.onPage?.(n, page.results.length);
+          yield page.results;
+          query = page.next ? new URL(page.next, this.baseUrl).search.replace(/^\?/, "") : null;
+        }
+      }.call(this),
+    );
+    return flatten(pages);
+  }
+
+  /** GET /products/{id}/{group_type}/{group_name}: whether the product is in the group; null when there is no such product. */
+  async hasGroup(productId: string, groupType: ProductGroupType, groupName: string): Promise<boolean | null> {
+    checkId(productId, "hasGroup");
+    if (typeof groupName !== "string" || groupName.length === 0) {
+      throw new TypeError(`hasGroup: groupName must be a non-empty string; got ${JSON.stringify(groupName)}.`);
+    }
+    const what = `check group ${groupType}/${groupName} of product ${JSON.stringify(productId)}`;
+    const { value } = await this.#withRetries(what, false, async (signal) => {
+      const r = await this.#api.GET("/products/{external_product_id}/{group_type}/{group_name}", {
+        params: { path: { external_product_id: productId, group_type: groupType, group_name: groupName } },
+        headers: this.#authHeaders(),
+        parseAs: "text",
+        signal,
+      });
+      const body = this.#parse(textOf(r));
+      if (r.response.status === 404) return null;
+      if (r.response.status !== 200) throw this.#errorFor(r.response, body, what);
+      const validate = schemaValidator("ProductHasGroup");
+      if (!validate(body)) {
+        throw new UnexpectedResponseError(`Failed to ${what}: ${describeSchemaError(validate.errors)}.`, {
+          status: 200,
+          body,
+          requestId: requestIdOf(r.response),
+        });
+      }
+      return (body as { product_has_group: boolean }).product_has_group;
+    });
+    return value;
+  }
+
+  async #listPage(query: string): Promise<ProductList> {
+    const what = "list products";
+    const { value } = await this.#withRetries(what, true, async (signal) => {
+      const response = await this.#fetch(
+        new Request(`${this.baseUrl}/products/${query ? `?${query}` : ""}`, {
+          headers: { ...this.#authHeaders(), "x-og-api-version": "2" },
+          signal,
+        }),
+      );
+      const body = this.#parse(await response.text());
+      if (response.status !== 200) throw this.#errorFor(response, body, what);
+      const validate = schemaValidator("ProductList");
+      if (!validate(body)) {
+        throw new UnexpectedResponseError(
+          `Failed to ${what}: the answer is not a page of products (${describeSchemaError(validate.errors)}).`,
+          { status: 200, body, requestId: requestIdOf(response) },
+        );
+      }
+      return body as ProductList;
     });
     return value;
   }
@@ -403,6 +503,71 @@ function asOrdergrooveError(error: unknown, what: string, timedOutAfterMs?: numb
 function isFetchFailure(error: unknown): boolean {
   const e = error as { name?: string; message?: string } | null;
   return e?.name === "AbortError" || (error instanceof TypeError && /fetch|network|terminated/i.test(e?.message ?? ""));
+}
+
+/** The query string of GET /products/: arrays repeat their parameter, as Ordergroove documents. */
+function queryString(query: Record<string, unknown>): string {
+  const q = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const v of value) q.append(name, String(v));
+    else q.append(name, String(value));
+  }
+  return q.toString();
+}
+
+/**
+ * Runs `source` ahead of its consumer, holding at most `depth` values not yet taken. An error
+ * of the source reaches the consumer when it gets there; a consumer that stops early stops the
+ * source at its next value.
+ */
+function readAhead<T>(depth: number, source: AsyncGenerator<T>): AsyncGenerator<T> {
+  const buffer: Array<{ value: T } | { error: unknown } | { done: true }> = [];
+  let wake: (() => void) | undefined;
+  let room: (() => void) | undefined;
+  let stopped = false;
+  const signal = (which: "wake" | "room") => {
+    const fn = which === "wake" ? wake : room;
+    if (which === "wake") wake = undefined;
+    else room = undefined;
+    fn?.();
+  };
+  void (async () => {
+    try {
+      for await (const value of source) {
+        buffer.push({ value });
+        signal("wake");
+        while (buffer.length >= depth && !stopped) await new Promise<void>((r) => (room = r));
+        if (stopped) {
+          await source.return(undefined);
+          return;
+        }
+      }
+      buffer.push({ done: true });
+    } catch (error) {
+      buffer.push({ error });
+    }
+    signal("wake");
+  })();
+  return (async function* () {
+    try {
+      for (;;) {
+        while (buffer.length === 0) await new Promise<void>((r) => (wake = r));
+        const item = buffer.shift()!;
+        signal("room");
+        if ("done" in item) return;
+        if ("error" in item) throw item.error;
+        yield item.value;
+      }
+    } finally {
+      stopped = true;
+      signal("room");
+    }
+  })();
+}
+
+async function* flatten<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const page of pages) yield* page;
 }
 
 export function createOrdergrooveClient(options: ClientOptions): OrdergrooveClient {

@@ -47,6 +47,10 @@ export const openapiDocument = {
     {
       "name": "Products",
       "description": "Reading and updating one product."
+    },
+    {
+      "name": "Catalog",
+      "description": "Listing the catalog (cursor or page-number pagination) and its product groups."
     }
   ],
   "paths": {
@@ -382,6 +386,378 @@ export const openapiDocument = {
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
+          },
+          "default": {
+            "$ref": "#/components/responses/OtherError"
+          }
+        }
+      }
+    },
+    "/products/": {
+      "get": {
+        "operationId": "listProducts",
+        "tags": [
+          "Catalog"
+        ],
+        "summary": "List the merchant's products",
+        "description": "By default only products that are autoship-enabled and not discontinued are listed;\n`autoship_enabled=all` and `allow_discontinued=true` widen the list to the whole catalog\n(what a reconciliation wants).\n\n**Two pagination styles.** With the header `X-OG-API-VERSION: 2` the answer is\ncursor-paginated: `page_size` (default 10, at most 100) products, `next` and `previous`\nas absolute URLs carrying an opaque `cursor`, and no `count`. Without the header the\ndeprecated page-number form answers `{count, next, previous, results}` and takes `page`.\nOrdergroove allows up to 5 concurrent requests when paginating.\n\nAssumptions where Ordergroove is silent (marked `x-assumption`): the order of the list\n(the fake: the order products were created in, so a cursor walk never repeats or skips a\nproduct while others change); a `page_size` over 100 is capped and an invalid one ignored,\nas Django REST framework does; an invalid cursor or page answers `404`, as Django REST\nframework does.\n",
+        "x-assumption": "Order of the list, page_size capping and 404 for an invalid cursor or page follow Django REST framework's defaults; Ordergroove does not document them.",
+        "parameters": [
+          {
+            "name": "X-OG-API-VERSION",
+            "in": "header",
+            "required": false,
+            "description": "`2` selects cursor pagination. Without it, the deprecated page-number form.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "2"
+              ]
+            }
+          },
+          {
+            "name": "search",
+            "in": "query",
+            "description": "Text to look for (case-insensitive, anywhere in the value) in the fields named by `fields`.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "fields",
+            "in": "query",
+            "description": "Where `search` looks. Without it, in all three.",
+            "x-assumption": "Without `fields`, the fake searches name, sku and external_product_id.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "name",
+                "sku",
+                "external_product_id"
+              ]
+            }
+          },
+          {
+            "name": "id_or_name",
+            "in": "query",
+            "description": "An exact external product id, or text found in the name (case-insensitive).",
+            "x-assumption": "Exact id or name substring; Ordergroove does not say how it matches.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "autoship_enabled",
+            "in": "query",
+            "description": "`all`: autoship-enabled or not; `false`: only products with autoship disabled. Without it: only autoship-enabled products.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "all",
+                "false"
+              ]
+            }
+          },
+          {
+            "name": "allow_discontinued",
+            "in": "query",
+            "description": "`true`: discontinued products too; `strict`: only discontinued products. Without it: no discontinued products.",
+            "x-assumption": "`strict` read as only discontinued products.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "strict"
+              ]
+            }
+          },
+          {
+            "name": "group_name",
+            "in": "query",
+            "description": "Only products in a group of this name.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "group_type",
+            "in": "query",
+            "description": "Only products in a group of this type.",
+            "schema": {
+              "$ref": "#/components/schemas/ProductGroupType"
+            }
+          },
+          {
+            "name": "autoship_by_default",
+            "in": "query",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "live",
+            "in": "query",
+            "schema": {
+              "type": "boolean"
+            }
+          },
+          {
+            "name": "external_product_ids[]",
+            "in": "query",
+            "description": "Only these products (repeat the parameter for each id).",
+            "style": "form",
+            "explode": true,
+            "schema": {
+              "type": "array",
+              "items": {
+                "$ref": "#/components/schemas/ProductId"
+              }
+            }
+          },
+          {
+            "name": "product_type",
+            "in": "query",
+            "schema": {
+              "$ref": "#/components/schemas/ProductType"
+            }
+          },
+          {
+            "name": "page_size",
+            "in": "query",
+            "description": "Products per page; default 10, at most 100 (a larger value is capped).",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 10
+            }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "Opaque; copy it from `next` or `previous` (cursor pagination only).",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "page",
+            "in": "query",
+            "description": "Page number from 1 (the deprecated page-number form only).",
+            "deprecated": true,
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of products.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProductList"
+                },
+                "examples": {
+                  "cursor": {
+                    "summary": "Cursor pagination (X-OG-API-VERSION 2)",
+                    "value": {
+                      "next": "https://restapi.ordergroove.com/products/?cursor=cD0y&page_size=2",
+                      "previous": null,
+                      "results": [
+                        {
+                          "external_product_id": "og-coffee-beans-1kg",
+                          "name": "Single-origin coffee beans, 1 kg",
+                          "price": "24.99",
+                          "live": true,
+                          "groups": [
+                            {
+                              "name": "coffee-club",
+                              "group_type": "eligibility"
+                            }
+                          ]
+                        }
+                      ]
+                    }
+                  },
+                  "pageNumber": {
+                    "summary": "The deprecated page-number form (no X-OG-API-VERSION header)",
+                    "value": {
+                      "count": 24,
+                      "next": "https://restapi.ordergroove.com/products/?page=2&page_size=1",
+                      "previous": null,
+                      "results": [
+                        {
+                          "external_product_id": "og-coffee-beans-1kg",
+                          "name": "Single-origin coffee beans, 1 kg",
+                          "price": "24.99",
+                          "live": true
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/Throttled"
+          },
+          "500": {
+            "$ref": "#/components/responses/ServerError"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          },
+          "default": {
+            "$ref": "#/components/responses/OtherError"
+          }
+        }
+      }
+    },
+    "/products/{external_product_id}/{group_type}/{group_name}": {
+      "parameters": [
+        {
+          "name": "external_product_id",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/ProductId"
+          }
+        },
+        {
+          "name": "group_type",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "$ref": "#/components/schemas/ProductGroupType"
+          }
+        },
+        {
+          "name": "group_name",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        }
+      ],
+      "get": {
+        "operationId": "productHasGroup",
+        "tags": [
+          "Products"
+        ],
+        "summary": "Whether a product belongs to a group",
+        "description": "No trailing slash on this path, as Ordergroove documents it.",
+        "x-assumption": "An unknown product answers 404; Ordergroove does not say.",
+        "responses": {
+          "200": {
+            "description": "The answer.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProductHasGroup"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/Throttled"
+          },
+          "500": {
+            "$ref": "#/components/responses/ServerError"
+          },
+          "default": {
+            "$ref": "#/components/responses/OtherError"
+          }
+        }
+      }
+    },
+    "/product_groups/": {
+      "get": {
+        "operationId": "listProductGroups",
+        "tags": [
+          "Catalog"
+        ],
+        "summary": "List the merchant's product groups",
+        "description": "Application API scope (`x-api-key`) only; a storefront or API-user signature is refused.",
+        "x-assumption": "The fake lists the groups its products carry, in the order first seen, page-number paginated (page_size default 10, at most 100).",
+        "security": [
+          {
+            "ogApiKey": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "page",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          },
+          {
+            "name": "page_size",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 10
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page of groups.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProductGroupList"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "429": {
+            "$ref": "#/components/responses/Throttled"
+          },
+          "500": {
+            "$ref": "#/components/responses/ServerError"
           },
           "default": {
             "$ref": "#/components/responses/OtherError"
@@ -927,7 +1303,7 @@ export const openapiDocument = {
           "groups": {
             "type": "array",
             "items": {
-              "type": "string"
+              "$ref": "#/components/schemas/ProductGroup"
             }
           },
           "name": {
@@ -1015,6 +1391,114 @@ export const openapiDocument = {
               "integer",
               "null"
             ]
+          }
+        }
+      },
+      "ProductGroupType": {
+        "type": "string",
+        "enum": [
+          "eligibility",
+          "incentive",
+          "sku_swap"
+        ]
+      },
+      "ProductGroup": {
+        "type": "object",
+        "required": [
+          "name",
+          "group_type"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "group_type": {
+            "$ref": "#/components/schemas/ProductGroupType"
+          }
+        },
+        "example": {
+          "name": "coffee-club",
+          "group_type": "eligibility"
+        }
+      },
+      "ProductHasGroup": {
+        "type": "object",
+        "required": [
+          "product_has_group"
+        ],
+        "properties": {
+          "product_has_group": {
+            "type": "boolean"
+          }
+        },
+        "example": {
+          "product_has_group": true
+        }
+      },
+      "ProductList": {
+        "type": "object",
+        "description": "One page of products. Cursor pagination (`X-OG-API-VERSION: 2`) has no `count`; the\npage-number form has it. `next`/`previous` are absolute URLs, or null at either end.\n",
+        "required": [
+          "next",
+          "previous",
+          "results"
+        ],
+        "properties": {
+          "count": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Number of matching products (page-number form only)."
+          },
+          "next": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "previous": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "results": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Product"
+            }
+          }
+        }
+      },
+      "ProductGroupList": {
+        "type": "object",
+        "required": [
+          "count",
+          "next",
+          "previous",
+          "results"
+        ],
+        "properties": {
+          "count": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "next": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "previous": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "results": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProductGroup"
+            }
           }
         }
       },

@@ -68,6 +68,84 @@ export interface paths {
         patch: operations["updateProduct"];
         trace?: never;
     };
+    "/products/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the merchant's products
+         * @description By default only products that are autoship-enabled and not discontinued are listed;
+         *     `autoship_enabled=all` and `allow_discontinued=true` widen the list to the whole catalog
+         *     (what a reconciliation wants).
+         *
+         *     **Two pagination styles.** With the header `X-OG-API-VERSION: 2` the answer is
+         *     cursor-paginated: `page_size` (default 10, at most 100) products, `next` and `previous`
+         *     as absolute URLs carrying an opaque `cursor`, and no `count`. Without the header the
+         *     deprecated page-number form answers `{count, next, previous, results}` and takes `page`.
+         *     Ordergroove allows up to 5 concurrent requests when paginating.
+         *
+         *     Assumptions where Ordergroove is silent (marked `x-assumption`): the order of the list
+         *     (the fake: the order products were created in, so a cursor walk never repeats or skips a
+         *     product while others change); a `page_size` over 100 is capped and an invalid one ignored,
+         *     as Django REST framework does; an invalid cursor or page answers `404`, as Django REST
+         *     framework does.
+         */
+        get: operations["listProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/products/{external_product_id}/{group_type}/{group_name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                external_product_id: components["schemas"]["ProductId"];
+                group_type: components["schemas"]["ProductGroupType"];
+                group_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Whether a product belongs to a group
+         * @description No trailing slash on this path, as Ordergroove documents it.
+         */
+        get: operations["productHasGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/product_groups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the merchant's product groups
+         * @description Application API scope (`x-api-key`) only; a storefront or API-user signature is refused.
+         */
+        get: operations["listProductGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -170,7 +248,7 @@ export interface components {
         Product: {
             /** @description The merchant's public id. */
             merchant?: string;
-            groups?: string[];
+            groups?: components["schemas"]["ProductGroup"][];
             name: string;
             price: components["schemas"]["Price"];
             image_url?: string | null;
@@ -193,6 +271,43 @@ export interface components {
             autoship_by_default?: boolean;
             every?: number | null;
             every_period?: number | null;
+        };
+        /** @enum {string} */
+        ProductGroupType: "eligibility" | "incentive" | "sku_swap";
+        /**
+         * @example {
+         *       "name": "coffee-club",
+         *       "group_type": "eligibility"
+         *     }
+         */
+        ProductGroup: {
+            name: string;
+            group_type: components["schemas"]["ProductGroupType"];
+        };
+        /**
+         * @example {
+         *       "product_has_group": true
+         *     }
+         */
+        ProductHasGroup: {
+            product_has_group: boolean;
+        };
+        /**
+         * @description One page of products. Cursor pagination (`X-OG-API-VERSION: 2`) has no `count`; the
+         *     page-number form has it. `next`/`previous` are absolute URLs, or null at either end.
+         */
+        ProductList: {
+            /** @description Number of matching products (page-number form only). */
+            count?: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["Product"][];
+        };
+        ProductGroupList: {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["ProductGroup"][];
         };
         /**
          * @example {
@@ -514,6 +629,126 @@ export interface operations {
             429: components["responses"]["Throttled"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    listProducts: {
+        parameters: {
+            query?: {
+                /** @description Text to look for (case-insensitive, anywhere in the value) in the fields named by `fields`. */
+                search?: string;
+                /** @description Where `search` looks. Without it, in all three. */
+                fields?: "name" | "sku" | "external_product_id";
+                /** @description An exact external product id, or text found in the name (case-insensitive). */
+                id_or_name?: string;
+                /** @description `all`: autoship-enabled or not; `false`: only products with autoship disabled. Without it: only autoship-enabled products. */
+                autoship_enabled?: "all" | "false";
+                /** @description `true`: discontinued products too; `strict`: only discontinued products. Without it: no discontinued products. */
+                allow_discontinued?: "true" | "strict";
+                /** @description Only products in a group of this name. */
+                group_name?: string;
+                /** @description Only products in a group of this type. */
+                group_type?: components["schemas"]["ProductGroupType"];
+                autoship_by_default?: boolean;
+                live?: boolean;
+                /** @description Only these products (repeat the parameter for each id). */
+                "external_product_ids[]"?: components["schemas"]["ProductId"][];
+                product_type?: components["schemas"]["ProductType"];
+                /** @description Products per page; default 10, at most 100 (a larger value is capped). */
+                page_size?: number;
+                /** @description Opaque; copy it from `next` or `previous` (cursor pagination only). */
+                cursor?: string;
+                /**
+                 * @deprecated
+                 * @description Page number from 1 (the deprecated page-number form only).
+                 */
+                page?: number;
+            };
+            header?: {
+                /** @description `2` selects cursor pagination. Without it, the deprecated page-number form. */
+                "X-OG-API-VERSION"?: "2";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of products. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    productHasGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                external_product_id: components["schemas"]["ProductId"];
+                group_type: components["schemas"]["ProductGroupType"];
+                group_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductHasGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+            500: components["responses"]["ServerError"];
+            default: components["responses"]["OtherError"];
+        };
+    };
+    listProductGroups: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of groups. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductGroupList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["Throttled"];
+            500: components["responses"]["ServerError"];
             default: components["responses"]["OtherError"];
         };
     };

@@ -10,7 +10,14 @@ import { openapiDocument } from "../generated/document.js";
 import * as precompiled from "../generated/validators.js";
 
 export type PrecompiledSchema =
-  "ProductUpdateItem" | "ProductCreateItem" | "ProductPatch" | "Product" | "BatchResponse";
+  | "ProductUpdateItem"
+  | "ProductCreateItem"
+  | "ProductPatch"
+  | "Product"
+  | "BatchResponse"
+  | "ProductList"
+  | "ProductHasGroup"
+  | "ProductGroupList";
 
 /** The validator of `#/components/schemas/<name>`. */
 export function schemaValidator(name: PrecompiledSchema): ValidateFunction {

@@ -3,9 +3,16 @@
  * (e.g. from inventory webhooks), remembers what Ordergroove was last told, sends only real
  * changes, coalesces bursts into batches, flushes on a timer and on demand, and reports every
  * failure: items whose request failed stay pending and are retried on the next flush.
+ *
+ * With a durable outbox (`StockSync.start({ outbox })`, ./outbox.ts), `recordDurably` resolves
+ * only once the change is on disk, and a restart replays what was not yet acknowledged by
+ * Ordergroove: a crash between a stock change and its PATCH loses nothing. The outbox holds,
+ * per product, the latest value Ordergroove has not confirmed, so a replay never sends a value
+ * older than one already sent.
  */
 import type { OrdergrooveClient } from "../client/client.js";
 import type { BatchReport, ItemOutcome } from "../client/report.js";
+import { type Outbox, type OutboxEntry, openOutbox } from "./outbox.js";
 import { bounds, desiredLive, type Thresholds } from "./thresholds.js";
 
 export interface StockChange {
@@ -41,17 +48,29 @@ export interface StockSyncOptions {
   onError?: (error: Error, items: ItemOutcome[]) => void;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /** A durable outbox; give it to `StockSync.start()`, which opens a directory path and replays. */
+  outbox?: Outbox;
+}
+
+function isChange(x: StockChange | Iterable<StockChange>): x is StockChange {
+  return typeof (x as StockChange).productId === "string";
 }
 
 export class StockSync {
   readonly #told = new Map<string, boolean>();
   readonly #pending = new Map<string, boolean>();
+  /** Sent, not yet answered: what Ordergroove will have if the request succeeds. */
+  #inflight = new Map<string, boolean>();
+  /** Mirror of the outbox's entries: the latest value per product Ordergroove has not confirmed. */
+  readonly #durable = new Map<string, boolean>();
+  readonly #outbox: Outbox | undefined;
   readonly #thresholds: Thresholds;
   readonly #perProduct = new Map<string, Thresholds>();
   readonly #options: StockSyncOptions;
   #timer: unknown;
   #flushing: Promise<SyncFlush | undefined> = Promise.resolve(undefined);
   #closed = false;
+  #replayed = 0;
 
   constructor(options: StockSyncOptions) {
     bounds(options.thresholds);
@@ -62,6 +81,35 @@ export class StockSync {
       this.#perProduct.set(id, t);
     }
     for (const [id, live] of Object.entries(options.known ?? {})) this.#told.set(id, live);
+    this.#outbox = options.outbox;
+  }
+
+  /**
+   * A sync with a durable outbox: opens it (a directory path, created if needed, or an Outbox),
+   * replays what a previous run left unsent, and resolves once the replay's first flush is done
+   * (failed items stay pending and are retried like any other).
+   */
+  static async start(options: Omit<StockSyncOptions, "outbox"> & { outbox: string | Outbox }): Promise<StockSync> {
+    const outbox = typeof options.outbox === "string" ? await openOutbox(options.outbox) : options.outbox;
+    const sync = new StockSync({ ...options, outbox });
+    const left = await outbox.load();
+    sync.#replayed = left.size;
+    for (const [id, entry] of left) {
+      sync.#durable.set(id, entry.live);
+      sync.#pending.set(id, entry.live);
+    }
+    if (left.size) await sync.flush().catch((e) => sync.#options.onError?.(e as Error, []));
+    return sync;
+  }
+
+  /** Changes a previous run left unsent, replayed by `start()` (0 without an outbox). */
+  get replayed(): number {
+    return this.#replayed;
+  }
+
+  /** Changes in the outbox that Ordergroove has not confirmed yet (0 without an outbox). */
+  get durablePending(): number {
+    return this.#durable.size;
   }
 
   /** Changes waiting to be sent. */
@@ -76,6 +124,35 @@ export class StockSync {
 
   /** Records one stock change; returns the live value it queued, if any. */
   record(change: StockChange): boolean | undefined {
+    if (this.#outbox) {
+      throw new Error(
+        "StockSync: this sync has a durable outbox; use `await recordDurably(change)`, which resolves once the change is on disk.",
+      );
+    }
+    return this.#decide(change).queued;
+  }
+
+  /**
+   * Records stock changes and resolves once they are in the durable outbox: acknowledge the
+   * change to its source (e.g. answer the webhook) only after this resolves.
+   */
+  async recordDurably(changes: StockChange | Iterable<StockChange>): Promise<void> {
+    if (!this.#outbox)
+      throw new Error("StockSync: recordDurably() needs an outbox; create the sync with StockSync.start({ outbox }).");
+    const list = isChange(changes) ? [changes] : [...changes];
+    const writes = new Map<string, OutboxEntry | null>();
+    for (const change of list) {
+      const { id, durable } = this.#decide(change);
+      if (durable !== undefined) writes.set(id, durable);
+    }
+    await this.#outbox.write([...writes]);
+  }
+
+  /**
+   * Decides what one change means: the value queued, if any, and what the outbox must now hold
+   * for the product (an entry, null to remove it, undefined to leave it).
+   */
+  #decide(change: StockChange): { id: string; queued?: boolean; durable?: OutboxEntry | null } {
     if (this.#closed) throw new Error("StockSync: record() after close().");
     if (typeof change?.productId !== "string" || change.productId.length === 0) {
       throw new TypeError(`StockSync: productId must be a non-empty string; got ${JSON.stringify(change?.productId)}.`);
@@ -84,21 +161,41 @@ export class StockSync {
       bounds(change.thresholds, `thresholds of ${JSON.stringify(change.productId)}`);
       this.#perProduct.set(change.productId, change.thresholds);
     }
-    const thresholds = this.#perProduct.get(change.productId) ?? this.#thresholds;
+    const id = change.productId;
+    const thresholds = this.#perProduct.get(id) ?? this.#thresholds;
     const want = desiredLive(change.stock, thresholds);
-    if (want === undefined) return undefined;
-    if (this.#told.get(change.productId) === want) {
-      // A burst that went out and came back before a flush: nothing to tell.
-      this.#pending.delete(change.productId);
-      return undefined;
+    if (want === undefined) return { id };
+    // What Ordergroove has, or will have once the request on its way is answered.
+    const expected = this.#inflight.has(id) ? this.#inflight.get(id) : this.#told.get(id);
+    if (expected === want) {
+      // A burst that went out and came back before a flush: nothing more to tell.
+      this.#pending.delete(id);
+      if (!this.#durable.has(id)) return { id };
+      if (this.#inflight.has(id)) {
+        // Not confirmed yet: the outbox keeps it, so a crash now still sends it.
+        this.#durable.set(id, want);
+        return { id, durable: { live: want } };
+      }
+      this.#durable.delete(id);
+      return { id, durable: null };
     }
-    this.#pending.set(change.productId, want);
+    this.#pending.set(id, want);
+    if (this.#outbox) this.#durable.set(id, want);
     this.#schedule();
-    return want;
+    return { id, queued: want, durable: { live: want } };
   }
 
   recordMany(changes: Iterable<StockChange>): void {
     for (const change of changes) this.record(change);
+  }
+
+  /** Stops the timer, flushes what is left and closes the outbox (what failed stays in it for next time). */
+  async stop(): Promise<SyncFlush | undefined> {
+    try {
+      return await this.close();
+    } finally {
+      await this.#outbox?.close();
+    }
   }
 
   /** Sends what is pending now; resolves when it is done. Flushes never overlap. */
@@ -145,6 +242,7 @@ export class StockSync {
     if (this.#pending.size === 0) return undefined;
     const sent = new Map(this.#pending);
     this.#pending.clear();
+    this.#inflight = sent;
     let report: BatchReport;
     try {
       report = await this.#options.client.updateProducts([...sent].map(([product_id, live]) => ({ product_id, live })));
@@ -152,19 +250,30 @@ export class StockSync {
       // Nothing is lost: put back what was taken, unless newer changes arrived meanwhile.
       for (const [id, live] of sent) if (!this.#pending.has(id)) this.#pending.set(id, live);
       throw error;
+    } finally {
+      this.#inflight = new Map();
     }
+    // Confirmed or refused for good: drop the outbox entry, unless a newer change replaced it.
+    const settled: Array<[string, null]> = [];
     const rejected: ItemOutcome[] = [];
     const failed: ItemOutcome[] = [];
     for (const item of report.items) {
       const id = item.productId!;
       const live = sent.get(id)!;
-      if (item.outcome === "updated") this.#told.set(id, live);
-      else if (item.outcome === "failed") {
+      if (item.outcome === "failed") {
         failed.push(item);
         // Keep it for the next flush, unless a newer change was recorded meanwhile.
         if (!this.#pending.has(id)) this.#pending.set(id, live);
-      } else rejected.push(item);
+        continue;
+      }
+      if (item.outcome === "updated") this.#told.set(id, live);
+      else rejected.push(item);
+      if (this.#durable.get(id) === live && !this.#pending.has(id)) {
+        this.#durable.delete(id);
+        settled.push([id, null]);
+      }
     }
+    if (this.#outbox && settled.length) await this.#outbox.write(settled);
     const flush = { sent, report, rejected, failed };
     this.#options.onFlush?.(flush);
     if (failed.length > 0) {

@@ -9,7 +9,7 @@ describe("routes", () => {
     expect(answer.status).toBe(404);
     expect(answer.body).toEqual({
       detail:
-        "Not found: no route for GET /subscriptions/. This server serves PATCH /products-batch/update/, POST /products-batch/create/, GET /products/{external_product_id}/, PATCH /products/{external_product_id}/.",
+        "Not found: no route for GET /subscriptions/. This server serves PATCH /products-batch/update/, POST /products-batch/create/, GET /products/{external_product_id}/, PATCH /products/{external_product_id}/, GET /products/, GET /products/{external_product_id}/{group_type}/{group_name}, GET /product_groups/.",
     });
   });
 

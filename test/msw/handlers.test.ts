@@ -53,4 +53,21 @@ describe("ordergrooveHandlers in a project's own setupServer", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(110);
     mock.faults.clear();
   });
+
+  it("lists the catalog with cursor pagination, next links on the intercepted base URL (prefix kept)", async () => {
+    const headers = { "x-api-key": "og-mock-api-key", "x-og-api-version": "2" };
+    const ids: string[] = [];
+    let url: string | null = "http://og.test/proxy/products/?page_size=10&autoship_enabled=all&allow_discontinued=true";
+    while (url !== null) {
+      const res: Response = await fetch(url, { headers });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { next: string | null; results: Array<{ external_product_id: string }> };
+      ids.push(...page.results.map((p) => p.external_product_id));
+      if (page.next !== null) expect(page.next.startsWith("http://og.test/proxy/products/?")).toBe(true);
+      url = page.next;
+    }
+    expect(ids).toHaveLength(mock.catalog.size);
+    const group = await fetch("http://og.test/proxy/products/og-coffee-beans-1kg/eligibility/coffee-club", { headers });
+    expect(await group.json()).toEqual({ product_has_group: true });
+  });
 });

@@ -86,7 +86,7 @@ describe("setupOrdergrooveMock", () => {
   it("makes an unsupported route an error naming method, URL and what is served", async () => {
     await expect(fetch("https://restapi.ordergroove.com/subscriptions/")).rejects.toThrow(TypeError);
     expect(reported[0]).toBe(
-      "[ordergroove-stock-kit] Failed to handle GET https://restapi.ordergroove.com/subscriptions/: the fake Ordergroove does not serve this route. It serves PATCH /products-batch/update/, POST /products-batch/create/, GET /products/{external_product_id}/, PATCH /products/{external_product_id}/.",
+      "[ordergroove-stock-kit] Failed to handle GET https://restapi.ordergroove.com/subscriptions/: the fake Ordergroove does not serve this route. It serves PATCH /products-batch/update/, POST /products-batch/create/, GET /products/{external_product_id}/, PATCH /products/{external_product_id}/, GET /products/, GET /products/{external_product_id}/{group_type}/{group_name}, GET /product_groups/.",
     );
     expect(() => og.expectNoUnsupportedRequests()).toThrow(
       "Expected no requests to routes the fake does not serve, but got: GET https://restapi.ordergroove.com/subscriptions/.",

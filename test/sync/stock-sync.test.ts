@@ -36,6 +36,18 @@ function makeSync(extra: Partial<ConstructorParameters<typeof StockSync>[0]> = {
 const batches = () => og.running.mock.journal.entries().map((e) => e.body);
 
 describe("StockSync", () => {
+  it("does not lose a change that reverts a value while its PATCH is on its way", async () => {
+    const { sync } = makeSync();
+    og.running.mock.faults.set({ items: [], next: [], latencyMs: 300, dropNext: 0 });
+    sync.record({ productId: "og-coffee-beans-1kg", stock: 0 }); // Ordergroove has true: send false
+    const sending = sync.flush();
+    await new Promise((r) => setTimeout(r, 10)); // false is on its way
+    sync.record({ productId: "og-coffee-beans-1kg", stock: 50 }); // back in stock before the answer
+    await sending;
+    await sync.flush();
+    expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(true);
+  });
+
   it("sends live=false when stock falls to the low mark and live=true only at the restock level", async () => {
     const { sync } = makeSync();
     sync.record({ productId: "og-coffee-beans-1kg", stock: 2 });
