@@ -72,7 +72,7 @@ describe("GET /__admin/catalog", () => {
       const { defaultCatalog } = await import("../../mock-server/core/default-catalog.js");
       og.running.mock.catalog.seed(defaultCatalog);
     }
-  });
+  }, 60_000); // seeding 100k validated products takes seconds on a busy machine
 });
 
 describe("PATCH /__admin/products/{id}", () => {
