@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { adminCookieValue } from "../../mock-server/core/admin.js";
+import { startMockServer } from "../../mock-server/express/server.js";
 import { signedHeaders } from "../../src/auth/signature.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
 import { ROOT } from "../helpers/spawn.js";
@@ -205,14 +206,19 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
   });
 
   it("searches a 100k catalog on the server, a page at a time", async () => {
-    og.running.mock.catalog.seed(
-      Array.from({ length: 100_000 }, (_, i) => ({
+    // A fake of its own (same admin token, so the same sign-in cookie), seeded before it listens:
+    // seeding blocks this process for seconds, which pooled connections to a running fake may not survive.
+    const big = await startMockServer({
+      port: 0,
+      adminToken: TOKEN,
+      products: Array.from({ length: 100_000 }, (_, i) => ({
         external_product_id: `sku-${String(i).padStart(6, "0")}`,
         live: i % 4 !== 0,
       })),
-    );
+    });
     try {
-      await open("catalog");
+      await page.goto("about:blank");
+      await page.goto(`${big.url}/__admin/ui/#catalog`);
       await poll(() => page.locator("#catalog-counts").textContent()).toContain("100,000 products");
       expect(await page.locator("#catalog-table tbody tr").count()).toBe(50);
       await page.locator("#catalog-search").fill("sku-09999");
@@ -220,9 +226,9 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
       await page.locator("#catalog-live").selectOption("false");
       await poll(() => page.locator("#catalog-table tbody tr").count()).toBe(2); // 099992, 099996
       await shot("catalog-100k");
+      await page.goto("about:blank"); // closes the page's live journal before the fake goes
     } finally {
-      const { defaultCatalog } = await import("../../mock-server/core/default-catalog.js");
-      og.running.mock.catalog.seed(defaultCatalog);
+      await big.close();
     }
   }, 60_000); // seeding 100k validated products takes seconds on a busy machine
 
