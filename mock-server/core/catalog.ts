@@ -145,10 +145,11 @@ export class Catalog {
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 50;
     const products: Product[] = [];
+    const liveByDefault = this.#defaults.live;
     let matched = 0;
     let live = 0;
     for (const stored of this.#products.values()) {
-      const isLive = this.#live(stored);
+      const isLive = stored.live ?? liveByDefault;
       if (isLive) live++;
       if (query.live !== undefined && isLive !== query.live) continue;
       if (needle && !contains(stored.external_product_id, needle) && !contains(stored.name, needle)) continue;
@@ -280,7 +281,10 @@ export class Catalog {
     if (!validate({ name: id, price: this.#defaults.price, live: this.#defaults.live, ...stored })) {
       throw new CatalogError(`Failed to read product "${id}": ${describeSchemaError(validate.errors)}.`);
     }
-    return stored;
+    // One more shallow copy: an object spread from an object-rest result gets a hidden class of
+    // its own in V8, so a scan of 100k of them (the dashboard's search, `?live=` counts) reads a
+    // field megamorphically, measured ~20x slower (60-90 ms instead of 3 ms). The copy shares one.
+    return { ...stored };
   }
 }
 

@@ -110,7 +110,7 @@ describe("og-mock, the standalone fake", () => {
     expect(started.output()).toContain(`Dashboard: ${started.url}/__admin/ui/ (sign in with the admin token you gave)`);
     const signIn = await fetch(`${started.url}/__admin/ui/?token=my-admin-token`, { redirect: "manual" });
     expect(signIn.status).toBe(303);
-    await expect.poll(() => started!.output()).toContain('"path":"/__admin/ui/"');
+    await expect.poll(() => started!.output(), { timeout: 10_000 }).toContain('"path":"/__admin/ui/"');
     expect(started.output()).not.toContain("my-admin-token");
   });
 

@@ -30,22 +30,26 @@ export function createCatalogView(root, { notify, feed }) {
   root.append(
     h("div", { class: "toolbar" }, search, liveFilter, counts, h("span", { class: "grow" }), prev, range, next),
     h(
-      "table",
-      { class: "grid", id: "catalog-table" },
+      "div",
+      { class: "scroll" },
       h(
-        "thead",
-        {},
+        "table",
+        { class: "grid", id: "catalog-table" },
         h(
-          "tr",
+          "thead",
           {},
-          h("th", {}, "Product id"),
-          h("th", {}, "Name"),
-          h("th", {}, "Price"),
-          h("th", {}, "Live"),
-          h("th", {}, "Last update"),
+          h(
+            "tr",
+            {},
+            h("th", {}, "Product id"),
+            h("th", {}, "Live"),
+            h("th", {}, "Name"),
+            h("th", { class: "num" }, "Price"),
+            h("th", {}, "Last update"),
+          ),
         ),
+        body,
       ),
-      body,
     ),
   );
 
@@ -97,11 +101,9 @@ export function createCatalogView(root, { notify, feed }) {
       fill(
         tr,
         h("td", { class: "mono" }, p.external_product_id),
-        h("td", {}, p.name),
-        h("td", { class: "num" }, p.price),
         h(
           "td",
-          {},
+          { class: "nowrap" },
           h("span", { class: p.live ? "badge live-yes" : "badge live-no" }, p.live ? "live" : "not live"),
           " ",
           h(
@@ -115,7 +117,9 @@ export function createCatalogView(root, { notify, feed }) {
             p.live ? "Turn off" : "Turn on",
           ),
         ),
-        h("td", { class: "muted" }, p.last_update ?? ""),
+        h("td", {}, p.name),
+        h("td", { class: "num" }, p.price),
+        h("td", { class: "muted nowrap" }, p.last_update ?? ""),
       );
     render(product);
     return tr;

@@ -97,24 +97,28 @@ export function createJournalView(root, { notify, feed }) {
   root.append(
     h("div", { class: "toolbar" }, statusFilter, productFilter, shown, h("span", { class: "grow" }), clear),
     h(
-      "table",
-      { class: "grid journal", id: "journal-table" },
+      "div",
+      { class: "scroll" },
       h(
-        "thead",
-        {},
+        "table",
+        { class: "grid journal", id: "journal-table" },
         h(
-          "tr",
+          "thead",
           {},
-          h("th", {}, "#"),
-          h("th", {}, "Time"),
-          h("th", {}, "Request"),
-          h("th", {}, "Auth"),
-          h("th", {}, "Status"),
-          h("th", {}, "Items"),
-          h("th", { class: "num" }, "ms"),
+          h(
+            "tr",
+            {},
+            h("th", {}, "#"),
+            h("th", {}, "Time"),
+            h("th", {}, "Request"),
+            h("th", {}, "Auth"),
+            h("th", {}, "Status"),
+            h("th", {}, "Items"),
+            h("th", { class: "num" }, "ms"),
+          ),
         ),
+        body,
       ),
-      body,
     ),
   );
 
