@@ -9,6 +9,14 @@ export default defineConfig({
         find: /^ordergroove-stock-kit\/msw$/,
         replacement: fileURLToPath(new URL("mock-server/msw/index.ts", import.meta.url)),
       },
+      {
+        find: /^ordergroove-stock-kit\/mock$/,
+        replacement: fileURLToPath(new URL("mock-server/core/index.ts", import.meta.url)),
+      },
+      {
+        find: /^ordergroove-stock-kit\/express$/,
+        replacement: fileURLToPath(new URL("mock-server/express/index.ts", import.meta.url)),
+      },
       { find: /^ordergroove-stock-kit$/, replacement: fileURLToPath(new URL("src/index.ts", import.meta.url)) },
     ],
   },

@@ -1,21 +1,33 @@
 #!/usr/bin/env node
-// The consumer check: packs the kit, installs the tarball into fresh projects outside the repo
-// and runs there the suite the README tells users to write (test/fixtures/consumer/):
-//   vitest + msw 2 on Node 20 · jest + msw 2 on Node 20 · vitest + msw 3 on Node 22
-// then proves the check has teeth: a broken export and broken types must make it fail.
-// It also lints the package with publint and @arethetypeswrong/cli.
+// The consumer check: the kit as another project gets it. It packs the kit once, lints the
+// tarball (publint, @arethetypeswrong/cli), installs it into fresh projects outside the repo and
+// runs there the examples README shows (taken from README itself, see readme-examples.mjs):
+//   vitest + msw 2 on Node 20 (ESM): README's suite type-checked and run, README's client and
+//     sync examples compiled and run against the installed og-mock, og-contract from the package
+//   jest + msw 2 on Node 20 · vitest + msw 3 on Node 22 (plus require() on Node 22)
+//   CommonJS + TypeScript: require() of every entry point on Node 20, and a TypeScript project
+//     importing every entry point under moduleResolution node10 and under nodenext (CommonJS output)
+// then proves the checks have teeth: a broken export, missing types and a missing typesVersions
+// entry must each make them fail.
 //
-//   node scripts/consumer-check.mjs [--only vitest-msw2|jest-msw2|vitest-msw3]
+//   node scripts/consumer-check.mjs [--only lint|vitest-msw2|jest-msw2|vitest-msw3|cjs-ts]
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { readmeExamples } from "./readme-examples.mjs";
 
 const root = resolve(import.meta.dirname, "..");
-const fixtures = join(root, "test/fixtures/consumer");
+const examples = readmeExamples(join(root, "README.md"));
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const work = mkdtempSync(join(tmpdir(), "og-consumer-"));
 const results = [];
+const ENTRY_POINTS = [
+  "ordergroove-stock-kit",
+  "ordergroove-stock-kit/mock",
+  "ordergroove-stock-kit/msw",
+  "ordergroove-stock-kit/express",
+];
 
 function sh(cmd, args, cwd, env = {}) {
   console.log(`\n$ (${cwd.replace(work, "$WORK")}) ${cmd} ${args.join(" ")}`);
@@ -32,6 +44,7 @@ function fails(cmd, args, cwd) {
 }
 
 function check(name, fn) {
+  if (only && !name.startsWith(only)) return;
   const started = Date.now();
   try {
     fn();
@@ -41,6 +54,72 @@ function check(name, fn) {
   }
 }
 
+/** A fresh project in $WORK/name with the tarball and deps installed and the given files written. */
+function project(name, { type = "module", deps, files }) {
+  const dir = join(work, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name, private: true, type }, null, 2)}\n`);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+  sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, ...deps], dir);
+  return dir;
+}
+
+function example(name) {
+  const text = examples.get(name);
+  if (text === undefined) throw new Error(`README no longer shows the example ${name}`);
+  return text;
+}
+
+const tsconfig = (compilerOptions, include) =>
+  `${JSON.stringify({ compilerOptions: { target: "ES2022", strict: true, skipLibCheck: false, types: ["node"], ...compilerOptions }, include }, null, 2)}\n`;
+
+// Plain CommonJS: require() each entry point and use it, the way a CommonJS service would.
+const requireAll = `const assert = require("node:assert/strict");
+const kit = require("ordergroove-stock-kit");
+const { startMockServer } = require("ordergroove-stock-kit/express");
+const { createOrdergrooveMock } = require("ordergroove-stock-kit/mock");
+const { setupOrdergrooveMock } = require("ordergroove-stock-kit/msw");
+assert.equal(typeof setupOrdergrooveMock, "function");
+assert.equal(typeof createOrdergrooveMock, "function");
+(async () => {
+  const og = await startMockServer({ port: 0 });
+  const client = new kit.OrdergrooveClient({
+    environment: { baseUrl: og.url },
+    credentials: { kind: "hmac", publicId: "og-mock-merchant", sigField: "og-mock-api-user", hashKey: "og-mock-hash-key" },
+  });
+  const report = await client.setLive(["og-coffee-beans-1kg"], false);
+  assert.deepEqual(report.updated.map((i) => i.status), [200]);
+  await og.close();
+  console.log("require() of ${ENTRY_POINTS.length} entry points works on Node " + process.version);
+})();
+`;
+
+// Every entry point with its types, in one TypeScript file.
+const everyEntry = `import { type BatchReport, OrdergrooveClient } from "ordergroove-stock-kit";
+import { startMockServer } from "ordergroove-stock-kit/express";
+import { createOrdergrooveMock, type MockOptions } from "ordergroove-stock-kit/mock";
+import { setupOrdergrooveMock } from "ordergroove-stock-kit/msw";
+
+const options: MockOptions = { throttle: false };
+const msw: ReturnType<typeof setupOrdergrooveMock> = setupOrdergrooveMock(options);
+void msw;
+void createOrdergrooveMock(options).catalog;
+
+async function main(): Promise<void> {
+  const og = await startMockServer({ ...options, port: 0 });
+  const client = new OrdergrooveClient({
+    environment: { baseUrl: og.url },
+    credentials: { kind: "api-key", apiKey: "og-mock-api-key" },
+  });
+  const report: BatchReport = await client.setLive(["og-coffee-beans-1kg"], false);
+  const status: number | null = report.items[0]!.status;
+  if (status !== 200) throw new Error(\`expected 200, got \${status}\`);
+  await og.close();
+  console.log("every entry point type-checked and ran from TypeScript");
+}
+void main();
+`;
+
 sh("npm", ["run", "-s", "build"], root);
 const packed = JSON.parse(
   execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }),
@@ -48,89 +127,159 @@ const packed = JSON.parse(
 const tarball = join(work, packed[0].filename);
 console.log(`packed ${tarball} (${packed[0].entryCount} files, ${Math.round(packed[0].size / 1024)} KiB)`);
 
-if (!only) {
-  check("publint", () => sh("npx", ["--no-install", "publint", "--strict", root], root));
-  check("attw (ESM only)", () =>
-    sh(
-      "npx",
-      [
-        "--no-install",
-        "attw",
-        tarball,
-        "--profile",
-        "esm-only",
-        "--format",
-        "table-flipped",
-        "--exclude-entrypoints",
-        "./spec/ordergroove.openapi.yaml",
-        "./spec/admin.openapi.yaml",
-      ],
-      root,
-    ),
-  );
-}
+check("lint: publint on the tarball", () => sh("npx", ["--no-install", "publint", "run", tarball, "--strict"], root));
+check("lint: attw on the tarball", () =>
+  sh(
+    "npx",
+    [
+      "--no-install",
+      "attw",
+      tarball,
+      "--format",
+      "table-flipped",
+      // attw models TypeScript's node16 rules, where CommonJS cannot require() an ES module. Node
+      // 20.19+/22.12+ can, and TypeScript's nodenext (5.8+) knows it: the cjs-ts check below runs that.
+      "--ignore-rules",
+      "cjs-resolves-to-esm",
+      // The specs are YAML files to read, not modules: no types or JavaScript to resolve.
+      "--exclude-entrypoints",
+      "./spec/ordergroove.openapi.yaml",
+      "./spec/admin.openapi.yaml",
+    ],
+    root,
+  ),
+);
 
-function project(name, deps, files) {
-  const dir = join(work, name);
-  cpSync(fixtures, dir, { recursive: true, filter: (src) => files.some((f) => src === fixtures || src.endsWith(f)) });
-  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name, private: true, type: "module" }, null, 2)}\n`);
-  sh("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", tarball, ...deps], dir);
-  return dir;
-}
-
-if (!only || only === "vitest-msw2") {
-  check("vitest + msw 2 on Node 20", () => {
-    const dir = project(
-      "vitest-msw2",
-      ["msw@^2.12", "vitest@4.1", "typescript@5.9", "@types/node@20"],
-      ["inventory.js", "inventory.test.ts", "tsconfig.json"],
-    );
-    sh("npx", ["tsc", "-p", "."], dir);
-    sh("npx", ["vitest", "run"], dir);
-    // The contract suite from the installed package, as other projects' CI runs it.
-    sh("npx", ["og-contract", "--junit", "contract.xml"], dir);
-    if (!readFileSync(join(dir, "contract.xml"), "utf8").includes('failures="0"'))
-      throw new Error("og-contract wrote no passing JUnit report");
-    // Teeth: the same suite must fail when an export or the types are broken.
-    const manifest = join(dir, "node_modules/ordergroove-stock-kit/package.json");
-    const original = readFileSync(manifest, "utf8");
-    const broken = JSON.parse(original);
-    delete broken.exports["./msw"];
-    writeFileSync(manifest, JSON.stringify(broken));
-    if (!fails("npx", ["vitest", "run"], dir))
-      throw new Error("a missing ./msw export did not make the consumer suite fail");
-    writeFileSync(manifest, original);
-    const types = join(dir, "node_modules/ordergroove-stock-kit/dist/mock-server/msw/index.d.ts");
-    renameSync(types, `${types}.off`);
-    if (!fails("npx", ["tsc", "-p", "."], dir))
-      throw new Error("missing types did not make the consumer typecheck fail");
-    renameSync(`${types}.off`, types);
-    console.log("broken export and broken types were both caught");
+check("vitest-msw2: README's suite, client and sync on Node 20 (ESM)", () => {
+  const dir = project("vitest-msw2", {
+    deps: ["msw@^2.12", "vitest@4.1", "typescript@5.9", "@types/node@20"],
+    files: {
+      "inventory.js": example("inventory.js"),
+      "inventory.test.ts": example("inventory.test.ts"),
+      "client.ts": example("client.ts"),
+      "sync-service.ts": example("sync-service.ts"),
+      "tsconfig.json": tsconfig({ module: "NodeNext", moduleResolution: "NodeNext", allowJs: true, noEmit: true }, [
+        "*.ts",
+        "*.js",
+      ]),
+      // README's client and sync examples, compiled, against the fake from the installed package.
+      "tsconfig.run.json": JSON.stringify({
+        extends: "./tsconfig.json",
+        compilerOptions: { noEmit: false, outDir: "out" },
+        include: ["client.ts", "sync-service.ts"],
+      }),
+      "run-examples.mjs": `import assert from "node:assert/strict";
+import { startMockServer } from "ordergroove-stock-kit/express";
+const og = await startMockServer({ port: 0 });
+process.env.OG_BASE_URL = og.url;
+await import("./out/client.js");
+assert.equal(og.mock.catalog.get("og-coffee-beans-1kg").live, false);
+const sync = await import("./out/sync-service.js");
+sync.onStockChanged("og-green-tea-100", 3);
+await sync.shutdown();
+assert.equal(og.mock.catalog.get("og-green-tea-100").live, false);
+await og.close();
+console.log("README's client and sync examples ran against the packed kit");
+`,
+    },
   });
-}
+  sh("npx", ["tsc", "-p", "."], dir);
+  sh("npx", ["tsc", "-p", "tsconfig.run.json"], dir);
+  sh("node", ["run-examples.mjs"], dir);
+  sh("npx", ["vitest", "run"], dir);
+  // The contract suite from the installed package, as other projects' CI runs it.
+  sh("npx", ["og-contract", "--junit", "contract.xml"], dir);
+  if (!readFileSync(join(dir, "contract.xml"), "utf8").includes('failures="0"'))
+    throw new Error("og-contract wrote no passing JUnit report");
+  // Teeth: the same suite must fail when an export or the types are broken.
+  const manifest = join(dir, "node_modules/ordergroove-stock-kit/package.json");
+  const original = readFileSync(manifest, "utf8");
+  const broken = JSON.parse(original);
+  delete broken.exports["./msw"];
+  writeFileSync(manifest, JSON.stringify(broken));
+  if (!fails("npx", ["vitest", "run"], dir))
+    throw new Error("a missing ./msw export did not make the consumer suite fail");
+  writeFileSync(manifest, original);
+  const types = join(dir, "node_modules/ordergroove-stock-kit/dist/mock-server/msw/index.d.ts");
+  renameSync(types, `${types}.off`);
+  if (!fails("npx", ["tsc", "-p", "."], dir)) throw new Error("missing types did not make the consumer typecheck fail");
+  renameSync(`${types}.off`, types);
+  console.log("broken export and broken types were both caught");
+});
 
-if (!only || only === "jest-msw2") {
-  check("jest + msw 2 on Node 20", () => {
-    const dir = project("jest-msw2", ["msw@^2.12", "jest@30", "@jest/globals@30"], ["inventory.js"]);
-    // The same suite as README's, with its test functions from @jest/globals, as README says.
-    const suite = readFileSync(join(fixtures, "inventory.test.ts"), "utf8");
-    const jestSuite = suite.replace('from "vitest";', 'from "@jest/globals";');
-    if (jestSuite === suite) throw new Error("inventory.test.ts no longer imports from vitest as expected");
-    writeFileSync(join(dir, "inventory.jest.test.js"), jestSuite);
-    writeFileSync(join(dir, "jest.config.json"), JSON.stringify({ testEnvironment: "node", transform: {} }));
-    sh("node", ["--experimental-vm-modules", "node_modules/jest/bin/jest.js"], dir);
+check("jest-msw2: README's suite with jest on Node 20", () => {
+  // README's suite, with its test functions from @jest/globals, as README says.
+  const suite = example("inventory.test.ts");
+  const jestSuite = suite.replace('from "vitest";', 'from "@jest/globals";');
+  if (jestSuite === suite) throw new Error("README's inventory.test.ts no longer imports from vitest as expected");
+  const dir = project("jest-msw2", {
+    deps: ["msw@^2.12", "jest@30", "@jest/globals@30"],
+    files: {
+      "inventory.js": example("inventory.js"),
+      "inventory.jest.test.js": jestSuite,
+      "jest.config.json": JSON.stringify({ testEnvironment: "node", transform: {} }),
+    },
   });
-}
+  sh("node", ["--experimental-vm-modules", "node_modules/jest/bin/jest.js"], dir);
+});
 
-if (!only || only === "vitest-msw3") {
-  check("vitest + msw 3 on Node 22", () => {
-    const dir = project("vitest-msw3", ["msw@^3", "vitest@4.1", "node@22"], ["inventory.js", "inventory.test.ts"]);
-    const node22 = join(dir, "node_modules/node/bin/node");
-    sh(node22, ["--version"], dir);
-    sh(node22, ["node_modules/vitest/vitest.mjs", "run"], dir);
+check("vitest-msw3: README's suite with msw 3 on Node 22, and require() there", () => {
+  const dir = project("vitest-msw3", {
+    deps: ["msw@^3", "vitest@4.1", "node@22"],
+    files: {
+      "inventory.js": example("inventory.js"),
+      "inventory.test.ts": example("inventory.test.ts"),
+      "require-all.cjs": requireAll,
+    },
   });
-}
+  const node22 = join(dir, "node_modules/node/bin/node");
+  sh(node22, ["--version"], dir);
+  sh(node22, ["node_modules/vitest/vitest.mjs", "run"], dir);
+  sh(node22, ["require-all.cjs"], dir);
+});
+
+check("cjs-ts: require() on Node 20, TypeScript under node10 and nodenext (CommonJS)", () => {
+  const dir = project("cjs-ts", {
+    type: "commonjs",
+    deps: ["msw@^2.12", "typescript@5.9", "@types/node@20"],
+    files: {
+      "require-all.cjs": requireAll,
+      "every-entry.ts": everyEntry,
+      // Many projects still resolve like Node 10: no "exports", typesVersions instead.
+      // Library types are checked too (skipLibCheck off); pino's need esModuleInterop, as tsc --init sets.
+      "tsconfig.node10.json": tsconfig(
+        { module: "CommonJS", moduleResolution: "node10", esModuleInterop: true, noEmit: true },
+        ["every-entry.ts"],
+      ),
+      // A CommonJS TypeScript project on current settings: compiled to require() calls, then run.
+      "tsconfig.nodenext.json": tsconfig({ module: "NodeNext", moduleResolution: "NodeNext", outDir: "out" }, [
+        "every-entry.ts",
+      ]),
+    },
+  });
+  sh("node", ["--version"], dir);
+  sh("node", ["require-all.cjs"], dir);
+  sh("npx", ["tsc", "-p", "tsconfig.node10.json"], dir);
+  sh("npx", ["tsc", "-p", "tsconfig.nodenext.json"], dir);
+  if (!readFileSync(join(dir, "out/every-entry.js"), "utf8").includes('require("ordergroove-stock-kit/express")'))
+    throw new Error("the nodenext build is not CommonJS");
+  sh("node", ["out/every-entry.js"], dir);
+  // Teeth: without typesVersions, node10 cannot see the subpaths' types.
+  const manifest = join(dir, "node_modules/ordergroove-stock-kit/package.json");
+  const original = readFileSync(manifest, "utf8");
+  const broken = JSON.parse(original);
+  delete broken.typesVersions;
+  writeFileSync(manifest, JSON.stringify(broken));
+  if (!fails("npx", ["tsc", "-p", "tsconfig.node10.json"], dir))
+    throw new Error("a missing typesVersions did not make the node10 typecheck fail");
+  writeFileSync(manifest, original);
+  console.log("a missing typesVersions was caught");
+});
 
 console.log(`\nConsumer check:\n  ${results.join("\n  ")}`);
 rmSync(work, { recursive: true, force: true });
+if (results.length === 0) {
+  console.error(`no check is named ${only}`);
+  process.exit(64);
+}
 if (results.some((r) => r.startsWith("FAIL"))) process.exit(1);

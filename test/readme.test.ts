@@ -1,15 +1,19 @@
-/** Every example in README.md is real: included files match, and shown commands run as shown. */
+/**
+ * Every example in README.md is real. The library examples (test suite, client, sync) are taken
+ * from the README text, type-checked and run; shown commands run as shown.
+ */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { promisify, stripVTControlCharacters } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../mock-server/core/clock.js";
 import { main } from "../src/cli/main.js";
 import { useMockServer } from "./helpers/mock-server.js";
 import { ROOT } from "./helpers/spawn.js";
+import { readmeExamples } from "../scripts/readme-examples.mjs";
 
 const sh = promisify(execFile);
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -31,17 +35,87 @@ function commands(block: string): string[] {
     .filter((l) => l.trim() && !l.startsWith("#"));
 }
 
-describe("README", () => {
-  it("quotes the consumer suite and the sync example verbatim", () => {
-    const includes = [...README.matchAll(/<!-- include: (\S+) -->/g)].map((m) => m[1]!);
-    expect(includes).toEqual([
-      "test/fixtures/consumer/inventory.js",
-      "test/fixtures/consumer/inventory.test.ts",
-      "examples/sync-service.ts",
-    ]);
-    for (const path of includes) expect(blockAfter(`include: ${path}`)).toBe(readFileSync(join(ROOT, path), "utf8"));
+/** The kit's entry points as a user imports them, mapped to this repo's source. */
+const ENTRY_POINTS: Record<string, string> = {
+  "ordergroove-stock-kit": "src/index.ts",
+  "ordergroove-stock-kit/mock": "mock-server/core/index.ts",
+  "ordergroove-stock-kit/msw": "mock-server/msw/index.ts",
+  "ordergroove-stock-kit/express": "mock-server/express/index.ts",
+};
+
+describe("README's library examples, taken from the README text", () => {
+  const examples = readmeExamples(join(ROOT, "README.md"));
+  let dir: string;
+
+  // The examples as files in a project of their own, beside this repo's node_modules.
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "og-readme-examples-"));
+    await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+    await writeFile(join(dir, "package.json"), JSON.stringify({ name: "readme-examples", type: "module" }));
+    for (const [name, text] of examples) await writeFile(join(dir, name), text);
+    const paths = Object.fromEntries(Object.entries(ENTRY_POINTS).map(([k, v]) => [k, [join(ROOT, v)]]));
+    const compilerOptions = {
+      target: "ES2022",
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      strict: true,
+      allowJs: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ["node"],
+      paths,
+    };
+    await writeFile(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts", "*.js"] }));
+    const alias = Object.entries(ENTRY_POINTS)
+      .reverse() // subpaths before the bare name
+      .map(([find, file]) => ({ find, replacement: join(ROOT, file) }));
+    await writeFile(
+      join(dir, "vitest.config.mjs"),
+      `export default { resolve: { alias: ${JSON.stringify(alias)} }, test: { include: ["*.test.ts"] } };\n`,
+    );
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("are the files README names, in its library sections", () => {
+    expect([...examples.keys()]).toEqual(["inventory.js", "inventory.test.ts", "client.ts", "sync-service.ts"]);
   });
 
+  it("type-check as a user's strict TypeScript project", async () => {
+    await sh(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", dir]).catch((e) => {
+      throw new Error(`README's examples do not type-check:\n${e.stdout}${e.stderr}`);
+    });
+  }, 180_000); // a whole TypeScript program: tens of seconds on a busy 2-core machine
+
+  it("has a test suite that passes under vitest with MSW", async () => {
+    const run = sh(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--root", dir], {
+      env: { ...process.env, CI: "" },
+    });
+    const { stdout } = await run.catch((e) => {
+      throw new Error(`README's inventory.test.ts fails:\n${e.stdout}${e.stderr}`);
+    });
+    expect(stripVTControlCharacters(stdout)).toMatch(/Tests\s+4 passed \(4\)/);
+  }, 180_000); // a vitest of its own
+
+  it("has a client example whose report says what README says", async () => {
+    process.env.OG_BASE_URL = og.url;
+    await import(join(dir, "client.ts")); // its assertions are README's claims
+    expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(false);
+    expect(og.running.mock.catalog.get("og-green-tea-100")?.live).toBe(true); // refused: unchanged
+  });
+
+  it("has a sync example that tells Ordergroove about stock changes", async () => {
+    process.env.OG_BASE_URL = og.url;
+    const example = await import(join(dir, "sync-service.ts"));
+    example.onStockChanged("og-coffee-beans-1kg", 3);
+    example.onStockChanged("og-green-tea-100", 10);
+    await example.shutdown();
+    expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(false);
+    expect(og.running.mock.catalog.get("og-green-tea-100")?.live).toBe(true);
+    expect(og.running.mock.journal.total).toBe(1);
+  });
+});
+
+describe("README", () => {
   it("shows a curl that succeeds with the answer shown", async () => {
     const [curl] = commands(blockAfter("tested: curl"));
     const { stdout } = await sh("sh", ["-c", curl!.replaceAll("http://127.0.0.1:8787", og.url)]);
@@ -84,16 +158,5 @@ describe("README", () => {
     expect(README).toContain(`<!-- bench:start -->\n${table}<!-- bench:end -->`);
     expect(table).toMatch(/^Measured \d{4}-\d{2}-\d{2} on /);
     expect(table.split("\n").filter((l) => /^\| \d \|/.test(l))).toHaveLength(8);
-  });
-
-  it("has a sync example that tells Ordergroove about stock changes", async () => {
-    process.env.OG_BASE_URL = og.url;
-    const example = await import("../examples/sync-service.js");
-    example.onStockChanged("og-coffee-beans-1kg", 3);
-    example.onStockChanged("og-green-tea-100", 10);
-    await example.shutdown();
-    expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(false);
-    expect(og.running.mock.catalog.get("og-green-tea-100")?.live).toBe(true);
-    expect(og.running.mock.journal.total).toBe(1);
   });
 });

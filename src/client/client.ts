@@ -469,7 +469,15 @@ function fromResult(index: number, item: unknown, result: ItemResult): ItemOutco
 }
 
 function failed(index: number, item: unknown, error: OrdergrooveError): ItemOutcome {
-  return { index, productId: productIdOf(item), outcome: "failed", reason: error.message, error };
+  // The status of the answer that failed the request; null when none came (timeout, network).
+  return {
+    index,
+    productId: productIdOf(item),
+    outcome: "failed",
+    status: error.status ?? null,
+    reason: error.message,
+    error,
+  };
 }
 
 function productIdOf(item: unknown): string | null {

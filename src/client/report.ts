@@ -1,4 +1,8 @@
-/** What a batch operation did to each item, in input order. Per-item 404/400 are outcomes, not errors. */
+/**
+ * What a batch operation did to each item, in input order. Per-item 404/400 are outcomes, not
+ * errors. Every item says what happened in the same three fields, whatever the outcome:
+ * `productId`, `status` and (unless updated) `reason`.
+ */
 import type { OrdergrooveError } from "./errors.js";
 
 export type Outcome = "updated" | "not_found" | "invalid" | "failed";
@@ -9,11 +13,17 @@ export interface ItemOutcome {
   /** The item's product_id as given (null if it had none). */
   productId: string | null;
   outcome: Outcome;
-  /** Ordergroove's per-item status (200, 404, 400), absent when the request failed. */
-  status?: number;
-  /** Why, when not updated: the per-item detail, or the request's error message. */
+  /**
+   * `updated`, `not_found`, `invalid`: Ordergroove's status for this item (200, 404, 400).
+   * `failed`: the HTTP status of the answer to the request that failed the item (403 refused
+   * credentials, 429 still throttled once the retries ran out, 5xx, or the 200/207 whose body
+   * could not be read), or `null` when no answer came back (timeout, connection refused or dropped).
+   * Items never sent because an earlier batch's credentials were refused carry that 401/403.
+   */
+  status: number | null;
+  /** Why, when not updated: Ordergroove's per-item detail, or the failed request's error message. */
   reason?: string;
-  /** The request-level error, for `failed` items. */
+  /** `failed` items only: the typed request-level error (`PermissionError`, `ThrottledError`, ...). */
   error?: OrdergrooveError;
 }
 
