@@ -162,7 +162,13 @@ function toCore(req: Request, body: string | undefined): CoreRequest {
   }
   // req.url, not originalUrl: mounted under a prefix (app.use("/og", createApp(mock))), the core
   // sees the path below the mount point; links it builds (list pages) start at the mount point.
-  return { method: req.method, path: req.url, headers, body, origin: `${req.protocol}://${req.headers.host}${req.baseUrl}` };
+  return {
+    method: req.method,
+    path: req.url,
+    headers,
+    body,
+    origin: `${req.protocol}://${req.headers.host}${req.baseUrl}`,
+  };
 }
 
 function send(req: Request, res: Response, response: CoreResponse, close: boolean, done?: () => void): void {
