@@ -14,6 +14,7 @@ export {
   type ClientLogger,
   type ClientOptions,
   createOrdergrooveClient,
+  type Drift,
   OrdergrooveClient,
   type Product,
   type ProductCreateItem,

@@ -12,6 +12,7 @@ import { CatalogError, type ProductFields, type ProductSeed } from "./catalog.js
 import { FaultError } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import type { OrdergrooveMock } from "./mock.js";
+import { checkAnswer, checkBehaviour } from "./options.js";
 
 export const ADMIN_PREFIX = "/__admin/";
 
@@ -163,20 +164,27 @@ function dispatch(
       },
     },
     settings: {
-      GET: () => json(200, { answer: mock.answer, throttle: mock.throttle }),
+      GET: () => json(200, settingsOf(mock)),
       PATCH: () => {
         const input = readJson(body) as Record<string, unknown>;
         if (input === null || typeof input !== "object" || Array.isArray(input)) {
-          throw new AdminInputError('Admin API: settings must be an object like {"answer": {...}, "throttle": {...}}.');
+          throw new AdminInputError(
+            'Admin API: settings must be an object like {"answer": {...}, "throttle": {...}, "behaviour": {...}}.',
+          );
         }
-        const unknown = Object.keys(input).filter((k) => k !== "answer" && k !== "throttle");
+        const unknown = Object.keys(input).filter((k) => k !== "answer" && k !== "throttle" && k !== "behaviour");
         if (unknown.length) throw new AdminInputError(`Admin API: unknown setting(s) ${unknown.join(", ")}.`);
-        // Check both before applying either, so a bad request changes nothing.
+        // Check all before applying any, so a bad request changes nothing.
         const answer = input.answer === undefined ? undefined : { ...mock.answer, ...(input.answer as object) };
         const throttle = input.throttle === undefined ? undefined : parseThrottle(input.throttle);
+        const behaviour =
+          input.behaviour === undefined ? undefined : { ...mock.behaviour, ...(input.behaviour as object) };
+        if (answer) checkAnswer(answer);
+        if (behaviour) checkBehaviour(behaviour);
         if (answer) mock.setAnswer(answer);
+        if (behaviour) mock.setBehaviour(behaviour);
         if (throttle !== undefined) mock.setThrottle(throttle);
-        return json(200, { answer: mock.answer, throttle: mock.throttle });
+        return json(200, settingsOf(mock));
       },
     },
   };
@@ -281,4 +289,8 @@ function parseThrottle(value: unknown): { limit?: number; windowMs?: number } | 
     out[key] = n;
   }
   return out;
+}
+
+function settingsOf(mock: OrdergrooveMock) {
+  return { answer: mock.answer, throttle: mock.throttle, behaviour: mock.behaviour };
 }

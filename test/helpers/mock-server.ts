@@ -42,7 +42,7 @@ export interface TestServer {
  * Registers beforeAll/afterAll/afterEach for one server per file; every answer is checked
  * against the spec, so each test also proves the fake's answers are as documented.
  */
-export function useMockServer(options: MockOptions & { adminToken?: string } = {}): TestServer {
+export function useMockServer(options: Omit<MockOptions, "logger"> & { adminToken?: string } = {}): TestServer {
   const clock = new ManualClock();
   let running: RunningMockServer | undefined;
   beforeAll(async () => {
