@@ -6,9 +6,9 @@
  */
 import { createHash } from "node:crypto";
 import { constantTimeEqual } from "../../src/auth/signature.js";
-import { describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
+import { describeSchemaError, knownFields, schemaValidator } from "../../src/spec/schemas.js";
 import { explainSignature, SignatureQuestionError, signatureHelp } from "./admin-signature.js";
-import { CatalogError, type ProductFields, type ProductSeed } from "./catalog.js";
+import { CatalogError, type ProductFields, type ProductSeed, storedFields } from "./catalog.js";
 import { FaultError } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import type { OrdergrooveMock } from "./mock.js";
@@ -204,7 +204,12 @@ function dispatch(
         throw new AdminInputError('Admin API: expected an object of product fields, e.g. {"live": false}.');
       if (!validate(fields))
         throw new AdminInputError(`Admin API: invalid product fields: ${describeSchemaError(validate.errors)}.`);
-      const updated = mock.catalog.update(id, fields as ProductFields);
+      // The admin API is the fake's own: it refuses fields it does not know rather than ignore them.
+      const known = knownFields("ProductFields");
+      const unknown = Object.keys(fields).find((k) => !known.has(k));
+      if (unknown !== undefined)
+        throw new AdminInputError(`Admin API: invalid product fields: ${unknown}: is not a known product field.`);
+      const updated = mock.catalog.update(id, storedFields(fields as ProductFields));
       return updated ? json(200, updated) : detail(404, `Admin API: no product ${JSON.stringify(id)}.`);
     }
     const product = mock.catalog.get(id);

@@ -1,4 +1,5 @@
 /** Starts the real Express fake on a free port for one test file, and talks to it over HTTP. */
+import { pino } from "pino";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
 import type { MockOptions } from "../../mock-server/core/options.js";
@@ -46,7 +47,8 @@ export function useMockServer(options: Omit<MockOptions, "logger"> & { adminToke
   const clock = new ManualClock();
   let running: RunningMockServer | undefined;
   beforeAll(async () => {
-    running = await startMockServer({ port: 0, clock, ...options });
+    // Quiet: the fake's once-per-field warnings about unknown fields are tested where they matter.
+    running = await startMockServer({ port: 0, clock, logger: pino({ level: "silent" }), ...options });
   });
   afterEach(() => running?.mock.reset());
   afterAll(async () => running?.close());
