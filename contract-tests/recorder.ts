@@ -8,8 +8,12 @@ export interface Exchange {
   method: string;
   path: string;
   status: number;
+  headers: Record<string, string>;
   body: unknown;
+  /** Where the answer breaks the spec. Ignored for exchanges of assumption clauses, which only observe. */
   problems: string[];
+  /** Made by an assumption clause: a probe of undocumented behaviour, never held against the target. */
+  assumption?: boolean;
 }
 
 export function recordingFetch(log: Exchange[]): (input: Request) => Promise<Response> {
@@ -33,7 +37,7 @@ export function recordingFetch(log: Exchange[]): (input: Request) => Promise<Res
             `${input.method} ${url.pathname} → ${response.status}: the body is not JSON: ${JSON.stringify(text.slice(0, 120))}`,
           ]
         : checkAnswer({ method: input.method, path: url.pathname, status: response.status, headers, body });
-    log.push({ method: input.method, path: url.pathname, status: response.status, body, problems });
+    log.push({ method: input.method, path: url.pathname, status: response.status, headers, body, problems });
     return response;
   };
 }

@@ -18,19 +18,28 @@ import { targetProblem } from "./target.js";
 const HELP = `og-contract: prove that a server (the fake, Ordergroove's sandbox, or any base URL) keeps the products API contract.
 
   --target mock|sandbox|URL   default mock (a fake started for the run)     OG_CONTRACT_TARGET
-  --junit FILE                also write JUnit XML for CI systems
+  --junit FILE                also write JUnit XML for CI systems (observations as "observed" properties)
+  --observations FILE         write what the target did where Ordergroove's docs are silent, as JSON
+                                                                            OG_CONTRACT_OBSERVATIONS
   --allow-production          permit the production host (it changes real products)
 Environment: OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY and/or OG_API_KEY; OG_CONTRACT_PRODUCT_IDS=id1,id2.
 Exit code: 0 the contract holds, 1 a clause broke, 64 bad usage (incl. missing credentials or product ids).
 `;
 
 async function main(): Promise<number> {
-  let values: { target?: string; junit?: string; "allow-production"?: boolean; help?: boolean };
+  let values: {
+    target?: string;
+    junit?: string;
+    observations?: string;
+    "allow-production"?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         target: { type: "string" },
         junit: { type: "string" },
+        observations: { type: "string" },
         "allow-production": { type: "boolean" },
         help: { type: "boolean" },
       },
@@ -51,6 +60,7 @@ async function main(): Promise<number> {
     console.error(`og-contract: ${problem}`);
     return 64;
   }
+  if (values.observations) process.env.OG_CONTRACT_OBSERVATIONS = resolve(values.observations);
   const here = dirname(fileURLToPath(import.meta.url));
   const suite = ["contract.test.js", "contract.test.ts"].map((f) => join(here, f)).find(existsSync);
   if (!suite) {

@@ -15,6 +15,7 @@ export {
   type ClientOptions,
   createOrdergrooveClient,
   type ListOptions,
+  type Drift,
   OrdergrooveClient,
   type Product,
   type ProductCreateItem,

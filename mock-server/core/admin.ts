@@ -8,12 +8,13 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { createHash } from "node:crypto";
 import { constantTimeEqual } from "../../src/auth/signature.js";
 import * as adminSchemas from "../../src/generated/admin-validators.js";
-import { describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
+import { describeSchemaError, knownFields, schemaValidator } from "../../src/spec/schemas.js";
 import { explainSignature, SignatureQuestionError, signatureHelp } from "./admin-signature.js";
-import { CatalogError, type ProductFields, type ProductSeed } from "./catalog.js";
+import { CatalogError, type ProductFields, type ProductSeed, storedFields } from "./catalog.js";
 import { FaultError, parseFaults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import type { OrdergrooveMock } from "./mock.js";
+import { checkAnswer, checkBehaviour } from "./options.js";
 
 export const ADMIN_PREFIX = "/__admin/";
 
@@ -170,15 +171,20 @@ function dispatch(
       },
     },
     settings: {
-      GET: () => json(200, { answer: mock.answer, throttle: mock.throttle }),
+      GET: () => json(200, settingsOf(mock)),
       PATCH: () => {
         const input = checked("SettingsPatch", readJson(body), "settings") as Record<string, unknown>;
         // Check both before applying either, so a bad request changes nothing.
         const answer = input.answer === undefined ? undefined : { ...mock.answer, ...(input.answer as object) };
         const throttle = input.throttle === undefined ? undefined : parseThrottle(input.throttle);
+        const behaviour =
+          input.behaviour === undefined ? undefined : { ...mock.behaviour, ...(input.behaviour as object) };
+        if (answer) checkAnswer(answer);
+        if (behaviour) checkBehaviour(behaviour);
         if (answer) mock.setAnswer(answer);
+        if (behaviour) mock.setBehaviour(behaviour);
         if (throttle !== undefined) mock.setThrottle(throttle);
-        return json(200, { answer: mock.answer, throttle: mock.throttle });
+        return json(200, settingsOf(mock));
       },
     },
   };
@@ -198,7 +204,12 @@ function dispatch(
         throw new AdminInputError('Admin API: expected an object of product fields, e.g. {"live": false}.');
       if (!validate(fields))
         throw new AdminInputError(`Admin API: invalid product fields: ${describeSchemaError(validate.errors)}.`);
-      const updated = mock.catalog.update(id, fields as ProductFields);
+      // The admin API is the fake's own: it refuses fields it does not know rather than ignore them.
+      const known = knownFields("ProductFields");
+      const unknown = Object.keys(fields).find((k) => !known.has(k));
+      if (unknown !== undefined)
+        throw new AdminInputError(`Admin API: invalid product fields: ${unknown}: is not a known product field.`);
+      const updated = mock.catalog.update(id, storedFields(fields as ProductFields));
       return updated ? json(200, updated) : detail(404, `Admin API: no product ${JSON.stringify(id)}.`);
     }
     const product = mock.catalog.get(id);
@@ -328,4 +339,8 @@ function parseThrottle(value: unknown): { limit?: number; windowMs?: number } | 
     out[key] = n;
   }
   return out;
+}
+
+function settingsOf(mock: OrdergrooveMock) {
+  return { answer: mock.answer, throttle: mock.throttle, behaviour: mock.behaviour };
 }

@@ -1,11 +1,18 @@
 /**
- * Authentication exactly as Ordergroove documents it (see spec/ "How to sign a request"):
- * the HMAC-signed `authorization` JSON with `og-authorization: True`, or an `x-api-key`.
+ * Authentication exactly as Ordergroove documents it (see spec/ "How to sign a request"), as a
+ * pure function of (headers, credentials, policy, clock, operation):
+ *   - API-user scope: the HMAC-signed `authorization` JSON with `og-authorization: True`, signed
+ *     with the API user's own key;
+ *   - storefront (customer) scope: the same JSON without `og-authorization`, a customer id as
+ *     `sig_field`, signed with the merchant hash key;
+ *   - Application API scope: `x-api-key`.
+ * Which scopes an operation takes comes from the spec's per-operation `security` (routes.ts).
  * Each failure has its own explanation, because "403" alone is what makes this integration
  * hard to debug. No explanation ever contains a hash key, an API key or a signature.
  */
 import { computeSignature, constantTimeEqual, signaturesEqual, signedMessage } from "../../src/auth/signature.js";
 import type { Clock } from "./clock.js";
+import { type AuthScheme, type Operation, schemesOf } from "./routes.js";
 
 export interface ApiUser {
   sigField: string;
@@ -19,6 +26,8 @@ export interface MockCredentials {
   apiUsers: ApiUser[];
   /** Application API scope keys for `x-api-key`. */
   apiKeys: string[];
+  /** The merchant hash key that storefront (customer-scope) signatures are made with. */
+  merchantHashKey: string;
 }
 
 export interface AuthPolicy {
@@ -28,20 +37,43 @@ export interface AuthPolicy {
   maxAgeSeconds: number;
   /** How far in the future `ts` may be, for clock skew between machines. */
   futureSkewSeconds: number;
+  /** `ts` written as a JSON string: refused (default) or accepted. Undocumented either way. */
+  tsAsString?: "refuse" | "accept";
 }
 
-export type Principal = { scheme: "hmac"; publicId: string; sigField: string } | { scheme: "api-key"; key: number };
+export type Principal =
+  | { scheme: "hmac"; publicId: string; sigField: string }
+  | { scheme: "customer"; publicId: string; customerId: string }
+  | { scheme: "api-key"; key: number };
 
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; detail: string };
+/** `status` is set when the refusal must not use the configurable failure status (scope refusals: 403). */
+export type AuthResult = { ok: true; principal: Principal } | { ok: false; detail: string; status?: 403 };
 
 export function authenticate(
   headers: Record<string, string | undefined>,
   credentials: MockCredentials,
   policy: AuthPolicy,
   clock: Clock,
+  operation?: Operation,
 ): AuthResult {
+  const allowed = operation ? schemesOf(operation) : ALL_SCHEMES;
   const apiKey = headers["x-api-key"];
   const authorization = headers.authorization;
+  if (
+    !allowed.includes("hmac") &&
+    !allowed.includes("customer") &&
+    apiKey === undefined &&
+    authorization !== undefined
+  ) {
+    return {
+      ok: false,
+      status: 403,
+      detail:
+        "This operation takes the Application API scope only: send an `x-api-key` header. Ordergroove refuses " +
+        "HMAC signatures (API-user and storefront scope) on the single-product PATCH; use PATCH /products-batch/update/ " +
+        "to update with a signature.",
+    };
+  }
   let apiKeyProblem: string | undefined;
   if (apiKey !== undefined) {
     // Compare with every key (no early exit) so timing does not tell which key nearly matched.
@@ -62,9 +94,14 @@ export function authenticate(
     };
   }
   const hmac = checkHmac(authorization, headers["og-authorization"], credentials, policy, clock);
+  if (hmac.ok && !allowed.includes(hmac.principal.scheme as AuthScheme)) {
+    return { ok: false, status: 403, detail: `This operation does not accept the ${hmac.principal.scheme} scope.` };
+  }
   if (hmac.ok || apiKeyProblem === undefined) return hmac;
   return { ok: false, detail: `${apiKeyProblem} ${hmac.detail}` };
 }
+
+const ALL_SCHEMES: readonly AuthScheme[] = ["hmac", "customer", "api-key"];
 
 function checkHmac(
   authorization: string,
@@ -74,13 +111,9 @@ function checkHmac(
   clock: Clock,
 ): AuthResult {
   const fail = (detail: string): AuthResult => ({ ok: false, detail });
-  if (ogAuthorization === undefined) {
-    return fail(
-      "The authorization header came without `og-authorization: True`, so it reads as a customer-scope " +
-        "signature, which the products API does not accept. Add the header `og-authorization: True`.",
-    );
-  }
-  if (ogAuthorization !== "True") {
+  // Without og-authorization the header is a storefront (customer-scope) signature.
+  const customer = ogAuthorization === undefined;
+  if (!customer && ogAuthorization !== "True") {
     return fail(
       `The og-authorization header must be exactly "True" (case-sensitive); got ${JSON.stringify(ogAuthorization.slice(0, 20))}.`,
     );
@@ -109,7 +142,8 @@ function checkHmac(
   if (fields.trust_level !== undefined && typeof fields.trust_level !== "string") {
     return fail(`Invalid authorization header: "trust_level" must be a string; got ${typeName(fields.trust_level)}.`);
   }
-  const ts = fields.ts;
+  let ts = fields.ts;
+  if (typeof ts === "string" && policy.tsAsString === "accept" && /^\d{1,12}$/.test(ts)) ts = Number(ts);
   if (typeof ts !== "number" || !Number.isSafeInteger(ts)) {
     return fail(
       `Invalid authorization header: "ts" must be a whole number of seconds since the epoch, written as a JSON number; got ${typeName(ts)}.`,
@@ -122,8 +156,8 @@ function checkHmac(
   if (publicId !== credentials.publicId) {
     return fail(`Unknown merchant: public_id ${quote(publicId)} is not a merchant of this server.`);
   }
-  const user = credentials.apiUsers.find((u) => u.sigField === sigField);
-  if (!user) {
+  const user = customer ? undefined : credentials.apiUsers.find((u) => u.sigField === sigField);
+  if (!customer && !user) {
     return fail(`Unknown API user: sig_field ${quote(sigField)} has no hash key for merchant ${quote(publicId)}.`);
   }
   const nowSeconds = Math.floor(clock.now() / 1000);
@@ -139,17 +173,54 @@ function checkHmac(
       `Signature from the future: ts ${ts} is ${duration(-age)} ahead of this server's clock; the allowed skew is ${duration(policy.futureSkewSeconds)}.${hint}`,
     );
   }
-  const message = signedMessage({ sigField, ts, trustLevel });
-  const expected = expectedSignature(user, message, { sigField, ts, trustLevel });
-  if (!signaturesEqual(expected, sig)) {
-    const hint = /^[0-9a-f]{64}$/i.test(sig)
-      ? " The signature looks hex-encoded; it must be base64 of the raw HMAC-SHA256 digest."
-      : " Check the hash key, that exactly this message was signed, and that the digest is standard base64 with padding.";
-    return fail(
-      `Signature mismatch: sig is not the HMAC-SHA256 of the message ${JSON.stringify(message)} with the hash key of API user ${quote(sigField)}.${hint}`,
-    );
+  const input = { sigField, ts, trustLevel };
+  const message = signedMessage(input);
+  const key = user ?? merchantKeyOf(credentials);
+  if (!signaturesEqual(expectedSignature(key, message, input), sig)) {
+    return fail(mismatch(sig, message, input, sigField, customer, credentials));
   }
-  return { ok: true, principal: { scheme: "hmac", publicId, sigField } };
+  return customer
+    ? { ok: true, principal: { scheme: "customer", publicId, customerId: sigField } }
+    : { ok: true, principal: { scheme: "hmac", publicId, sigField } };
+}
+
+/** Why a signature did not match, naming the commonest mix-up of keys and scopes when it is one. */
+function mismatch(
+  sig: string,
+  message: string,
+  input: Parameters<typeof computeSignature>[1],
+  sigField: string,
+  customer: boolean,
+  credentials: MockCredentials,
+): string {
+  const what = customer
+    ? `with the merchant hash key (storefront scope: no og-authorization header, so sig_field ${quote(sigField)} is read as a customer id)`
+    : `with the hash key of API user ${quote(sigField)}`;
+  let hint: string;
+  if (/^[0-9a-f]{64}$/i.test(sig)) {
+    hint = " The signature looks hex-encoded; it must be base64 of the raw HMAC-SHA256 digest.";
+  } else if (customer && credentials.apiUsers.some((u) => signaturesEqual(expectedSignature(u, message, input), sig))) {
+    hint = " It was signed with an API user's key: API-user requests must also send `og-authorization: True`.";
+  } else if (!customer && signaturesEqual(expectedSignature(merchantKeyOf(credentials), message, input), sig)) {
+    hint =
+      " It was signed with the merchant hash key, which is for storefront (customer) signatures: API users sign with their own API account key.";
+  } else {
+    hint =
+      " Check the hash key, that exactly this message was signed, and that the digest is standard base64 with padding.";
+  }
+  return `Signature mismatch: sig is not the HMAC-SHA256 of the message ${JSON.stringify(message)} ${what}.${hint}`;
+}
+
+// One stable ApiUser-shaped key holder per merchant hash key, so the signature cache below works for it too.
+const merchantKeys = new Map<string, ApiUser>();
+function merchantKeyOf(credentials: MockCredentials): ApiUser {
+  let key = merchantKeys.get(credentials.merchantHashKey);
+  if (!key) {
+    if (merchantKeys.size >= 64) merchantKeys.clear();
+    key = { sigField: "(merchant)", hashKey: credentials.merchantHashKey };
+    merchantKeys.set(credentials.merchantHashKey, key);
+  }
+  return key;
 }
 
 // A client signs once per second at most, so the same message arrives many times: remember the

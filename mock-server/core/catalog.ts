@@ -58,7 +58,7 @@ export class Catalog {
       sku: null,
       autoship_enabled: true,
       prepaid_eligible: false,
-      premier_enabled: false,
+      premier_enabled: 0,
       live: true,
       discontinued: false,
       offer_profile: null,
@@ -246,12 +246,12 @@ export class Catalog {
     return product;
   }
 
-  /** The clock's time as Ordergroove writes it (whole seconds); formatted once per second. */
+  /** The clock's time as Ordergroove writes it ("YYYY-MM-DD HH:MM:SS", UTC); formatted once per second. */
   #nowIso(): string {
     const second = Math.floor(this.clock.now() / 1000);
     if (second !== this.#isoSecond) {
       this.#isoSecond = second;
-      this.#iso = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+      this.#iso = ogTimestamp(new Date(second * 1000));
     }
     return this.#iso;
   }
@@ -269,11 +269,12 @@ export class Catalog {
       );
     }
     const now = this.#nowIso();
+    const created = seedTimestamp(rest.created);
     const stored: Stored = {
-      ...rest,
+      ...(storedFields(rest as ProductFields) as Partial<Product>),
       external_product_id: id,
-      created: rest.created ?? now,
-      last_update: rest.last_update ?? rest.created ?? now,
+      created: created ?? now,
+      last_update: seedTimestamp(rest.last_update) ?? created ?? now,
     };
     // Checked with the required fields' defaults filled in, not the whole composed product:
     // seeding 100k products should not allocate 100k throw-away 21-field objects.
@@ -299,8 +300,32 @@ export interface CatalogPage {
   products: Product[];
 }
 
-function contains(text: string | undefined, lowerNeedle: string): boolean {
-  return text !== undefined && text.toLowerCase().includes(lowerNeedle);
+function contains(text: string | null | undefined, lowerNeedle: string): boolean {
+  return typeof text === "string" && text.toLowerCase().includes(lowerNeedle);
+}
+
+/** A Date as Ordergroove writes timestamps: "YYYY-MM-DD HH:MM:SS" (UTC, no T, no zone). */
+export function ogTimestamp(date: Date): string {
+  return date.toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** Seeds may give ISO 8601 times for convenience; they are stored in Ordergroove's form. */
+function seedTimestamp(value: unknown): string | undefined {
+  if (typeof value !== "string") return value as undefined;
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value)) return value;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : ogTimestamp(date);
+}
+
+/**
+ * Fields as the catalog stores them: a price in Ordergroove's answer form, a string with two
+ * decimals (`100` or `100.00` in a request reads back as `"100.00"`, as a DecimalField renders it).
+ */
+export function storedFields<T extends { price?: unknown }>(fields: T): T {
+  const price = fields.price;
+  if (typeof price === "number" && Number.isFinite(price)) return { ...fields, price: price.toFixed(2) };
+  if (typeof price === "string" && /^\d+(\.\d+)?$/.test(price)) return { ...fields, price: Number(price).toFixed(2) };
+  return fields;
 }
 
 export class CatalogError extends Error {

@@ -6,7 +6,7 @@
  */
 import type { ProductSeed } from "./catalog.js";
 
-const created = "2026-01-15T09:30:00Z";
+const created = "2026-01-15 09:30:00";
 const coffeeClub = [{ name: "coffee-club", group_type: "eligibility" as const }];
 
 function product(id: string, name: string, price: string, extra: Partial<ProductSeed> = {}): ProductSeed {

@@ -11,8 +11,11 @@ export { createOrdergrooveMock, type ItemResult, OrdergrooveMock } from "./mock.
 export {
   type AnswerSettings,
   type BatchForm,
+  type BehaviourSettings,
+  DEFAULT_BEHAVIOUR,
   DEFAULT_CREDENTIALS,
   DEFAULT_THROTTLE,
+  type MockLogger,
   type MockOptions,
   type ThrottleSettings,
 } from "./options.js";

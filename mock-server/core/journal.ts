@@ -20,6 +20,8 @@ export interface JournalEntry {
   principal: Principal | null;
   /** Why the credentials were refused (the fake's explanation; it never holds a secret). */
   authRefusal?: string;
+  /** Item fields the spec does not know, ignored (not applied) as Django REST framework does. */
+  ignoredFields?: string[];
   /** What the fake answered. `dropped` when a fault dropped the connection. */
   response: { status: number; body: unknown } | { dropped: true };
   /** Why the answer was what it was when a fault or throttle decided it. */

@@ -8,11 +8,11 @@
  * A request refused at any step changes nothing (and does not use up throttle budget).
  */
 
-import { batchLimit, describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
+import { batchLimit, describeSchemaError, knownFields, schemaValidator } from "../../src/spec/schemas.js";
 import type { ItemResult } from "../../src/spec/batch-results.js";
 import { SlidingWindow } from "../../src/throttle/sliding-window.js";
-import { authenticate, type Principal } from "./auth.js";
-import { Catalog, type ProductFields } from "./catalog.js";
+import { type AuthPolicy, authenticate, type Principal } from "./auth.js";
+import { Catalog, type ProductFields, storedFields } from "./catalog.js";
 import { defaultCatalog } from "./default-catalog.js";
 import { Faults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
@@ -20,7 +20,9 @@ import { Journal, journalBody, maskHeaders } from "./journal.js";
 import { listProductGroups, listProducts, productHasGroup } from "./listing.js";
 import {
   type AnswerSettings,
+  type BehaviourSettings,
   checkAnswer,
+  checkBehaviour,
   DEFAULT_THROTTLE,
   type MockOptions,
   type ResolvedOptions,
@@ -39,6 +41,8 @@ interface Trace {
   authRefusal?: string;
   /** What the journal keeps of the answer, when not the whole body. */
   journalBody?: unknown;
+  /** Unknown item fields that were ignored (not refused), in order of first appearance. */
+  ignoredFields?: Set<string>;
 }
 
 const BATCH_MAX = batchLimit("ProductUpdateBatch");
@@ -50,6 +54,10 @@ export class OrdergrooveMock {
   readonly journal: Journal;
   readonly faults = new Faults();
   #answer: AnswerSettings;
+  #behaviour: BehaviourSettings;
+  #authPolicy: AuthPolicy;
+  /** Unknown field names already warned about: one warning per name for the fake's lifetime. */
+  readonly #warned = new Set<string>();
   #throttle: ThrottleSettings | false = false;
   #window: SlidingWindow | undefined;
 
@@ -63,6 +71,8 @@ export class OrdergrooveMock {
     );
     this.journal = new Journal(this.options.journalLimit);
     this.#answer = { ...this.options.answer };
+    this.#behaviour = { ...this.options.behaviour };
+    this.#authPolicy = { ...this.options.auth, tsAsString: this.#behaviour.tsAsString };
     this.#useThrottle(this.options.throttle);
     if (options.faults) this.faults.set({ items: [], next: [], latencyMs: 0, dropNext: 0, ...options.faults });
   }
@@ -76,6 +86,19 @@ export class OrdergrooveMock {
     const next = { ...this.#answer, ...answer };
     checkAnswer(next);
     this.#answer = next;
+  }
+
+  /** What the fake does where Ordergroove's docs are silent (see BehaviourSettings). */
+  get behaviour(): BehaviourSettings {
+    return { ...this.#behaviour };
+  }
+
+  /** Changes undocumented behaviours at run time (checked first: a bad setting changes nothing). */
+  setBehaviour(behaviour: Partial<BehaviourSettings>): void {
+    const next = { ...this.#behaviour, ...behaviour };
+    checkBehaviour(next);
+    this.#behaviour = next;
+    this.#authPolicy = { ...this.options.auth, tsAsString: next.tsAsString };
   }
 
   get throttle(): ThrottleSettings | false {
@@ -102,6 +125,7 @@ export class OrdergrooveMock {
     this.journal.clear();
     this.faults.clear();
     this.#answer = { ...this.options.answer };
+    this.setBehaviour(this.options.behaviour);
     this.#useThrottle(this.options.throttle);
   }
 
@@ -128,6 +152,7 @@ export class OrdergrooveMock {
       headers: maskHeaders(req.headers),
       body: journalBody(req.body, trace.parsed),
       principal: trace.principal,
+      ...(trace.ignoredFields ? { ignoredFields: [...trace.ignoredFields] } : {}),
       response: response.drop
         ? { dropped: true }
         : { status: response.status, body: "journalBody" in trace ? trace.journalBody : response.body },
@@ -165,12 +190,18 @@ export class OrdergrooveMock {
     const injected = this.faults.takeRequestFault();
     if (injected) {
       trace.fault = `injected: ${injected.status}`;
-      return injectedResponse(injected.status, injected.retryAfterSeconds);
+      return injectedResponse(injected.status, injected.retryAfterSeconds, this.#behaviour, this.options.clock.now());
     }
-    const auth = authenticate(req.headers, this.options.credentials, this.options.auth, this.options.clock);
+    const auth = authenticate(
+      req.headers,
+      this.options.credentials,
+      this.#authPolicy,
+      this.options.clock,
+      route.operation,
+    );
     if (!auth.ok) {
       trace.authRefusal = auth.detail;
-      return detail(this.options.auth.failureStatus, auth.detail);
+      return detail(auth.status ?? this.options.auth.failureStatus, auth.detail);
     }
     trace.principal = auth.principal;
     const bulk = route.operation === "updateProductsBatch" || route.operation === "createProductsBatch";
@@ -179,14 +210,16 @@ export class OrdergrooveMock {
       if (waitMs > 0) {
         trace.fault = "throttled";
         const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-        return detail(429, `Request was throttled. Expected available in ${seconds} seconds.`, {
-          "retry-after": String(seconds),
-        });
+        return detail(
+          429,
+          `Request was throttled. Expected available in ${seconds} seconds.`,
+          retryAfterHeader(this.#behaviour.retryAfter, seconds, this.options.clock.now()),
+        );
       }
     }
     switch (route.operation) {
       case "getProduct":
-        return this.#getProduct(route.productId!);
+        return this.#getProduct(route.productId!, req.path);
       case "listProducts": {
         const answer = listProducts(this.catalog, req);
         // The journal keeps the listed ids, not 100 full products per page: a full journal of
@@ -209,7 +242,7 @@ export class OrdergrooveMock {
         }
         return listProductGroups(this.catalog, req);
     }
-    const media = checkMediaType(req.headers["content-type"]);
+    const media = checkMediaType(req.headers["content-type"], this.#behaviour);
     if (media) return media;
     let parsed: unknown;
     try {
@@ -218,34 +251,35 @@ export class OrdergrooveMock {
       return detail(400, `JSON parse error: ${(error as Error).message}. The body must be JSON.`);
     }
     trace.parsed = parsed;
-    return this.#operation(route.operation, parsed, route.productId);
+    return this.#operation(route.operation, parsed, trace, route.productId);
   }
 
   #operation(
     operation: "updateProductsBatch" | "createProductsBatch" | "updateProduct",
     body: unknown,
+    trace: Trace,
     productId?: string,
   ): CoreResponse {
     switch (operation) {
       case "updateProductsBatch":
-        return this.#batch(body, BATCH_MAX, (item) => this.#updateItem(item));
+        return this.#batch(body, BATCH_MAX, (item) => this.#updateItem(item, trace));
       case "createProductsBatch":
-        return this.#batch(body, CREATE_MAX, (item) => this.#createItem(item));
+        return this.#batch(body, CREATE_MAX, (item) => this.#createItem(item, trace));
       case "updateProduct":
-        return this.#patchProduct(productId!, body);
+        return this.#patchProduct(productId!, body, trace);
     }
   }
 
   #batch(body: unknown, max: number, apply: (item: unknown) => ItemResult): CoreResponse {
     if (!Array.isArray(body)) {
       return detail(
-        400,
+        this.#behaviour.nonListBody,
         `Expected a list of items but got type "${jsonType(body)}". The body must be a JSON list of products.`,
       );
     }
-    if (body.length > max) {
+    if (body.length > max && this.#behaviour.tooManyItems !== "process") {
       return detail(
-        400,
+        this.#behaviour.tooManyItems,
         `Ensure this field has no more than ${max} elements: got ${body.length}. Send at most ${max} products per request.`,
       );
     }
@@ -254,16 +288,16 @@ export class OrdergrooveMock {
     return json(batchStatus, batchForm === "object" ? { results } : results.map((r) => ({ results: [r] })));
   }
 
-  #updateItem(item: unknown): ItemResult {
-    return this.#item(item, "ProductUpdateItem", (id, fields) =>
+  #updateItem(item: unknown, trace: Trace): ItemResult {
+    return this.#item(item, "ProductUpdateItem", trace, (id, fields) =>
       this.catalog.apply(id, fields)
         ? undefined
         : { product_id: id, status: 404, detail: `no product with product_id ${JSON.stringify(id)} for this merchant` },
     );
   }
 
-  #createItem(item: unknown): ItemResult {
-    return this.#item(item, "ProductCreateItem", (id, fields) =>
+  #createItem(item: unknown, trace: Trace): ItemResult {
+    return this.#item(item, "ProductCreateItem", trace, (id, fields) =>
       this.catalog.create({ ...fields, external_product_id: id })
         ? undefined
         : { product_id: id, status: 400, detail: "product_id: a product with this id exists already" },
@@ -274,44 +308,108 @@ export class OrdergrooveMock {
   #item(
     item: unknown,
     schema: "ProductUpdateItem" | "ProductCreateItem",
+    trace: Trace,
     apply: (id: string, fields: ProductFields) => ItemResult | undefined,
   ): ItemResult {
-    const invalid = this.#invalidItem(item, schema);
-    if (invalid) return invalid;
-    const { product_id: id, ...fields } = item as { product_id: string } & ProductFields;
-    const forced = this.faults.itemStatus(id);
-    if (forced) return { product_id: id, status: forced, detail: `forced by a fault rule (${forced})` };
-    return apply(id, fields) ?? { product_id: id, status: 200 };
-  }
-
-  #invalidItem(item: unknown, schema: "ProductUpdateItem" | "ProductCreateItem"): ItemResult | undefined {
     const pid = (item as { product_id?: unknown } | null)?.product_id;
     const productId = typeof pid === "string" ? pid : null;
     if (item === null || typeof item !== "object" || Array.isArray(item)) {
       return { product_id: null, status: 400, detail: `each item must be an object; got ${jsonType(item)}` };
     }
+    const known = this.#knownOnly(item as Record<string, unknown>, schema, trace);
+    if (typeof known === "string") return { product_id: productId, status: 400, detail: known };
     const validate = schemaValidator(schema);
-    if (!validate(item)) return { product_id: productId, status: 400, detail: describeSchemaError(validate.errors) };
-    return undefined;
+    if (!validate(known)) return { product_id: productId, status: 400, detail: describeSchemaError(validate.errors) };
+    const { product_id: id, ...fields } = known as { product_id: string } & ProductFields;
+    const forced = this.faults.itemStatus(id);
+    if (forced) return { product_id: id, status: forced, detail: `forced by a fault rule (${forced})` };
+    return apply(id, storedFields(fields)) ?? { product_id: id, status: 200 };
   }
 
-  #getProduct(id: string): CoreResponse {
-    const product = this.catalog.get(id);
-    return product ? json(200, product) : notFoundProduct(id);
-  }
-
-  #patchProduct(id: string, body: unknown): CoreResponse {
-    if (body === null || typeof body !== "object" || Array.isArray(body)) {
-      return detail(400, `Expected an object of product fields but got type "${jsonType(body)}".`);
+  /**
+   * The object without the fields the schema does not know. Ignored fields are recorded on the
+   * journal entry and warned about once per name; with `unknownFields: "refuse"` the first one
+   * is returned as the reason to refuse (a string) instead.
+   */
+  #knownOnly(object: Record<string, unknown>, schema: string, trace: Trace): Record<string, unknown> | string {
+    const known = knownFields(schema);
+    let unknown: string[] | undefined;
+    for (const key of Object.keys(object)) if (!known.has(key)) (unknown ??= []).push(key);
+    if (!unknown) return object;
+    if (this.#behaviour.unknownFields === "refuse") {
+      return `${unknown[0]}: is not a known product field (strict mode refuses fields the spec does not know)`;
     }
+    trace.ignoredFields ??= new Set();
+    const kept: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(object)) {
+      if (known.has(key)) kept[key] = value;
+      else {
+        trace.ignoredFields.add(key);
+        this.#warnUnknown(key);
+      }
+    }
+    return kept;
+  }
+
+  #warnUnknown(field: string): void {
+    // Bounded: a client sending endless distinct names must not grow the fake's memory.
+    if (this.#warned.has(field) || this.#warned.size >= 1000) return;
+    this.#warned.add(field);
+    this.options.logger.warn(
+      `og-mock: ignored the unknown product field ${JSON.stringify(field.slice(0, 100))} (as Django REST framework does). ` +
+        "If it is a typo, the change it meant did not happen; strict mode (--strict, strict: true) refuses such items. " +
+        "Warned once per field name; the journal lists ignored fields per request.",
+    );
+  }
+
+  #getProduct(id: string, path: string): CoreResponse {
+    const product = this.catalog.get(id);
+    if (!product) return notFoundProduct(id);
+    const query = new URLSearchParams(path.split("?")[1] ?? "");
+    if (query.get("include_product_free_trials") === "true") {
+      return json(200, { ...product, product_free_trial_configurations: [] });
+    }
+    return json(200, product);
+  }
+
+  /** The single-product PATCH: its 400 body is keyed by field, as Ordergroove documents. */
+  #patchProduct(id: string, body: unknown, trace: Trace): CoreResponse {
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+      return json(400, {
+        non_field_errors: `Invalid data. Expected a dictionary of product fields, but got ${jsonType(body)}.`,
+      });
+    }
+    const known = this.#knownOnly(body as Record<string, unknown>, "ProductPatch", trace);
+    if (typeof known === "string") return json(400, fieldError(known));
     const validate = schemaValidator("ProductPatch");
-    if (!validate(body)) return detail(400, `Invalid product: ${describeSchemaError(validate.errors)}.`);
+    if (!validate(known)) return json(400, fieldError(describeSchemaError(validate.errors)));
     const forced = this.faults.itemStatus(id);
     if (forced === 404) return notFoundProduct(id);
-    if (forced === 400) return detail(400, "Invalid product: forced by a fault rule (400).");
-    const updated = this.catalog.update(id, body as ProductFields);
+    if (forced === 400) return json(400, { non_field_errors: "forced by a fault rule (400)" });
+    // `type` (the current page's name) is read as product_type: an assumption, marked in the spec.
+    const { type, ...fields } = known as ProductFields & { type?: ProductFields["product_type"] };
+    if (type !== undefined && fields.product_type === undefined) fields.product_type = type;
+    const updated = this.catalog.update(id, storedFields(fields));
     return updated ? json(200, updated) : notFoundProduct(id);
   }
+}
+
+/** `{"price": "must be number"}` from `price: must be number`: Ordergroove's field-keyed 400. */
+function fieldError(sentence: string): Record<string, string> {
+  const at = sentence.indexOf(": ");
+  const field = at > 0 ? sentence.slice(0, at).split(".")[0]! : "non_field_errors";
+  return { [field]: at > 0 ? sentence.slice(at + 2) : sentence };
+}
+
+/** Retry-After in the form the settings say; undocumented by Ordergroove, so a setting. */
+export function retryAfterHeader(
+  form: BehaviourSettings["retryAfter"],
+  seconds: number,
+  nowMs: number,
+): Record<string, string> {
+  if (form === "absent") return {};
+  if (form === "http-date") return { "retry-after": new Date(nowMs + seconds * 1000).toUTCString() };
+  return { "retry-after": String(seconds) };
 }
 
 export function createOrdergrooveMock(options: MockOptions = {}): OrdergrooveMock {
@@ -326,21 +424,32 @@ function notFoundProduct(id: string): CoreResponse {
   return detail(404, `Not found: no product with external_product_id ${JSON.stringify(id.slice(0, 255))}.`);
 }
 
-function checkMediaType(contentType: string | undefined): CoreResponse | undefined {
+function checkMediaType(contentType: string | undefined, behaviour: BehaviourSettings): CoreResponse | undefined {
+  if (contentType === undefined && behaviour.missingContentType === "assume-json") return undefined;
   const media = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
   if (media === "application/json") return undefined;
   return detail(
-    415,
+    behaviour.unsupportedMediaType,
     contentType
       ? `Unsupported media type ${JSON.stringify(contentType.slice(0, 100))} in request. Send content-type: application/json.`
       : "Unsupported media type: no content-type header. Send content-type: application/json.",
   );
 }
 
-function injectedResponse(status: number, retryAfterSeconds?: number): CoreResponse {
-  const headers: Record<string, string> = {};
+function injectedResponse(
+  status: number,
+  retryAfterSeconds: number | undefined,
+  behaviour: BehaviourSettings,
+  nowMs: number,
+): CoreResponse {
   const retryAfter = retryAfterSeconds ?? (status === 429 ? 1 : undefined);
-  if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
+  // An explicitly injected Retry-After is sent as asked; the default one of a 429 follows the setting.
+  const headers: Record<string, string> =
+    retryAfter === undefined
+      ? {}
+      : retryAfterSeconds !== undefined
+        ? { "retry-after": String(retryAfter) }
+        : retryAfterHeader(behaviour.retryAfter, retryAfter, nowMs);
   const text =
     status === 429
       ? `Request was throttled. Expected available in ${retryAfter} seconds.`

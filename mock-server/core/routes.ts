@@ -1,4 +1,6 @@
-/** The routes of the spec the fake serves, and a precise 404/405 for everything else. */
+/** The routes of the spec the fake serves, the scopes each takes, and a precise 404/405 for everything else. */
+import { openapiDocument } from "../../src/generated/document.js";
+
 export type Operation =
   | "updateProductsBatch"
   | "createProductsBatch"
@@ -84,4 +86,31 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
     return { kind: "none", hint: `Ordergroove's paths end with a slash: did you mean ${pathname}/ ?` };
   }
   return { kind: "none" };
+}
+
+/** `hmac`: API-user signature; `customer`: storefront signature; `api-key`: Application API scope. */
+export type AuthScheme = "hmac" | "customer" | "api-key";
+
+const SCHEME_OF: Record<string, AuthScheme> = { ogHmac: "hmac", ogStorefront: "customer", ogApiKey: "api-key" };
+
+/** The scopes an operation takes, read from the spec's per-operation `security` (the spec decides, not code). */
+function readSchemes(): Record<string, AuthScheme[]> {
+  const out: Record<string, AuthScheme[]> = {};
+  for (const item of Object.values(openapiDocument.paths as Record<string, Record<string, unknown>>)) {
+    for (const op of Object.values(item)) {
+      const o = op as { operationId?: string; security?: Array<Record<string, unknown>> };
+      if (!o?.operationId) continue;
+      const security = o.security ?? (openapiDocument.security as unknown as Array<Record<string, unknown>>);
+      out[o.operationId] = [
+        ...new Set(security.flatMap((req) => Object.keys(req).flatMap((k) => (SCHEME_OF[k] ? [SCHEME_OF[k]] : [])))),
+      ];
+    }
+  }
+  return out;
+}
+
+let schemes: Record<string, AuthScheme[]> | undefined;
+export function schemesOf(operation: Operation): readonly AuthScheme[] {
+  schemes ??= readSchemes();
+  return schemes[operation] ?? [];
 }

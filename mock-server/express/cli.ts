@@ -23,6 +23,9 @@ const OPTIONS: Array<[flag: string, what: string, env: string]> = [
   ["--sig-field NAME", "API user (sig_field)", "OG_MOCK_SIG_FIELD"],
   ["--hash-key KEY", "that API user's hash key", "OG_MOCK_HASH_KEY"],
   ["--api-key KEY", "an x-api-key (repeat for several, up to 10)", "OG_MOCK_API_KEY (comma-separated)"],
+  ["--merchant-hash-key K", "key of storefront (customer-scope) signatures", "OG_MOCK_MERCHANT_HASH_KEY"],
+  ["--strict", "refuse items with fields the spec does not know (400)", "OG_MOCK_STRICT=1"],
+  ["", "(default: ignore them as Ordergroove's DRF does, with a warning)", ""],
   ["--status 200|207", "HTTP status of a processed batch (default 207)", "OG_MOCK_STATUS"],
   ["--form object|list", '{"results": [...]} (default) or the article\'s list', "OG_MOCK_FORM"],
   ["--throttle N|off", "bulk requests per minute (default 600)", "OG_MOCK_THROTTLE"],
@@ -96,6 +99,8 @@ export function parseCli(
       "sig-field": { type: "string" },
       "hash-key": { type: "string" },
       "api-key": { type: "string", multiple: true },
+      "merchant-hash-key": { type: "string" },
+      strict: { type: "boolean" },
       status: { type: "string" },
       form: { type: "string" },
       throttle: { type: "string" },
@@ -125,7 +130,7 @@ export function parseCli(
   };
   const whole = (value: string, flag: string, min = 0) => wholeNumber(value, source.get(flag) ?? flag, min);
   const name = (flag: string) => source.get(flag) ?? flag;
-  const options: MockOptions & { port?: number; host?: string; adminToken?: string } = {};
+  const options: Omit<MockOptions, "logger"> & { port?: number; host?: string; adminToken?: string } = {};
   const port = pick("port", "PORT");
   options.port = port === undefined ? DEFAULT_PORT : whole(port, "--port");
   if (options.port > 65535) throw new UsageError(`${name("--port")} must be at most 65535; got ${options.port}.`);
@@ -156,8 +161,16 @@ export function parseCli(
       .map((k) => k.trim())
       .filter(Boolean);
   if (apiKeys) given.add("api-key");
+  const merchantHashKey = pick("merchant-hash-key", "MERCHANT_HASH_KEY");
+  const strict =
+    values.strict ?? (env("STRICT") === undefined ? undefined : ["1", "true", "yes"].includes(env("STRICT")!));
+  if (strict !== undefined) {
+    given.add("strict");
+    options.strict = strict;
+  }
   options.credentials = {
     ...(publicId ? { publicId } : {}),
+    ...(merchantHashKey ? { merchantHashKey } : {}),
     ...(sigField && hashKey ? { apiUsers: [{ sigField, hashKey }] } : {}),
     ...(apiKeys ? { apiKeys } : {}),
   };

@@ -6,7 +6,7 @@ import { createOrdergrooveMock, type OrdergrooveMock } from "../core/mock.js";
 import type { MockOptions } from "../core/options.js";
 import { createApp } from "./app.js";
 
-export interface ServerOptions extends MockOptions {
+export interface ServerOptions extends Omit<MockOptions, "logger"> {
   /** 0 picks a free port. Default 8787. */
   port?: number;
   /** Default 127.0.0.1: the fake is for this machine unless told otherwise. */

@@ -6,10 +6,11 @@
 import createClient from "openapi-fetch";
 import { signedHeaders } from "../auth/signature.js";
 import type { components, operations, paths } from "../generated/openapi.js";
-import { batchResults, type ItemResult } from "../spec/batch-results.js";
+import type { ItemResult } from "../spec/batch-results.js";
 import { batchLimit, describeSchemaError, schemaValidator } from "../spec/schemas.js";
 import { SlidingWindow } from "../throttle/sliding-window.js";
 import {
+  ConfigError,
   type Credentials,
   type Environment,
   type HeldCredentials,
@@ -21,6 +22,9 @@ import { errorFor, NetworkError, OrdergrooveError, TimeoutError, UnexpectedRespo
 import { type BatchReport, buildReport, type ItemOutcome } from "./report.js";
 import { DEFAULT_RETRY, decideRetry, type RetryPolicy } from "./retry.js";
 import { redact } from "./secret.js";
+import { type Drift, DriftReporter, readBatchResults, readProduct } from "./tolerant-reader.js";
+
+export type { Drift } from "./tolerant-reader.js";
 
 export type Product = components["schemas"]["Product"];
 export type ProductUpdateItem = components["schemas"]["ProductUpdateItem"];
@@ -66,6 +70,11 @@ export interface ClientOptions {
   /** Injected randomness for backoff jitter, in [0, 1). */
   random?: () => number;
   logger?: ClientLogger;
+  /**
+   * Called once per kind when an answer differs from the spec in a field the client does not rely
+   * on (e.g. a numeric price, an unknown status). Without it, drift goes to `logger.warn`.
+   */
+  onDrift?: (drift: Drift) => void;
 }
 
 export interface BatchOptions {
@@ -94,6 +103,7 @@ export class OrdergrooveClient {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #logger: ClientLogger | undefined;
+  readonly #drift: DriftReporter;
 
   constructor(options: ClientOptions) {
     this.baseUrl = resolveBaseUrl(options?.environment);
@@ -115,6 +125,14 @@ export class OrdergrooveClient {
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger;
+    const onDrift = options.onDrift;
+    this.#drift = new DriftReporter(
+      onDrift ??
+        ((d) =>
+          this.#logger?.warn?.(`Ordergroove's answer differs from the spec (${d.kind}): ${d.detail}`, {
+            kind: d.kind,
+          })),
+    );
   }
 
   /** Sets `live` on many products: the real-time stock update. */
@@ -155,9 +173,18 @@ export class OrdergrooveClient {
     return value;
   }
 
-  /** PATCH /products/{id}/; the updated product, or null when there is no such product. */
+  /**
+   * PATCH /products/{id}/; the updated product, or null when there is no such product. Ordergroove
+   * takes the Application API scope only here, so the client needs `{ kind: "api-key" }` credentials.
+   */
   async updateProduct(productId: string, fields: ProductPatch): Promise<Product | null> {
     checkId(productId, "updateProduct");
+    if (this.#credentials.kind !== "api-key") {
+      throw new ConfigError(
+        "Failed to update one product: Ordergroove's PATCH /products/{id}/ takes an x-api-key only (Application API scope) and refuses HMAC signatures. " +
+          'Create the client with credentials { kind: "api-key", apiKey }, or use updateProducts([{ product_id, ...fields }]), which takes either.',
+      );
+    }
     const what = `update product ${JSON.stringify(productId)}`;
     const { value } = await this.#withRetries(what, false, async (signal) => {
       const r = await this.#api.PATCH("/products/{external_product_id}/", {
@@ -409,18 +436,15 @@ export class OrdergrooveClient {
     const body = this.#parse(text);
     if (response.status === 404) return null;
     if (response.status !== 200) throw this.#errorFor(response, body, what);
-    const validate = schemaValidator("Product");
-    if (!validate(body)) {
-      throw new UnexpectedResponseError(
-        `Failed to ${what}: the answer is not a product (${describeSchemaError(validate.errors)}).`,
-        {
-          status: 200,
-          body,
-          requestId: requestIdOf(response),
-        },
-      );
+    const read = readProduct(body, this.#drift);
+    if (!read.ok) {
+      throw new UnexpectedResponseError(`Failed to ${what}: ${read.why}.`, {
+        status: 200,
+        body,
+        requestId: requestIdOf(response),
+      });
     }
-    return body as Product;
+    return read.value;
   }
 
   /** Accepts every documented form: {results: [...]} or [{results: [...]}, ...], with 200 or 207. */
@@ -431,10 +455,9 @@ export class OrdergrooveClient {
         body,
         requestId: requestIdOf(response),
       });
-    const validate = schemaValidator("BatchResponse");
-    if (!validate(body))
-      throw unexpected(`the ${response.status} answer is not a result list (${describeSchemaError(validate.errors)})`);
-    const results = batchResults(body);
+    const read = readBatchResults(body, this.#drift);
+    if (!read.ok) throw unexpected(`the ${response.status} answer cannot be read (${read.why})`);
+    const results = read.value;
     if (results.length !== sent.length) throw unexpected(`sent ${sent.length} items, got ${results.length} results`);
     // Results come in request order; check it, and fall back to matching by product_id if not.
     const ids = sent.map((item) => productIdOf(item));

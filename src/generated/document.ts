@@ -9,7 +9,7 @@ export const openapiDocument = {
       "identifier": "MIT"
     },
     "summary": "The products endpoints a merchant uses to tell Ordergroove, in real time, that products ran out of stock or came back.",
-    "description": "This document is the single source of truth of `ordergroove-stock-kit`: the TypeScript types,\nthe fake Ordergroove's validation, the reference client and the contract tests are all derived\nfrom it. It describes what Ordergroove documents publicly; where Ordergroove's own pages\ndisagree, both readings are written down and the kit accepts either.\n\n## Why the endpoint exists\nOrdergroove places recurring orders every morning. When a product has run out, the merchant\nsets `live: false` on it with `PATCH /products-batch/update/`, so the overflow orders move into\nOrdergroove's out-of-stock flow instead of failing. When stock comes back, `live: true`.\n\n## How to sign a request (HMAC, API-user scope)\nThe real-time stock update article prescribes the API-user scope. Every request carries:\n\n| header | value |\n|---|---|\n| `authorization` | a JSON **string**: `{\"public_id\": \"<merchant public id>\", \"ts\": <unix seconds, a JSON integer>, \"sig_field\": \"<API user / merchant-level id>\", \"sig\": \"<signature>\"}` |\n| `og-authorization` | exactly `True` (case-sensitive: `true` is a customer-scope request) |\n| `content-type` | `application/json` |\n\n`sig = base64( HMAC-SHA256( key = <hash key>, message = \"<sig_field>|<ts>\" ) )`, with the key and\nthe message encoded as UTF-8 and the standard base64 alphabet with padding. With trust groups\nthe message is `\"<sig_field>|<trust_level>|<ts>\"` and the JSON carries `\"trust_level\"`.\n`ts` must be within the past two hours. Sign every request (and every retry) afresh.\n\nWorked example (independently computed): hash key `og-mock-hash-key`, sig_field\n`og-mock-api-user`, ts `1700000000` → message `og-mock-api-user|1700000000` →\nsig `wtb5lPfUViJ+ACxfO6ckE2UmGR1pqN4PpFdMFuaFu+0=`.\n\nOrdergroove's own signature page prints `BNobNOMlv3DDv6IXs861hx6WMM/4qP4V18tSYM8mPoQ=` for\nkey `NT2kBcFx%!7dnAOVv9}i3CR*<L66w5` and message `test_user|1488466536`; that value does\nnot reproduce with the key as printed (the correct one is\n`IYLYdrP/HAob0aCu54DIXrfqqOx3S7cgCIZeqv8Ai8o=`). `og-stock sign --explain` says more.\n\n## Or an API key (Application API scope)\nThe current reference also accepts `x-api-key: <key>` for server-to-server calls (up to 10\nkeys per merchant). Either scheme authenticates a request; the kit's client speaks both.\n\n## Limits\n- At most **100 items** per batch request (`maxItems` below). A longer list is refused whole\n  with `400`; the reference client splits long lists into batches of 100.\n- Bulk create and bulk update **share one throttle: 600 requests per minute per merchant**.\n  Over it the answer is `429` with a `Retry-After` header (seconds). Every endpoint is also\n  limited to 6,000 requests per minute per IP. A `429` is always safe to retry.\n- Ordergroove's SLA is 1 s for most APIs; clients should time out at 3 s and base retries on\n  status codes, never on the text of an error.\n\n## What each status means\n| status | meaning |\n|---|---|\n| `200` / `207` | the batch was processed; look at each item's own `status` (see below). The current reference says `207`, older pages say `200`: accept both. |\n| item `200` | the product was updated |\n| item `404` | no product with this `product_id` for this merchant; nothing changed for it |\n| item `400` | this item was invalid (missing or non-string `product_id`, a field of the wrong type); nothing changed for it, its neighbours still apply |\n| `400` | the request as a whole is invalid (not JSON, not a list, more than 100 items); nothing changed |\n| `401` | credentials missing or invalid |\n| `403` | credentials refused (the current bulk-update reference documents `403 {\"detail\": ...}`) |\n| `413` | body too large (the fake's limit; Ordergroove does not document one) |\n| `415` | the body is not `application/json` |\n| `423` | resource in use: retry shortly |\n| `429` | throttled: wait `Retry-After` seconds and retry |\n| `5xx` | Ordergroove failed: retry with backoff |\n\n## The two published response forms\nThe API reference answers `{\"results\": [...]}` (one object, one result per item, in request\norder). The real-time stock update article shows instead a list of objects, each with a\n`results` list (printed there without commas, so not even valid JSON). Both are described\nbelow as `BatchResults` and `BatchResultsList`. **The fake answers `207` with the object form\nby default**; its `answerForm` option switches to `200` or to the list form.\n"
+    "description": "This document is the single source of truth of `ordergroove-stock-kit`: the TypeScript types,\nthe fake Ordergroove's validation, the reference client and the contract tests are all derived\nfrom it. It describes what Ordergroove documents publicly; where Ordergroove's own pages\ndisagree, both readings are written down and the kit accepts either.\n\n## Why the endpoint exists\nOrdergroove places recurring orders every morning. When a product has run out, the merchant\nsets `live: false` on it with `PATCH /products-batch/update/`, so the overflow orders move into\nOrdergroove's out-of-stock flow instead of failing. When stock comes back, `live: true`.\n\n## How to sign a request (HMAC, API-user scope)\nThe real-time stock update article prescribes the API-user scope. Every request carries:\n\n| header | value |\n|---|---|\n| `authorization` | a JSON **string**: `{\"public_id\": \"<merchant public id>\", \"ts\": <unix seconds, a JSON integer>, \"sig_field\": \"<API user / merchant-level id>\", \"sig\": \"<signature>\"}` |\n| `og-authorization` | exactly `True` (case-sensitive: `true` is a customer-scope request) |\n| `content-type` | `application/json` |\n\n`sig = base64( HMAC-SHA256( key = <hash key>, message = \"<sig_field>|<ts>\" ) )`, with the key and\nthe message encoded as UTF-8 and the standard base64 alphabet with padding. With trust groups\nthe message is `\"<sig_field>|<trust_level>|<ts>\"` and the JSON carries `\"trust_level\"`.\n`ts` must be within the past two hours. Sign every request (and every retry) afresh.\n\nWorked example (independently computed): hash key `og-mock-hash-key`, sig_field\n`og-mock-api-user`, ts `1700000000` → message `og-mock-api-user|1700000000` →\nsig `wtb5lPfUViJ+ACxfO6ckE2UmGR1pqN4PpFdMFuaFu+0=`.\n\nOrdergroove's own signature page prints `BNobNOMlv3DDv6IXs861hx6WMM/4qP4V18tSYM8mPoQ=` for\nkey `NT2kBcFx%!7dnAOVv9}i3CR*<L66w5` and message `test_user|1488466536`; that value does\nnot reproduce with the key as printed (the correct one is\n`IYLYdrP/HAob0aCu54DIXrfqqOx3S7cgCIZeqv8Ai8o=`). `og-stock sign --explain` says more.\n\n## Or an API key (Application API scope), or a storefront signature\nThe current reference also accepts `x-api-key: <key>` for server-to-server calls (up to 10\nkeys per merchant), and the storefront (customer) scope: the same signed header without\n`og-authorization`, a customer id as `sig_field`, signed with the merchant hash key. Bulk\nupdate, bulk create and reads take any of them; the single-product PATCH takes `x-api-key`\nonly. Each operation's `security` below says which.\n\n## Documented or assumed\nEvery operation and schema names the Ordergroove page it follows (`x-og-source`), or says\n`x-og-documented: false` with the reason (`x-og-assumption`). Operations list the behaviours\nthey assume where Ordergroove is silent under `x-og-assumptions`; each is a setting of the fake.\n\n## Limits\n- At most **100 items** per batch request (`maxItems` below). A longer list is refused whole\n  with `400`; the reference client splits long lists into batches of 100.\n- Bulk create and bulk update **share one throttle: 600 requests per minute per merchant**.\n  Over it the answer is `429` with a `Retry-After` header (seconds). Every endpoint is also\n  limited to 6,000 requests per minute per IP. A `429` is always safe to retry.\n- Ordergroove's SLA is 1 s for most APIs; clients should time out at 3 s and base retries on\n  status codes, never on the text of an error.\n\n## What each status means\n| status | meaning |\n|---|---|\n| `200` / `207` | the batch was processed; look at each item's own `status` (see below). The current reference says `207`, older pages say `200`: accept both. |\n| item `200` | the product was updated |\n| item `404` | no product with this `product_id` for this merchant; nothing changed for it |\n| item `400` | this item was invalid (missing or non-string `product_id`, a field of the wrong type); nothing changed for it, its neighbours still apply |\n| `400` | the request as a whole is invalid (not JSON; and, by the fake's assumption, not a list or more than 100 items); nothing changed |\n| `401` | credentials missing or invalid |\n| `403` | credentials refused (the current bulk-update reference documents `403 {\"detail\": ...}`) |\n| `413` | body too large (the fake's limit; Ordergroove does not document one) |\n| `415` | the body is not `application/json` (an assumption: Django REST framework's answer; not documented) |\n| `423` | resource in use: retry shortly |\n| `429` | throttled: wait `Retry-After` seconds and retry |\n| `5xx` | Ordergroove failed: retry with backoff |\n\n## The two published response forms\nThe API reference answers `{\"results\": [...]}` (one object, one result per item, in request\norder). The real-time stock update article shows instead a list of objects, each with a\n`results` list (printed there without commas, so not even valid JSON). Both are described\nbelow as `BatchResults` and `BatchResultsList`. **The fake answers `207` with the object form\nby default**; its `answerForm` option switches to `200` or to the list form.\n"
   },
   "servers": [
     {
@@ -34,6 +34,9 @@ export const openapiDocument = {
     {
       "ogHmac": [],
       "ogApiUser": []
+    },
+    {
+      "ogStorefront": []
     },
     {
       "ogApiKey": []
@@ -61,6 +64,31 @@ export const openapiDocument = {
           "Stock updates"
         ],
         "summary": "Update many products at once (real-time stock update)",
+        "x-og-source": "API reference, Bulk Update Products (PATCH /products-batch/update/); help center, Real Time Stock Update",
+        "x-og-assumptions": {
+          "tooManyItems": "What a list of more than 100 items gets is not documented; the fake refuses it whole with 400.",
+          "nonListBody": "What a body that is JSON but not a list gets is not documented; the fake answers 400.",
+          "unknownFields": "Not documented; Django REST framework ignores unknown fields, so the fake does (strict mode refuses them).",
+          "contentType": "Content-type rules are not documented; the fake answers 415 to a body that is not application/json.",
+          "duplicateIds": "A repeated product_id is not documented; the fake applies both, in order."
+        },
+        "security": [
+          {
+            "ogHmac": [],
+            "ogApiUser": []
+          },
+          {
+            "ogStorefront": []
+          },
+          {
+            "ogApiKey": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ForceAllFields"
+          }
+        ],
         "description": "Ordergroove attempts each item on its own and answers one result per item, in request\norder. Items are applied in order: if one `product_id` appears twice, both are applied and\nthe last one wins (each gets its own result). A refused request (auth, throttle, a whole\nrequest problem) changes nothing. Shares the 600 requests/minute throttle with bulk create.\n",
         "requestBody": {
           "required": true,
@@ -89,7 +117,21 @@ export const openapiDocument = {
                     {
                       "product_id": "og-coffee-beans-1kg",
                       "live": true,
-                      "price": "24.99"
+                      "price": 24.99
+                    }
+                  ]
+                },
+                "connector": {
+                  "summary": "What Ordergroove's commercetools connector sends (with ?force_all_fields=false)",
+                  "value": [
+                    {
+                      "product_id": "og-coffee-beans-1kg",
+                      "sku": "COF-1KG",
+                      "name": "Single-origin coffee beans, 1 kg",
+                      "price": 100,
+                      "live": true,
+                      "image_url": "https://shop.example.com/img/coffee-1kg.jpg",
+                      "detail_url": "https://shop.example.com/p/coffee-1kg"
                     }
                   ]
                 }
@@ -168,6 +210,29 @@ export const openapiDocument = {
           "Stock updates"
         ],
         "summary": "Create many products at once",
+        "x-og-source": "API reference, Bulk Create Products (POST /products-batch/create/)",
+        "x-og-assumptions": {
+          "tooManyItems": "As for bulk update: not documented; the fake refuses more than 100 items with 400.",
+          "existingId": "Creating an id that exists is not documented; the fake answers that item 400.",
+          "unknownFields": "As for bulk update: ignored like Django REST framework (strict mode refuses them)."
+        },
+        "security": [
+          {
+            "ogHmac": [],
+            "ogApiUser": []
+          },
+          {
+            "ogStorefront": []
+          },
+          {
+            "ogApiKey": []
+          }
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/ForceAllFields"
+          }
+        ],
         "description": "One result per item: `200` created, `400` invalid or already exists. Shares the 600\nrequests/minute throttle with bulk update. At most 100 items.\n",
         "requestBody": {
           "required": true,
@@ -183,15 +248,29 @@ export const openapiDocument = {
                     {
                       "product_id": "og-tea-sampler",
                       "name": "Tea sampler, 12 bags",
-                      "price": "9.50",
+                      "price": 9.5,
                       "live": true
                     },
                     {
                       "product_id": "og-mug",
                       "name": "Stoneware mug",
-                      "price": "14.00",
+                      "price": 14,
                       "live": true,
-                      "sku": "MUG-001"
+                      "sku": "MUG-001",
+                      "groups": [
+                        {
+                          "name": "subscription",
+                          "group_type": "eligibility"
+                        }
+                      ]
+                    }
+                  ]
+                },
+                "onlyId": {
+                  "summary": "Only product_id is required",
+                  "value": [
+                    {
+                      "product_id": "og-gift-card"
                     }
                   ]
                 }
@@ -281,6 +360,34 @@ export const openapiDocument = {
           "Products"
         ],
         "summary": "Read one product",
+        "x-og-source": "API reference, Retrieve Product (GET /products/{product_id}/)",
+        "security": [
+          {
+            "ogHmac": [],
+            "ogApiUser": []
+          },
+          {
+            "ogStorefront": []
+          },
+          {
+            "ogApiKey": []
+          }
+        ],
+        "parameters": [
+          {
+            "name": "include_product_free_trials",
+            "in": "query",
+            "required": false,
+            "description": "Adds `product_free_trial_configurations` (the fake answers an empty list).",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "true",
+                "false"
+              ]
+            }
+          }
+        ],
         "responses": {
           "200": {
             "description": "The product.",
@@ -292,6 +399,9 @@ export const openapiDocument = {
                 "examples": {
                   "coffee": {
                     "$ref": "#/components/examples/CoffeeProduct"
+                  },
+                  "documented": {
+                    "$ref": "#/components/examples/DocumentedProduct"
                   }
                 }
               }
@@ -326,6 +436,13 @@ export const openapiDocument = {
           "Products"
         ],
         "summary": "Update one product",
+        "description": "Application API scope only: Ordergroove refuses storefront and API-user signatures here,\nand so does the fake (403 naming `x-api-key`). A refused body answers 400 keyed by field.\n",
+        "x-og-source": "API reference, Update Product (PATCH /products/{product_id}/)",
+        "security": [
+          {
+            "ogApiKey": []
+          }
+        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -334,8 +451,19 @@ export const openapiDocument = {
                 "$ref": "#/components/schemas/ProductPatch"
               },
               "examples": {
+                "documented": {
+                  "summary": "The fields the current Update Product page lists",
+                  "value": {
+                    "price": 15,
+                    "autoship_enabled": true,
+                    "prepaid_eligible": false,
+                    "autoship_by_default": false,
+                    "upsell_eligible": false,
+                    "type": "standard"
+                  }
+                },
                 "outOfStock": {
-                  "summary": "The product ran out",
+                  "summary": "The product ran out (a field the older page lists)",
                   "value": {
                     "live": false
                   }
@@ -355,13 +483,37 @@ export const openapiDocument = {
                 "examples": {
                   "coffee": {
                     "$ref": "#/components/examples/CoffeeProduct"
+                  },
+                  "numericPrice": {
+                    "$ref": "#/components/examples/PatchedProductNumericPrice"
                   }
                 }
               }
             }
           },
           "400": {
-            "$ref": "#/components/responses/BadRequest"
+            "description": "The body was refused; the answer is keyed by field (or `{\"detail\"}` when the body is not JSON).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "anyOf": [
+                    {
+                      "$ref": "#/components/schemas/FieldErrors"
+                    },
+                    {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  ]
+                },
+                "examples": {
+                  "fieldKeyed": {
+                    "value": {
+                      "price": "A valid number is required."
+                    }
+                  }
+                }
+              }
+            }
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -772,7 +924,19 @@ export const openapiDocument = {
         "type": "apiKey",
         "in": "header",
         "name": "authorization",
-        "description": "A JSON string `{\"public_id\": \"...\", \"ts\": 1700000000, \"sig_field\": \"...\", \"sig\": \"...\"}`\nwhere `sig = base64(HMAC-SHA256(hash key, \"<sig_field>|<ts>\"))` (UTF-8, padded base64) and\n`ts` (integer unix seconds) is within the past two hours. With trust groups, add\n`\"trust_level\"` and sign `\"<sig_field>|<trust_level>|<ts>\"`. Must be sent together with\n`og-authorization: True`.\n"
+        "description": "A JSON string `{\"public_id\": \"...\", \"ts\": 1700000000, \"sig_field\": \"...\", \"sig\": \"...\"}`\nwhere `sig = base64(HMAC-SHA256(hash key, \"<sig_field>|<ts>\"))` (UTF-8, padded base64) and\n`ts` (integer unix seconds) is within the past two hours. With trust groups, add\n`\"trust_level\"` and sign `\"<sig_field>|<trust_level>|<ts>\"`. Must be sent together with\n`og-authorization: True`; signed with the API user's own key.\n",
+        "x-og-source": "help center, Real Time Stock Update; API reference, Authentication (API user scope)",
+        "x-og-assumptions": {
+          "futureSkewSeconds": "How far ahead of the server's clock ts may be is not documented; the fake allows 300 s.",
+          "tsAsString": "Whether ts may be a JSON string is not documented (one example sends one); the fake refuses it by default."
+        }
+      },
+      "ogStorefront": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "authorization",
+        "description": "Storefront (customer) scope: the same signed `authorization` JSON, **without**\n`og-authorization`, with a customer id as `sig_field`, signed with the merchant hash key\n(not an API user's key). Accepted on bulk update, bulk create and reads; refused by the\nsingle-product PATCH.\n",
+        "x-og-source": "API reference, Authentication (Storefront API Scope); HMAC signature guide"
       },
       "ogApiUser": {
         "type": "apiKey",
@@ -784,17 +948,36 @@ export const openapiDocument = {
         "type": "apiKey",
         "in": "header",
         "name": "x-api-key",
-        "description": "Application API scope key (up to 10 per merchant)."
+        "description": "Application API scope key (up to 10 per merchant).",
+        "x-og-source": "API reference, Authentication (Application API Scope)"
+      }
+    },
+    "parameters": {
+      "ForceAllFields": {
+        "name": "force_all_fields",
+        "in": "query",
+        "required": false,
+        "description": "`true` ignores the merchant's manual product configuration rules; default `false`.\nOrdergroove's commercetools connector always sends `?force_all_fields=false`.\n",
+        "schema": {
+          "type": "string",
+          "enum": [
+            "true",
+            "false"
+          ],
+          "default": "false"
+        },
+        "x-og-source": "API reference, Bulk Create Products and Bulk Update Products (force_all_fields)"
       }
     },
     "headers": {
       "Retry-After": {
-        "description": "Seconds to wait before retrying.",
+        "description": "Seconds to wait before retrying. That a 429 carries Retry-After is documented; its form\n(whole seconds rather than an HTTP date) is not: the fake sends seconds by default\n(setting `behaviour.retryAfter`), and readers accept either.\n",
+        "x-og-documented": false,
+        "x-og-assumption": "Ordergroove documents the header on 429 but not its form.",
         "schema": {
-          "type": "integer",
-          "minimum": 0
+          "type": "string"
         },
-        "example": 12
+        "example": "12"
       }
     },
     "examples": {
@@ -847,6 +1030,49 @@ export const openapiDocument = {
           }
         ]
       },
+      "DocumentedProduct": {
+        "summary": "A product exactly as Ordergroove's Retrieve Product page prints one",
+        "value": {
+          "merchant": "0e5de2bedc5e11e3a2e4bc764e106cf4",
+          "groups": [
+            {
+              "name": "subscription",
+              "group_type": "eligibility"
+            }
+          ],
+          "name": "Tasty Treats",
+          "price": "12.99",
+          "image_url": "https://example.com/img.jpg",
+          "detail_url": "https://example.com/product",
+          "external_product_id": "12345",
+          "sku": "TT-12",
+          "autoship_enabled": true,
+          "prepaid_eligible": false,
+          "premier_enabled": 0,
+          "created": "2018-07-24 10:06:10",
+          "last_update": "2017-02-29 12:00:00",
+          "live": true,
+          "discontinued": false,
+          "offer_profile": null,
+          "extra_data": null,
+          "incentive_group": null,
+          "product_type": "rotating",
+          "autoship_by_default": false,
+          "every": 0,
+          "every_period": null
+        }
+      },
+      "PatchedProductNumericPrice": {
+        "summary": "The older Update Product page's 200 answer, with a numeric price",
+        "value": {
+          "external_product_id": "12345",
+          "name": "Tasty Treats",
+          "price": 38.59,
+          "live": true,
+          "premier_enabled": 0,
+          "groups": []
+        }
+      },
       "CreateResults": {
         "summary": "One created, one refused because it exists already",
         "value": {
@@ -867,7 +1093,12 @@ export const openapiDocument = {
         "summary": "A product as Ordergroove returns it",
         "value": {
           "merchant": "og-mock-merchant",
-          "groups": [],
+          "groups": [
+            {
+              "name": "subscription",
+              "group_type": "eligibility"
+            }
+          ],
           "name": "Single-origin coffee beans, 1 kg",
           "price": "24.99",
           "image_url": "https://shop.example.com/img/coffee-1kg.jpg",
@@ -876,9 +1107,9 @@ export const openapiDocument = {
           "sku": "COF-1KG",
           "autoship_enabled": true,
           "prepaid_eligible": false,
-          "premier_enabled": false,
-          "created": "2026-01-15T09:30:00Z",
-          "last_update": "2026-11-20T06:12:44Z",
+          "premier_enabled": 0,
+          "created": "2026-01-15 09:30:00",
+          "last_update": "2026-11-20 06:12:44",
           "live": true,
           "discontinued": false,
           "offer_profile": null,
@@ -946,6 +1177,8 @@ export const openapiDocument = {
       },
       "TooLarge": {
         "description": "The body is larger than the server accepts. Nothing changed.",
+        "x-og-documented": false,
+        "x-og-assumption": "Ordergroove documents no body size limit; the fake's is 1 MiB (maxBodyBytes).",
         "content": {
           "application/json": {
             "schema": {
@@ -959,6 +1192,8 @@ export const openapiDocument = {
       },
       "UnsupportedMediaType": {
         "description": "The body is not `application/json`. Nothing changed.",
+        "x-og-documented": false,
+        "x-og-assumption": "Content-type rules are not documented; Django REST framework answers 415, and so does the fake by default.",
         "content": {
           "application/json": {
             "schema": {
@@ -1033,37 +1268,157 @@ export const openapiDocument = {
         "type": "string",
         "minLength": 1,
         "maxLength": 255,
-        "description": "The merchant's external product id.",
+        "description": "The merchant's external product id. The 255-character cap is the kit's: the API documents\nnone (the product feed caps it at 64), so the fake stays lenient.\n",
+        "x-og-source": "API reference, Bulk Update Products (product_id: the merchant's external product id)",
         "example": "og-coffee-beans-1kg"
       },
       "ProductType": {
         "type": "string",
+        "description": "What a request may set. `plan` is for digital plans.",
         "enum": [
           "standard",
           "bundle",
-          "club"
-        ]
+          "club",
+          "dynamic price bundle",
+          "static price bundle",
+          "plan"
+        ],
+        "x-og-source": "API reference, Products (product_type); bundle guide"
+      },
+      "ProductTypeInAnswer": {
+        "type": "string",
+        "description": "What an answer may carry: the request values and `rotating`.",
+        "enum": [
+          "standard",
+          "bundle",
+          "club",
+          "dynamic price bundle",
+          "static price bundle",
+          "plan",
+          "rotating"
+        ],
+        "x-og-source": "API reference, Retrieve Product (product_type)"
+      },
+      "PriceInput": {
+        "description": "A price in a request. Ordergroove documents a decimal **number** (\"Ex: 15.00\"); its own\ncommercetools connector sends `100.00`, which is `100` on the wire, so whole numbers are\nordinary prices. A decimal string such as `\"12.99\"` is also accepted, as Django REST\nframework's DecimalField does (an assumption: the API does not document strings).\nThe bounds are the product feed's (up to 99999999.99, two decimals).\n",
+        "oneOf": [
+          {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 99999999.99
+          },
+          {
+            "type": "string",
+            "pattern": "^\\d{1,8}(\\.\\d{1,2})?$"
+          }
+        ],
+        "x-og-source": "API reference, Bulk Update Products and Update Product (price: decimal number, e.g. 15.00)",
+        "example": 15
       },
       "Price": {
         "type": "string",
-        "pattern": "^\\d{1,10}(\\.\\d{1,2})?$",
-        "description": "A decimal amount written as a string, e.g. \"12.99\".",
+        "pattern": "^-?\\d+(\\.\\d+)?$",
+        "description": "A price in an answer, a decimal written as a string, e.g. \"12.99\".",
+        "x-og-source": "API reference, Retrieve Product (price: string)",
         "example": "12.99"
+      },
+      "PriceInAnswer": {
+        "description": "A price in an answer: a decimal string everywhere, except that the older Update Product\npage documents its 200 answer with a number (\"price double ... 38.59\"). Readers accept both.\n",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/Price"
+          },
+          {
+            "type": "number"
+          }
+        ],
+        "x-og-source": "API reference, Retrieve Product (string); older Update Product page (double)"
+      },
+      "Timestamp": {
+        "type": "string",
+        "description": "Ordergroove's `\"YYYY-MM-DD HH:MM:SS\"` (no `T`, no zone), e.g. `\"2014-05-19 18:13:43\"`.\nChecked by shape only, not as a calendar date: one of Ordergroove's own examples is the\nimpossible `\"2017-02-29 12:00:00\"`.\n",
+        "pattern": "^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$",
+        "x-og-source": "API reference, Retrieve Product (created, last_update)",
+        "example": "2014-05-19 18:13:43"
+      },
+      "PremierEnabled": {
+        "type": "integer",
+        "enum": [
+          0,
+          1,
+          2
+        ],
+        "description": "0 disabled, 1 enabled, 2 tier (deprecated).",
+        "x-og-source": "API reference, Products (premier_enabled: integer, default 0)"
+      },
+      "ProductGroupType": {
+        "type": "string",
+        "enum": [
+          "eligibility",
+          "incentive",
+          "sku_swap"
+        ],
+        "description": "A group type as a filter or in a group check's path (the documented three).",
+        "x-og-source": "API reference, Product Groups (group_type is one of eligibility, incentive, sku_swap)"
+      },
+      "GroupType": {
+        "type": "string",
+        "description": "The documented group types are `eligibility`, `incentive` and `sku_swap`; others are read without complaint.",
+        "x-og-source": "API reference, Product Groups (group_type)",
+        "example": "eligibility"
+      },
+      "ProductGroup": {
+        "type": "object",
+        "required": [
+          "name",
+          "group_type"
+        ],
+        "properties": {
+          "name": {
+            "type": "string"
+          },
+          "group_type": {
+            "$ref": "#/components/schemas/GroupType"
+          }
+        },
+        "x-og-source": "API reference, Retrieve Product and Product Groups (groups: [{name, group_type}])",
+        "example": {
+          "name": "subscription",
+          "group_type": "eligibility"
+        }
+      },
+      "EveryPeriod": {
+        "type": [
+          "integer",
+          "null"
+        ],
+        "enum": [
+          1,
+          2,
+          3,
+          4,
+          null
+        ],
+        "description": "1 days, 2 weeks, 3 months, 4 years.",
+        "x-og-source": "API reference, Products (every_period)"
       },
       "ProductFields": {
         "type": "object",
-        "description": "The updatable fields of a product.",
+        "description": "The updatable fields of a product, as Ordergroove documents them for requests. Length\ncaps are the kit's assumptions (the API documents none; the product feed's are 1024 for\n`name`, 64 for `sku`, 400 for URLs), kept at or above the feed's so no real request is refused.\n",
         "properties": {
           "live": {
             "type": "boolean",
             "description": "`false` takes the product out of recurring orders' placement (out-of-stock flow); `true` puts it back."
           },
           "name": {
-            "type": "string",
-            "maxLength": 255
+            "type": [
+              "string",
+              "null"
+            ],
+            "maxLength": 1024
           },
           "price": {
-            "$ref": "#/components/schemas/Price"
+            "$ref": "#/components/schemas/PriceInput"
           },
           "sku": {
             "type": [
@@ -1095,39 +1450,39 @@ export const openapiDocument = {
           "prepaid_eligible": {
             "type": "boolean"
           },
+          "premier_enabled": {
+            "$ref": "#/components/schemas/PremierEnabled"
+          },
           "autoship_by_default": {
             "type": "boolean"
           },
           "product_type": {
             "$ref": "#/components/schemas/ProductType"
           },
+          "groups": {
+            "type": "array",
+            "description": "Replaces the product's groups.",
+            "items": {
+              "$ref": "#/components/schemas/ProductGroup"
+            }
+          },
           "every": {
             "type": [
               "integer",
               "null"
             ],
-            "minimum": 1,
-            "description": "Default frequency count, with `every_period`."
+            "minimum": 0,
+            "description": "Default frequency count, with `every_period`. `0` occurs in Ordergroove's answers."
           },
           "every_period": {
-            "type": [
-              "integer",
-              "null"
-            ],
-            "enum": [
-              1,
-              2,
-              3,
-              null
-            ],
-            "description": "1 days, 2 weeks, 3 months."
+            "$ref": "#/components/schemas/EveryPeriod"
           },
           "extra_data": {
             "type": [
               "string",
               "null"
             ],
-            "description": "Free-form data as a JSON string."
+            "description": "Raw JSON written as a string."
           },
           "offer_profile": {
             "type": [
@@ -1141,10 +1496,11 @@ export const openapiDocument = {
               "null"
             ]
           }
-        }
+        },
+        "x-og-source": "API reference, Bulk Update Products and Bulk Create Products (updatable fields); Products field table"
       },
       "ProductUpdateItem": {
-        "description": "One product to update: `product_id` and any updatable field. Unknown fields make the item\ninvalid (`400`) in the fake, so a typo such as `\"lve\": false` is not silently ignored.\n",
+        "description": "One product to update: `product_id` and any updatable field. Fields the spec does not\nknow are ignored, as Django REST framework serializers do (the fake records each on the\njournal entry and warns once per field name); in strict mode the fake refuses such an item\nwith a per-item `400` instead. What Ordergroove does with them is not documented.\n",
         "allOf": [
           {
             "$ref": "#/components/schemas/ProductFields"
@@ -1161,7 +1517,7 @@ export const openapiDocument = {
             }
           }
         ],
-        "unevaluatedProperties": false,
+        "x-og-source": "API reference, Bulk Update Products; help center, Real Time Stock Update",
         "example": {
           "product_id": "og-coffee-beans-1kg",
           "live": false
@@ -1170,13 +1526,14 @@ export const openapiDocument = {
       "ProductUpdateBatch": {
         "type": "array",
         "maxItems": 100,
-        "description": "At most 100 items. Items are applied in order; a repeated product_id is applied twice, the last one wins.",
+        "description": "At most 100 items (documented). Items are applied in order; a repeated product_id is\napplied twice, the last one wins (an assumption). What a longer list gets is not\ndocumented: the fake refuses it whole with 400 by default (setting `behaviour.tooManyItems`).\n",
         "items": {
           "$ref": "#/components/schemas/ProductUpdateItem"
-        }
+        },
+        "x-og-source": "API reference, Bulk Update Products (request body: a list, at most 100 products)"
       },
       "ProductCreateItem": {
-        "description": "One product to create.",
+        "description": "One product to create. Only `product_id` is required; unknown fields as for `ProductUpdateItem`.",
         "allOf": [
           {
             "$ref": "#/components/schemas/ProductFields"
@@ -1184,9 +1541,7 @@ export const openapiDocument = {
           {
             "type": "object",
             "required": [
-              "product_id",
-              "name",
-              "price"
+              "product_id"
             ],
             "properties": {
               "product_id": {
@@ -1195,11 +1550,11 @@ export const openapiDocument = {
             }
           }
         ],
-        "unevaluatedProperties": false,
+        "x-og-source": "API reference, Bulk Create Products (only product_id is required)",
         "example": {
           "product_id": "og-tea-sampler",
           "name": "Tea sampler, 12 bags",
-          "price": "9.50"
+          "price": 9.5
         }
       },
       "ProductCreateBatch": {
@@ -1207,18 +1562,53 @@ export const openapiDocument = {
         "maxItems": 100,
         "items": {
           "$ref": "#/components/schemas/ProductCreateItem"
-        }
+        },
+        "x-og-source": "API reference, Bulk Create Products (at most 100 products)"
       },
       "ProductPatch": {
-        "description": "The fields to change on one product.",
+        "description": "The body of the single-product PATCH. The current page lists `autoship_enabled`,\n`prepaid_eligible`, `autoship_by_default`, `upsell_eligible`, `price` (a decimal number)\nand `type` (default `standard`); the older page documents the whole product as updatable,\nso the other product fields are accepted too. The fake reads `type` as `product_type`\n(an assumption: the page does not say what it maps to).\n",
         "allOf": [
           {
             "$ref": "#/components/schemas/ProductFields"
+          },
+          {
+            "type": "object",
+            "properties": {
+              "upsell_eligible": {
+                "type": "boolean"
+              },
+              "type": {
+                "$ref": "#/components/schemas/ProductType"
+              }
+            }
           }
         ],
-        "unevaluatedProperties": false,
+        "x-og-source": "API reference, Update Product (PATCH /products/{product_id}/)",
         "example": {
-          "live": false
+          "price": 15,
+          "autoship_enabled": true
+        }
+      },
+      "FieldErrors": {
+        "type": "object",
+        "minProperties": 1,
+        "description": "The single-product PATCH's 400 body, keyed by field: `{\"price\": \"A valid number is required.\"}`.\nDjango REST framework may also send each value as a list of messages; both are read.\n",
+        "additionalProperties": {
+          "oneOf": [
+            {
+              "type": "string"
+            },
+            {
+              "type": "array",
+              "items": {
+                "type": "string"
+              }
+            }
+          ]
+        },
+        "x-og-source": "API reference, Update Product (400: {\"<field>\": \"<error detail>\"})",
+        "example": {
+          "price": "A valid number is required."
         }
       },
       "ItemResult": {
@@ -1233,7 +1623,7 @@ export const openapiDocument = {
               "string",
               "null"
             ],
-            "description": "The item's product_id as sent; `null` when the item had no string product_id."
+            "description": "The item's product_id as sent; `null` when the item had no string product_id (the fake's choice)."
           },
           "status": {
             "type": "integer",
@@ -1242,13 +1632,14 @@ export const openapiDocument = {
               400,
               404
             ],
-            "description": "200 applied, 404 no such product, 400 invalid item."
+            "description": "200 applied, 404 no such product, 400 invalid item. The kit's client reads any other integer as a failed item rather than throwing."
           },
           "detail": {
             "type": "string",
             "description": "Why an item was refused. Sent by the fake; Ordergroove does not document it, so never depend on it."
           }
         },
+        "x-og-source": "API reference, Bulk Update Products (results: [{product_id, status}])",
         "example": {
           "product_id": "og-coffee-beans-1kg",
           "status": 200
@@ -1267,14 +1658,16 @@ export const openapiDocument = {
               "$ref": "#/components/schemas/ItemResult"
             }
           }
-        }
+        },
+        "x-og-source": "API reference, Bulk Update Products (207 {results: [...]})"
       },
       "BatchResultsList": {
         "type": "array",
         "description": "The stock-update article's form, one object per item.",
         "items": {
           "$ref": "#/components/schemas/BatchResults"
-        }
+        },
+        "x-og-source": "help center, Real Time Stock Update (example response)"
       },
       "BatchResponse": {
         "description": "Either published form. The fake answers `BatchResults` by default.",
@@ -1285,14 +1678,14 @@ export const openapiDocument = {
           {
             "$ref": "#/components/schemas/BatchResultsList"
           }
-        ]
+        ],
+        "x-og-source": "API reference, Bulk Update Products; help center, Real Time Stock Update"
       },
       "Product": {
         "type": "object",
+        "description": "A product as Ordergroove answers it. Only `external_product_id` and `live` are required\nhere: the kit's client relies on nothing else, and a reader that demanded more would break\non a service that leaves a field out.\n",
         "required": [
           "external_product_id",
-          "name",
-          "price",
           "live"
         ],
         "properties": {
@@ -1307,10 +1700,13 @@ export const openapiDocument = {
             }
           },
           "name": {
-            "type": "string"
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "price": {
-            "$ref": "#/components/schemas/Price"
+            "$ref": "#/components/schemas/PriceInAnswer"
           },
           "image_url": {
             "type": [
@@ -1340,15 +1736,14 @@ export const openapiDocument = {
             "type": "boolean"
           },
           "premier_enabled": {
-            "type": "boolean"
+            "type": "integer",
+            "description": "0 disabled, 1 enabled, 2 tier (deprecated); default 0."
           },
           "created": {
-            "type": "string",
-            "format": "date-time"
+            "$ref": "#/components/schemas/Timestamp"
           },
           "last_update": {
-            "type": "string",
-            "format": "date-time"
+            "$ref": "#/components/schemas/Timestamp"
           },
           "live": {
             "type": "boolean"
@@ -1375,7 +1770,7 @@ export const openapiDocument = {
             ]
           },
           "product_type": {
-            "$ref": "#/components/schemas/ProductType"
+            "$ref": "#/components/schemas/ProductTypeInAnswer"
           },
           "autoship_by_default": {
             "type": "boolean"
@@ -1391,35 +1786,13 @@ export const openapiDocument = {
               "integer",
               "null"
             ]
-          }
-        }
-      },
-      "ProductGroupType": {
-        "type": "string",
-        "enum": [
-          "eligibility",
-          "incentive",
-          "sku_swap"
-        ]
-      },
-      "ProductGroup": {
-        "type": "object",
-        "required": [
-          "name",
-          "group_type"
-        ],
-        "properties": {
-          "name": {
-            "type": "string"
           },
-          "group_type": {
-            "$ref": "#/components/schemas/ProductGroupType"
+          "product_free_trial_configurations": {
+            "type": "array",
+            "description": "Only with `?include_product_free_trials=true`."
           }
         },
-        "example": {
-          "name": "coffee-club",
-          "group_type": "eligibility"
-        }
+        "x-og-source": "API reference, Retrieve Product (GET /products/{product_id}/)"
       },
       "ProductHasGroup": {
         "type": "object",
@@ -1513,6 +1886,7 @@ export const openapiDocument = {
             "description": "For people; may change. Act on the status code."
           }
         },
+        "x-og-source": "API reference, error responses ({\"detail\": \"...\"}, Django REST framework)",
         "example": {
           "detail": "Not found."
         }

@@ -64,7 +64,11 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Update one product */
+        /**
+         * Update one product
+         * @description Application API scope only: Ordergroove refuses storefront and API-user signatures here,
+         *     and so does the fake (403 naming `x-api-key`). A refused body answers 400 keyed by field.
+         */
         patch: operations["updateProduct"];
         trace?: never;
     };
@@ -151,46 +155,111 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description The merchant's external product id.
+         * @description The merchant's external product id. The 255-character cap is the kit's: the API documents
+         *     none (the product feed caps it at 64), so the fake stays lenient.
          * @example og-coffee-beans-1kg
          */
         ProductId: string;
-        /** @enum {string} */
-        ProductType: "standard" | "bundle" | "club";
         /**
-         * @description A decimal amount written as a string, e.g. "12.99".
+         * @description What a request may set. `plan` is for digital plans.
+         * @enum {string}
+         */
+        ProductType: "standard" | "bundle" | "club" | "dynamic price bundle" | "static price bundle" | "plan";
+        /**
+         * @description What an answer may carry: the request values and `rotating`.
+         * @enum {string}
+         */
+        ProductTypeInAnswer: "standard" | "bundle" | "club" | "dynamic price bundle" | "static price bundle" | "plan" | "rotating";
+        /**
+         * @description A price in a request. Ordergroove documents a decimal **number** ("Ex: 15.00"); its own
+         *     commercetools connector sends `100.00`, which is `100` on the wire, so whole numbers are
+         *     ordinary prices. A decimal string such as `"12.99"` is also accepted, as Django REST
+         *     framework's DecimalField does (an assumption: the API does not document strings).
+         *     The bounds are the product feed's (up to 99999999.99, two decimals).
+         * @example 15
+         */
+        PriceInput: number | string;
+        /**
+         * @description A price in an answer, a decimal written as a string, e.g. "12.99".
          * @example 12.99
          */
         Price: string;
-        /** @description The updatable fields of a product. */
+        /**
+         * @description A price in an answer: a decimal string everywhere, except that the older Update Product
+         *     page documents its 200 answer with a number ("price double ... 38.59"). Readers accept both.
+         */
+        PriceInAnswer: components["schemas"]["Price"] | number;
+        /**
+         * @description Ordergroove's `"YYYY-MM-DD HH:MM:SS"` (no `T`, no zone), e.g. `"2014-05-19 18:13:43"`.
+         *     Checked by shape only, not as a calendar date: one of Ordergroove's own examples is the
+         *     impossible `"2017-02-29 12:00:00"`.
+         * @example 2014-05-19 18:13:43
+         */
+        Timestamp: string;
+        /**
+         * @description 0 disabled, 1 enabled, 2 tier (deprecated).
+         * @enum {integer}
+         */
+        PremierEnabled: 0 | 1 | 2;
+        /**
+         * @description A group type as a filter or in a group check's path (the documented three).
+         * @enum {string}
+         */
+        ProductGroupType: "eligibility" | "incentive" | "sku_swap";
+        /**
+         * @description The documented group types are `eligibility`, `incentive` and `sku_swap`; others are read without complaint.
+         * @example eligibility
+         */
+        GroupType: string;
+        /**
+         * @example {
+         *       "name": "subscription",
+         *       "group_type": "eligibility"
+         *     }
+         */
+        ProductGroup: {
+            name: string;
+            group_type: components["schemas"]["GroupType"];
+        };
+        /**
+         * @description 1 days, 2 weeks, 3 months, 4 years.
+         * @enum {integer|null}
+         */
+        EveryPeriod: 1 | 2 | 3 | 4 | null;
+        /**
+         * @description The updatable fields of a product, as Ordergroove documents them for requests. Length
+         *     caps are the kit's assumptions (the API documents none; the product feed's are 1024 for
+         *     `name`, 64 for `sku`, 400 for URLs), kept at or above the feed's so no real request is refused.
+         */
         ProductFields: {
             /** @description `false` takes the product out of recurring orders' placement (out-of-stock flow); `true` puts it back. */
             live?: boolean;
-            name?: string;
-            price?: components["schemas"]["Price"];
+            name?: string | null;
+            price?: components["schemas"]["PriceInput"];
             sku?: string | null;
             discontinued?: boolean;
             image_url?: string | null;
             detail_url?: string | null;
             autoship_enabled?: boolean;
             prepaid_eligible?: boolean;
+            premier_enabled?: components["schemas"]["PremierEnabled"];
             autoship_by_default?: boolean;
             product_type?: components["schemas"]["ProductType"];
-            /** @description Default frequency count, with `every_period`. */
+            /** @description Replaces the product's groups. */
+            groups?: components["schemas"]["ProductGroup"][];
+            /** @description Default frequency count, with `every_period`. `0` occurs in Ordergroove's answers. */
             every?: number | null;
-            /**
-             * @description 1 days, 2 weeks, 3 months.
-             * @enum {integer|null}
-             */
-            every_period?: 1 | 2 | 3 | null;
-            /** @description Free-form data as a JSON string. */
+            every_period?: components["schemas"]["EveryPeriod"];
+            /** @description Raw JSON written as a string. */
             extra_data?: string | null;
             offer_profile?: string | null;
             incentive_group?: string | null;
         };
         /**
-         * @description One product to update: `product_id` and any updatable field. Unknown fields make the item
-         *     invalid (`400`) in the fake, so a typo such as `"lve": false` is not silently ignored.
+         * @description One product to update: `product_id` and any updatable field. Fields the spec does not
+         *     know are ignored, as Django REST framework serializers do (the fake records each on the
+         *     journal entry and warns once per field name); in strict mode the fake refuses such an item
+         *     with a per-item `400` instead. What Ordergroove does with them is not documented.
          * @example {
          *       "product_id": "og-coffee-beans-1kg",
          *       "live": false
@@ -199,14 +268,18 @@ export interface components {
         ProductUpdateItem: components["schemas"]["ProductFields"] & {
             product_id: components["schemas"]["ProductId"];
         };
-        /** @description At most 100 items. Items are applied in order; a repeated product_id is applied twice, the last one wins. */
+        /**
+         * @description At most 100 items (documented). Items are applied in order; a repeated product_id is
+         *     applied twice, the last one wins (an assumption). What a longer list gets is not
+         *     documented: the fake refuses it whole with 400 by default (setting `behaviour.tooManyItems`).
+         */
         ProductUpdateBatch: components["schemas"]["ProductUpdateItem"][];
         /**
-         * @description One product to create.
+         * @description One product to create. Only `product_id` is required; unknown fields as for `ProductUpdateItem`.
          * @example {
          *       "product_id": "og-tea-sampler",
          *       "name": "Tea sampler, 12 bags",
-         *       "price": "9.50"
+         *       "price": 9.5
          *     }
          */
         ProductCreateItem: components["schemas"]["ProductFields"] & {
@@ -214,12 +287,30 @@ export interface components {
         };
         ProductCreateBatch: components["schemas"]["ProductCreateItem"][];
         /**
-         * @description The fields to change on one product.
+         * @description The body of the single-product PATCH. The current page lists `autoship_enabled`,
+         *     `prepaid_eligible`, `autoship_by_default`, `upsell_eligible`, `price` (a decimal number)
+         *     and `type` (default `standard`); the older page documents the whole product as updatable,
+         *     so the other product fields are accepted too. The fake reads `type` as `product_type`
+         *     (an assumption: the page does not say what it maps to).
          * @example {
-         *       "live": false
+         *       "price": 15,
+         *       "autoship_enabled": true
          *     }
          */
-        ProductPatch: components["schemas"]["ProductFields"];
+        ProductPatch: components["schemas"]["ProductFields"] & {
+            upsell_eligible?: boolean;
+            type?: components["schemas"]["ProductType"];
+        };
+        /**
+         * @description The single-product PATCH's 400 body, keyed by field: `{"price": "A valid number is required."}`.
+         *     Django REST framework may also send each value as a list of messages; both are read.
+         * @example {
+         *       "price": "A valid number is required."
+         *     }
+         */
+        FieldErrors: {
+            [key: string]: string | string[];
+        };
         /**
          * @example {
          *       "product_id": "og-coffee-beans-1kg",
@@ -227,10 +318,10 @@ export interface components {
          *     }
          */
         ItemResult: {
-            /** @description The item's product_id as sent; `null` when the item had no string product_id. */
+            /** @description The item's product_id as sent; `null` when the item had no string product_id (the fake's choice). */
             product_id: string | null;
             /**
-             * @description 200 applied, 404 no such product, 400 invalid item.
+             * @description 200 applied, 404 no such product, 400 invalid item. The kit's client reads any other integer as a failed item rather than throwing.
              * @enum {integer}
              */
             status: 200 | 400 | 404;
@@ -245,44 +336,38 @@ export interface components {
         BatchResultsList: components["schemas"]["BatchResults"][];
         /** @description Either published form. The fake answers `BatchResults` by default. */
         BatchResponse: components["schemas"]["BatchResults"] | components["schemas"]["BatchResultsList"];
+        /**
+         * @description A product as Ordergroove answers it. Only `external_product_id` and `live` are required
+         *     here: the kit's client relies on nothing else, and a reader that demanded more would break
+         *     on a service that leaves a field out.
+         */
         Product: {
             /** @description The merchant's public id. */
             merchant?: string;
             groups?: components["schemas"]["ProductGroup"][];
-            name: string;
-            price: components["schemas"]["Price"];
+            name?: string | null;
+            price?: components["schemas"]["PriceInAnswer"];
             image_url?: string | null;
             detail_url?: string | null;
             external_product_id: components["schemas"]["ProductId"];
             sku?: string | null;
             autoship_enabled?: boolean;
             prepaid_eligible?: boolean;
-            premier_enabled?: boolean;
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            last_update?: string;
+            /** @description 0 disabled, 1 enabled, 2 tier (deprecated); default 0. */
+            premier_enabled?: number;
+            created?: components["schemas"]["Timestamp"];
+            last_update?: components["schemas"]["Timestamp"];
             live: boolean;
             discontinued?: boolean;
             offer_profile?: string | null;
             extra_data?: string | null;
             incentive_group?: string | null;
-            product_type?: components["schemas"]["ProductType"];
+            product_type?: components["schemas"]["ProductTypeInAnswer"];
             autoship_by_default?: boolean;
             every?: number | null;
             every_period?: number | null;
-        };
-        /** @enum {string} */
-        ProductGroupType: "eligibility" | "incentive" | "sku_swap";
-        /**
-         * @example {
-         *       "name": "coffee-club",
-         *       "group_type": "eligibility"
-         *     }
-         */
-        ProductGroup: {
-            name: string;
-            group_type: components["schemas"]["ProductGroupType"];
+            /** @description Only with `?include_product_free_trials=true`. */
+            product_free_trial_configurations?: unknown[];
         };
         /**
          * @example {
@@ -462,14 +547,22 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description `true` ignores the merchant's manual product configuration rules; default `false`.
+         *     Ordergroove's commercetools connector always sends `?force_all_fields=false`.
+         */
+        ForceAllFields: "true" | "false";
+    };
     requestBodies: never;
     headers: {
         /**
-         * @description Seconds to wait before retrying.
+         * @description Seconds to wait before retrying. That a 429 carries Retry-After is documented; its form
+         *     (whole seconds rather than an HTTP date) is not: the fake sends seconds by default
+         *     (setting `behaviour.retryAfter`), and readers accept either.
          * @example 12
          */
-        "Retry-After": number;
+        "Retry-After": string;
     };
     pathItems: never;
 }
@@ -477,7 +570,13 @@ export type $defs = Record<string, never>;
 export interface operations {
     updateProductsBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `true` ignores the merchant's manual product configuration rules; default `false`.
+                 *     Ordergroove's commercetools connector always sends `?force_all_fields=false`.
+                 */
+                force_all_fields?: components["parameters"]["ForceAllFields"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -519,7 +618,13 @@ export interface operations {
     };
     createProductsBatch: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `true` ignores the merchant's manual product configuration rules; default `false`.
+                 *     Ordergroove's commercetools connector always sends `?force_all_fields=false`.
+                 */
+                force_all_fields?: components["parameters"]["ForceAllFields"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -561,7 +666,10 @@ export interface operations {
     };
     getProduct: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Adds `product_free_trial_configurations` (the fake answers an empty list). */
+                include_product_free_trials?: "true" | "false";
+            };
             header?: never;
             path: {
                 /**
@@ -620,7 +728,15 @@ export interface operations {
                     "application/json": components["schemas"]["Product"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The body was refused; the answer is keyed by field (or `{"detail"}` when the body is not JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FieldErrors"] | components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -34,6 +34,8 @@ export function describeSchemaError(errors: ErrorObject[] | null | undefined): s
     .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
     .join(".");
   const params = e.params as Record<string, unknown>;
+  // A price may be a number or a decimal string: name what is expected, not the first branch tried.
+  if (at === "price" || at.endsWith(".price")) return `${at}: must be a decimal number such as 15.00`;
   switch (e.keyword) {
     case "required":
       return `${at ? `${at}.` : ""}${String(params.missingProperty)}: is required`;
@@ -53,4 +55,32 @@ export function describeSchemaError(errors: ErrorObject[] | null | undefined): s
 export function batchLimit(schemaName: "ProductUpdateBatch" | "ProductCreateBatch"): number {
   const schema = openapiDocument.components.schemas[schemaName] as { maxItems: number };
   return schema.maxItems;
+}
+
+/**
+ * The property names a schema knows, through `allOf` and `$ref`: what the fake reads as an
+ * item's known fields (anything else is an unknown field, ignored or refused by setting).
+ */
+export function knownFields(schemaName: string): ReadonlySet<string> {
+  let known = knownCache.get(schemaName);
+  if (!known) {
+    known = new Set<string>();
+    collectProperties(schemaName, known);
+    knownCache.set(schemaName, known);
+  }
+  return known;
+}
+
+const knownCache = new Map<string, Set<string>>();
+
+function collectProperties(schemaName: string, into: Set<string>): void {
+  const schemas = openapiDocument.components.schemas as Record<string, unknown>;
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== "object") return;
+    const n = node as { $ref?: string; allOf?: unknown[]; properties?: Record<string, unknown> };
+    if (n.$ref) visit(schemas[n.$ref.replace("#/components/schemas/", "")]);
+    for (const part of n.allOf ?? []) visit(part);
+    for (const name of Object.keys(n.properties ?? {})) into.add(name);
+  };
+  visit(schemas[schemaName]);
 }

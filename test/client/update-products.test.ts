@@ -87,10 +87,22 @@ describe("client single-product calls", () => {
     expect(await client.getProduct("ghost")).toBeNull();
   });
 
-  it("updates one product", async () => {
-    const { client } = clientFor(og);
-    expect(await client.updateProduct("og-coffee-beans-1kg", { live: false })).toMatchObject({ live: false });
+  it("updates one product with an API key (the only scope Ordergroove takes there)", async () => {
+    const { client } = clientFor(og, { credentials: { kind: "api-key", apiKey: API_KEY } });
+    expect(await client.updateProduct("og-coffee-beans-1kg", { live: false, price: 15 })).toMatchObject({
+      live: false,
+      price: "15.00",
+    });
     expect(await client.updateProduct("ghost", { live: false })).toBeNull();
+  });
+
+  it("refuses to send a single-product update signed with HMAC, saying what to use instead", async () => {
+    const { client } = clientFor(og);
+    const before = og.running.mock.journal.total;
+    await expect(client.updateProduct("og-coffee-beans-1kg", { live: false })).rejects.toThrow(
+      /takes an x-api-key only.*updateProducts/,
+    );
+    expect(og.running.mock.journal.total).toBe(before);
   });
 
   it("creates products in bulk", async () => {

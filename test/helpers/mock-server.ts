@@ -1,4 +1,5 @@
 /** Starts the real Express fake on a free port for one test file, and talks to it over HTTP. */
+import { pino } from "pino";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
 import type { MockOptions } from "../../mock-server/core/options.js";
@@ -43,11 +44,12 @@ export interface TestServer {
  * Registers beforeAll/afterAll/afterEach for one server per file; every answer is checked
  * against the spec, so each test also proves the fake's answers are as documented.
  */
-export function useMockServer(options: MockOptions & { adminToken?: string } = {}): TestServer {
+export function useMockServer(options: Omit<MockOptions, "logger"> & { adminToken?: string } = {}): TestServer {
   const clock = new ManualClock();
   let running: RunningMockServer | undefined;
   beforeAll(async () => {
-    running = await startMockServer({ port: 0, clock, ...options });
+    // Quiet: the fake's once-per-field warnings about unknown fields are tested where they matter.
+    running = await startMockServer({ port: 0, clock, logger: pino({ level: "silent" }), ...options });
   });
   afterEach(() => running?.mock.reset());
   afterAll(async () => running?.close());

@@ -70,8 +70,11 @@ describe("HMAC API-user scope", () => {
     await refused({}, /^Authentication credentials were not provided\./);
   });
 
-  it("refuses an authorization header without og-authorization, explaining customer scope", async () => {
-    await refused({ authorization: signed().authorization }, /without `og-authorization: True`.*customer-scope/);
+  it("reads a signature without og-authorization as storefront scope, and names the API-user key mix-up", async () => {
+    await refused(
+      { authorization: signed().authorization },
+      /storefront scope.*signed with an API user's key: API-user requests must also send `og-authorization: True`/,
+    );
   });
 
   it("refuses og-authorization in the wrong case (it is case-sensitive)", async () => {

@@ -29,7 +29,7 @@ describe("PATCH /products-batch/update/", () => {
   it("makes applied changes read back through GET /products/{id}/, and leaves rejected items untouched", async () => {
     await og.patchBatch([
       { product_id: "og-coffee-beans-1kg", live: false },
-      { product_id: "og-green-tea-100", live: false, every: 0 },
+      { product_id: "og-green-tea-100", live: false, every: -1 },
     ]);
     const coffee = await og.request("GET", "/products/og-coffee-beans-1kg/");
     expect(coffee.status).toBe(200);
@@ -45,7 +45,7 @@ describe("PATCH /products-batch/update/", () => {
       { product_id: "og-granola-500g", live: false },
     ]);
     const granola = await og.request("GET", "/products/og-granola-500g/");
-    expect(granola.body).toMatchObject({ last_update: "2026-11-23T08:30:00Z" });
+    expect(granola.body).toMatchObject({ last_update: "2026-11-23 08:30:00" });
   });
 
   it.each([
@@ -54,14 +54,30 @@ describe("PATCH /products-batch/update/", () => {
     ["an empty product_id", { product_id: "", live: false }, "", "product_id: must NOT have fewer than 1 characters"],
     ["live as a string", { product_id: "og-mug", live: "false" }, "og-mug", "live: must be boolean"],
     ["live as null", { product_id: "og-mug", live: null }, "og-mug", "live: must be boolean"],
-    ["a price that is a number", { product_id: "og-mug", price: 9.5 }, "og-mug", "price: must be string"],
+    [
+      "a price that is a word",
+      { product_id: "og-mug", price: "cheap" },
+      "og-mug",
+      "price: must be a decimal number such as 15.00",
+    ],
     [
       "an unknown product_type",
       { product_id: "og-mug", product_type: "box" },
       "og-mug",
-      'product_type: must be one of ["standard","bundle","club"]',
+      'product_type: must be one of ["standard","bundle","club","dynamic price bundle","static price bundle","plan"]',
     ],
-    ["a misspelt field", { product_id: "og-mug", lve: false }, "og-mug", "lve: is not a known product field"],
+    [
+      "premier_enabled as a boolean",
+      { product_id: "og-mug", premier_enabled: true },
+      "og-mug",
+      "premier_enabled: must be integer",
+    ],
+    [
+      "every_period 5",
+      { product_id: "og-mug", every_period: 5 },
+      "og-mug",
+      "every_period: must be one of [1,2,3,4,null]",
+    ],
     ["a list instead of an object", [["og-mug", false]], null, "each item must be an object; got list"],
     ["null instead of an object", null, null, "each item must be an object; got null"],
   ])("answers 400 for an item with %s, and still applies its neighbours", async (_name, item, id, detail) => {

@@ -78,7 +78,12 @@ describe("the spec answers the questions a merchant asks", () => {
     expect(openapiDocument.info.description).toContain("HMAC-SHA256");
     expect(openapiDocument.info.description).toContain("og-mock-api-user|1700000000");
     expect(openapiDocument.info.description).toContain("wtb5lPfUViJ+ACxfO6ckE2UmGR1pqN4PpFdMFuaFu+0=");
-    expect(Object.keys(openapiDocument.components.securitySchemes)).toEqual(["ogHmac", "ogApiUser", "ogApiKey"]);
+    expect(Object.keys(openapiDocument.components.securitySchemes)).toEqual([
+      "ogHmac",
+      "ogStorefront",
+      "ogApiUser",
+      "ogApiKey",
+    ]);
   });
 
   it("states the limits: 100 items, 600 requests/minute, Retry-After", () => {

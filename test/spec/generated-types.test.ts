@@ -19,7 +19,13 @@ describe("generated types", () => {
     const stale = await staleFiles(specCopy, OUTPUTS);
     expect(stale).toEqual([OUTPUTS.document]); // maxItems lives in the document; no hot-path validator uses it
     // A change to a described type shows in the types too.
-    await writeFile(specCopy, spec.replace("enum: [standard, bundle, club]", "enum: [standard, bundle]"));
+    await writeFile(
+      specCopy,
+      spec.replace(
+        "enum: [standard, bundle, club, dynamic price bundle",
+        "enum: [standard, club, dynamic price bundle",
+      ),
+    );
     expect(await staleFiles(specCopy, OUTPUTS)).toEqual([OUTPUTS.types, OUTPUTS.document, OUTPUTS.validators]);
   });
 
