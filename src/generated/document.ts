@@ -548,6 +548,7 @@ export const openapiDocument = {
     "/products/": {
       "get": {
         "operationId": "listProducts",
+        "x-og-source": "API reference, List Products (GET /products/: filters, X-OG-API-VERSION 2 cursor pagination, page-number form deprecated)",
         "tags": [
           "Catalog"
         ],
@@ -810,6 +811,7 @@ export const openapiDocument = {
       ],
       "get": {
         "operationId": "productHasGroup",
+        "x-og-source": "API reference, Product Has Group (GET /products/{product_id}/{group_type}/{group_name})",
         "tags": [
           "Products"
         ],
@@ -854,6 +856,7 @@ export const openapiDocument = {
     "/product_groups/": {
       "get": {
         "operationId": "listProductGroups",
+        "x-og-source": "API reference, List Product Groups (GET /product_groups/, Application API scope only)",
         "tags": [
           "Catalog"
         ],
@@ -1796,6 +1799,7 @@ export const openapiDocument = {
       },
       "ProductHasGroup": {
         "type": "object",
+        "x-og-source": "API reference, Product Has Group ({\"product_has_group\": true or false})",
         "required": [
           "product_has_group"
         ],
@@ -1810,6 +1814,7 @@ export const openapiDocument = {
       },
       "ProductList": {
         "type": "object",
+        "x-og-source": "API reference, List Products ({count, next, previous, results}; no count with cursor pagination)",
         "description": "One page of products. Cursor pagination (`X-OG-API-VERSION: 2`) has no `count`; the\npage-number form has it. `next`/`previous` are absolute URLs, or null at either end.\n",
         "required": [
           "next",
@@ -1844,6 +1849,7 @@ export const openapiDocument = {
       },
       "ProductGroupList": {
         "type": "object",
+        "x-og-source": "API reference, List Product Groups ({count, next, previous, results: [{name, group_type}]})",
         "required": [
           "count",
           "next",
