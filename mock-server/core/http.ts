@@ -7,6 +7,11 @@ export interface CoreRequest {
   headers: Record<string, string | undefined>;
   /** The raw body text, if any. */
   body?: string | undefined;
+  /**
+   * The client's IP address, for Ordergroove's per-IP limit. Hosts pass the socket's address
+   * (MSW: a fixed, configurable one); requests without one share a single window.
+   */
+  remoteAddress?: string | undefined;
 }
 
 export interface CoreResponse {

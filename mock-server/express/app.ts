@@ -10,8 +10,10 @@
  */
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Logger } from "pino";
-import { ADMIN_UNAUTHORIZED, adminAuthorized, handleAdmin, isAdminPath } from "../core/admin.js";
+import { ADMIN_UNAUTHORIZED, adminAuthorized, isAdminPath } from "../core/admin.js";
 import { type CoreRequest, type CoreResponse, detail } from "../core/http.js";
+import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants.js";
+import { handleMerchantsAdmin, selectedMerchant } from "../core/merchants-admin.js";
 import { type OrdergrooveMock, tooLarge } from "../core/mock.js";
 import { handleUi, isUiPath } from "../ui/serve.js";
 import { streamJournal } from "./journal-stream.js";
@@ -20,12 +22,17 @@ export interface AppOptions {
   /** Protects /__admin/ (API and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */
   adminToken?: string | undefined;
   logger?: Logger | undefined;
+  /** The per-IP limit when `createApp` is given one merchant's engine (default 6,000/min; `false` off). */
+  ipLimit?: Partial<IpLimitSettings> | false | undefined;
 }
 
-export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Express {
+/** An Express app serving one merchant's engine, or many merchants behind their front. */
+export function createApp(target: OrdergrooveMock | OrdergrooveMerchants, options: AppOptions = {}): Express {
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
+  const mock =
+    target instanceof OrdergrooveMerchants ? target : new OrdergrooveMerchants([target], { ipLimit: options.ipLimit });
   const limit = mock.options.maxBodyBytes;
   const logger = options.logger;
   const logRequests = logger?.isLevelEnabled("info") ?? false;
@@ -76,7 +83,7 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
           );
         return;
       }
-      const response = admin ? handleAdmin(mock, core, { token: options.adminToken }) : mock.handle(core);
+      const response = admin ? handleMerchantsAdmin(mock, core, { token: options.adminToken }) : mock.handle(core);
       send(req, res, response, false, () => {
         if (!logRequests) return;
         logger!.info(
@@ -107,7 +114,7 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
  * stream. Returns false for every other admin path (the core answers those).
  */
 function serveDashboard(
-  mock: OrdergrooveMock,
+  mock: OrdergrooveMerchants,
   core: CoreRequest,
   req: Request,
   res: Response,
@@ -133,7 +140,12 @@ function serveDashboard(
     const since = url.searchParams.get("since") ?? core.headers["last-event-id"] ?? "0";
     if (!/^\d{1,9}$/.test(since))
       send(req, res, detail(400, `Admin API: since must be a whole number; got ${JSON.stringify(since)}.`), false);
-    else streamJournal(mock, res, Number(since));
+    else {
+      // The journal of the merchant the stream's URL names (?merchant=), like every admin route.
+      const merchant = selectedMerchant(mock, core, url);
+      if ("status" in merchant) send(req, res, merchant, false);
+      else streamJournal(merchant, res, Number(since));
+    }
   }
   return true;
 }
@@ -144,7 +156,7 @@ function toCore(req: Request, body: string | undefined): CoreRequest {
     const value = req.headers[name];
     headers[name] = Array.isArray(value) ? value.join(", ") : value;
   }
-  return { method: req.method, path: req.originalUrl, headers, body };
+  return { method: req.method, path: req.originalUrl, headers, body, remoteAddress: req.socket.remoteAddress };
 }
 
 function send(req: Request, res: Response, response: CoreResponse, close: boolean, done?: () => void): void {

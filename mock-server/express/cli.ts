@@ -11,6 +11,8 @@ import { pino } from "pino";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 import type { ProductSeed } from "../core/catalog.js";
 import type { RequestFault } from "../core/faults.js";
+import type { MerchantsOptions } from "../core/merchants.js";
+import { checkMerchantsFile, merchantOptions } from "../core/merchants-file.js";
 import { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startMockServer } from "./server.js";
 
@@ -25,9 +27,14 @@ Usage: og-mock [options]
   --sig-field NAME       API user (sig_field)                                   OG_MOCK_SIG_FIELD
   --hash-key KEY         that API user's hash key                               OG_MOCK_HASH_KEY
   --api-key KEY          an x-api-key (repeat for several, up to 10)            OG_MOCK_API_KEY (comma-separated)
+  --merchants FILE       several merchants, each with its own credentials,     OG_MOCK_MERCHANTS
+                         catalog, journal and throttle (spec/merchants.schema.json);
+                         replaces --public-id, --sig-field, --hash-key, --api-key
   --status 200|207       HTTP status of a processed batch (default 207)         OG_MOCK_STATUS
   --form object|list     {"results": [...]} (default) or the article's list    OG_MOCK_FORM
   --throttle N|off       bulk requests per minute (default 600)                 OG_MOCK_THROTTLE
+  --ip-limit N|off       requests per minute per client IP, all endpoints      OG_MOCK_IP_LIMIT
+                         (default 6000; over it: 429 without Retry-After)
   --auth-status 401|403  status of refused credentials (default 403)            OG_MOCK_AUTH_STATUS
   --latency MS           added to every answer                                  OG_MOCK_LATENCY
   --fail-next S[xN]      answer the next N requests with status S, e.g. 503x3   OG_MOCK_FAIL_NEXT
@@ -78,6 +85,8 @@ export function parseCli(
       "sig-field": { type: "string" },
       "hash-key": { type: "string" },
       "api-key": { type: "string", multiple: true },
+      merchants: { type: "string" },
+      "ip-limit": { type: "string" },
       status: { type: "string" },
       form: { type: "string" },
       throttle: { type: "string" },
@@ -99,7 +108,7 @@ export function parseCli(
     if (v !== undefined) given.add(flag);
     return v;
   };
-  const options: MockOptions & { port?: number; host?: string; adminToken?: string } = {};
+  const options: MerchantsOptions & { port?: number; host?: string; adminToken?: string } = {};
   const port = pick("port", "PORT");
   options.port = port === undefined ? DEFAULT_PORT : whole(port, "--port");
   if (options.port > 65535) throw new UsageError(`--port must be at most 65535; got ${options.port}.`);
@@ -128,11 +137,24 @@ export function parseCli(
       .map((k) => k.trim())
       .filter(Boolean);
   if (apiKeys) given.add("api-key");
-  options.credentials = {
-    ...(publicId ? { publicId } : {}),
-    ...(sigField && hashKey ? { apiUsers: [{ sigField, hashKey }] } : {}),
-    ...(apiKeys ? { apiKeys } : {}),
-  };
+  const merchantsFile = pick("merchants", "MERCHANTS");
+  if (merchantsFile !== undefined) {
+    const clash = ["public-id", "sig-field", "hash-key", "api-key"].filter((f) => given.has(f));
+    if (clash.length) {
+      throw new UsageError(
+        `--merchants gives every merchant its own credentials; drop ${clash.map((f) => `--${f}`).join(", ")} (or put them in the file).`,
+      );
+    }
+    const file = readMerchants(merchantsFile);
+    options.merchants = file.merchants.map(merchantOptions);
+    if (file.ipLimit !== undefined) options.ipLimit = file.ipLimit;
+  } else {
+    options.credentials = {
+      ...(publicId ? { publicId } : {}),
+      ...(sigField && hashKey ? { apiUsers: [{ sigField, hashKey }] } : {}),
+      ...(apiKeys ? { apiKeys } : {}),
+    };
+  }
   const status = pick("status", "STATUS");
   const form = pick("form", "FORM");
   if (status !== undefined && status !== "200" && status !== "207")
@@ -146,6 +168,8 @@ export function parseCli(
   const throttle = pick("throttle", "THROTTLE");
   if (throttle !== undefined)
     options.throttle = throttle === "off" ? false : { limit: whole(throttle, "--throttle", 1) };
+  const ipLimit = pick("ip-limit", "IP_LIMIT");
+  if (ipLimit !== undefined) options.ipLimit = ipLimit === "off" ? false : { limit: whole(ipLimit, "--ip-limit", 1) };
   const authStatus = pick("auth-status", "AUTH_STATUS");
   if (authStatus !== undefined) {
     if (authStatus !== "401" && authStatus !== "403")
@@ -205,6 +229,24 @@ function readCatalog(file: string): ProductSeed[] {
   return list as ProductSeed[];
 }
 
+function readMerchants(file: string): ReturnType<typeof checkMerchantsFile> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new UsageError(`Failed to read the merchants file ${file}: ${e.code ?? `not JSON (${e.message})`}.`);
+  }
+  try {
+    return checkMerchantsFile(value);
+  } catch (error) {
+    const lines = (error as Error).message.split("\n").map((l) => `  ${l}`);
+    throw new UsageError(
+      `Failed to read the merchants file ${file}: it does not match spec/merchants.schema.json:\n${lines.join("\n")}\n`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseCli>;
   try {
@@ -241,13 +283,17 @@ async function main(): Promise<void> {
     console.error(`og-mock: failed to start: ${reason}.`);
     process.exit(1);
   }
-  const { url, mock, host } = running;
+  const { url, mock, host, merchants } = running;
   if (!isLoopback(host)) {
     logger.warn(
       `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
-  process.stdout.write(banner(url, mock.options.credentials, given, mock.catalog.size, Boolean(options?.adminToken)));
+  process.stdout.write(
+    given.has("merchants")
+      ? merchantsBanner(url, merchants.summaries(), Boolean(options?.adminToken))
+      : banner(url, mock.options.credentials, given, mock.catalog.size, Boolean(options?.adminToken)),
+  );
 }
 
 async function makeLogger(level: string) {
@@ -257,6 +303,29 @@ async function makeLogger(level: string) {
   }
   return pino({ level });
 }
+
+/** Several merchants: ids and counts only; the keys come from the user's file and are never printed. */
+function merchantsBanner(
+  url: string,
+  summaries: ReturnType<RunningMerchants["summaries"]>,
+  adminToken: boolean,
+): string {
+  const lines = [`og-mock listening on ${url}`, `  merchants:    ${summaries.length}`];
+  for (const m of summaries) {
+    const users = m.apiUsers.length ? `API users ${m.apiUsers.join(", ")}` : "no API user";
+    lines.push(`    ${m.publicId}: ${m.products} products, ${users}, ${m.apiKeys} API key(s)`);
+  }
+  lines.push(
+    "",
+    `Admin API: ${url}/__admin/merchants lists them; select one on any admin route with ?merchant=<public_id>`,
+    "or the x-og-merchant header (default: the first).",
+    `Dashboard: ${url}/__admin/ui/${adminToken ? " (sign in with the admin token you gave)" : ""}. Ctrl-C stops.`,
+    "",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+type RunningMerchants = Awaited<ReturnType<typeof startMockServer>>["merchants"];
 
 function banner(
   url: string,

@@ -289,7 +289,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Over the throttle (600 requests/minute per merchant for bulk create and update, 6,000/minute per IP). Always safe to retry after `Retry-After` seconds. Nothing changed. */
+        /** @description Over a throttle. The per-merchant bulk throttle (600 requests/minute, bulk create and update) sends `Retry-After` (seconds); the per-IP limit (6,000 requests/minute over every endpoint) promises none, so a client backs off on its own. Always safe to retry. Nothing changed. */
         Throttled: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
@@ -351,7 +351,7 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description Seconds to wait before retrying.
+         * @description Seconds to wait before retrying. Sent with the per-merchant throttle; absent with the per-IP limit.
          * @example 12
          */
         "Retry-After": number;

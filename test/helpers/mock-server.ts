@@ -1,8 +1,7 @@
 /** Starts the real Express fake on a free port for one test file, and talks to it over HTTP. */
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
-import type { MockOptions } from "../../mock-server/core/options.js";
-import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
+import { type RunningMockServer, type ServerOptions, startMockServer } from "../../mock-server/express/server.js";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 import { checkAnswer } from "../../src/spec/response-validator.js";
 
@@ -42,13 +41,13 @@ export interface TestServer {
  * Registers beforeAll/afterAll/afterEach for one server per file; every answer is checked
  * against the spec, so each test also proves the fake's answers are as documented.
  */
-export function useMockServer(options: MockOptions & { adminToken?: string } = {}): TestServer {
+export function useMockServer(options: ServerOptions = {}): TestServer {
   const clock = new ManualClock();
   let running: RunningMockServer | undefined;
   beforeAll(async () => {
     running = await startMockServer({ port: 0, clock, ...options });
   });
-  afterEach(() => running?.mock.reset());
+  afterEach(() => running?.merchants.reset());
   afterAll(async () => running?.close());
 
   const server: TestServer = {
