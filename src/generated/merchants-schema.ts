@@ -95,6 +95,16 @@ export const merchantsSchema = {
           "type": "array",
           "items": {
             "type": "object",
+            "properties": {
+              "external_product_id": {
+                "type": "string",
+                "minLength": 1
+              },
+              "product_id": {
+                "type": "string",
+                "minLength": 1
+              }
+            },
             "anyOf": [
               {
                 "required": [
