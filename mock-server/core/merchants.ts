@@ -81,6 +81,7 @@ export class OrdergrooveMerchants {
   /** Answers requests that name no merchant: it has no credentials, so it refuses every one. */
   #nobody: OrdergrooveMock;
   #ipLimit: IpLimitSettings | false;
+  readonly #initialIpLimit: IpLimitSettings | false;
   #windows = new Map<string, IpWindow>();
 
   /**
@@ -99,7 +100,7 @@ export class OrdergrooveMerchants {
       journalLimit: first.options.journalLimit,
       ...withoutCredentials(options.defaults ?? {}),
     };
-    this.#ipLimit = resolveIpLimit(options.ipLimit);
+    this.#ipLimit = this.#initialIpLimit = resolveIpLimit(options.ipLimit);
     this.#nobody = this.#makeNobody(first);
     for (const engine of engines) this.#admit(engine);
   }
@@ -159,9 +160,10 @@ export class OrdergrooveMerchants {
     this.#windows = new Map();
   }
 
-  /** Every merchant back to its start, and fresh per-IP windows. */
+  /** Every merchant back to its start, the per-IP limit as configured, and fresh per-IP windows. */
   reset(): void {
     for (const engine of this.#engines.values()) engine.reset();
+    this.#ipLimit = this.#initialIpLimit;
     this.#windows = new Map();
   }
 
