@@ -3,11 +3,11 @@
  * `POST /__admin/merchants`: checked against spec/merchants.schema.json, with one clear line per
  * wrong field, then turned into engine options. A file with any error starts nothing.
  */
+import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { merchantsSchema } from "../../src/generated/merchants-schema.js";
 import type { ProductSeed } from "./catalog.js";
 import { type IpLimitSettings, MerchantError, type MerchantOptions } from "./merchants.js";
-
 
 /** One merchant as written in the file (see spec/merchants.schema.json). */
 export interface MerchantEntry {
@@ -37,6 +37,25 @@ function compiled(): { file: ValidateFunction; merchant: ValidateFunction } {
     };
   }
   return validators;
+}
+
+/** Reads and checks a merchants file; every problem is a line of the MerchantError it throws. */
+export function readMerchantsFile(path: string): MerchantsFile {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    throw new MerchantError(`Failed to read the merchants file ${path}: ${e.code ?? `not JSON (${e.message})`}.`);
+  }
+  try {
+    return checkMerchantsFile(value);
+  } catch (error) {
+    const lines = (error as Error).message.split("\n").map((l) => `  ${l}`);
+    throw new MerchantError(
+      `Failed to read the merchants file ${path}: it does not match spec/merchants.schema.json:\n${lines.join("\n")}\n`,
+    );
+  }
 }
 
 /** Checks a parsed merchants file; throws a MerchantError listing every problem, one per line. */
@@ -117,10 +136,14 @@ function describeErrors(errors: ErrorObject[], root: string): string {
         break;
       case "uniqueItems":
         // Positions only: the items may be API keys.
-        lines.add(`${at}: lists the same value twice (items ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))})`);
+        lines.add(
+          `${at}: lists the same value twice (items ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))})`,
+        );
         break;
       case "enum":
-        lines.add(`${at}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
+        lines.add(
+          `${at}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
+        );
         break;
       default:
         lines.add(`${at || "the file"}: ${e.message ?? "is invalid"}`);
