@@ -106,9 +106,7 @@ async function main(): Promise<void> {
   await writeFile(OUTPUTS.document, fresh.document);
   await writeFile(OUTPUTS.validators, fresh.validators);
   await writeFile(MERCHANTS_SCHEMA_OUTPUT, renderMerchantsSchema(await readFile(MERCHANTS_SCHEMA_PATH, "utf8")));
-  console.log(
-    `Wrote ${OUTPUTS.types}, ${OUTPUTS.document}, ${OUTPUTS.validators} and ${MERCHANTS_SCHEMA_OUTPUT}.`,
-  );
+  console.log(`Wrote ${OUTPUTS.types}, ${OUTPUTS.document}, ${OUTPUTS.validators} and ${MERCHANTS_SCHEMA_OUTPUT}.`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

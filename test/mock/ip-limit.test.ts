@@ -16,7 +16,9 @@ describe("Ordergroove's per-IP limit", () => {
   it("counts every endpoint and every merchant from one address, and answers 429 without Retry-After", async () => {
     const statuses: number[] = [];
     statuses.push((await og.request("GET", "/products/og-coffee-beans-1kg/", key("acme-key"))).status);
-    statuses.push((await og.patchBatch([{ product_id: "og-coffee-beans-1kg", live: false }], key("globex-key"))).status);
+    statuses.push(
+      (await og.patchBatch([{ product_id: "og-coffee-beans-1kg", live: false }], key("globex-key"))).status,
+    );
     statuses.push((await og.request("GET", "/no-such-route/", key("acme-key"))).status);
     statuses.push((await og.request("GET", "/products/og-coffee-beans-1kg/", key("nobody"))).status);
     statuses.push((await og.request("GET", "/products/og-coffee-beans-1kg/", key("globex-key"))).status);
@@ -46,7 +48,10 @@ describe("Ordergroove's per-IP limit", () => {
       detail: "Admin API: ipLimit.limit: must be a whole number ≥ 1.",
     });
     expect((await og.admin("PUT", "ip-limit", { limit: 2 })).body).toEqual({ ipLimit: { limit: 2, windowMs: 60_000 } });
-    const two = [await og.request("GET", "/products/x/", key("acme-key")), await og.request("GET", "/products/x/", key("acme-key"))];
+    const two = [
+      await og.request("GET", "/products/x/", key("acme-key")),
+      await og.request("GET", "/products/x/", key("acme-key")),
+    ];
     expect(two.map((a) => a.status)).toEqual([404, 404]);
     expect((await og.request("GET", "/products/x/", key("acme-key"))).status).toBe(429);
     expect((await og.admin("PUT", "ip-limit", false)).body).toEqual({ ipLimit: false });

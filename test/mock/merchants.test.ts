@@ -40,7 +40,13 @@ function expectNoSecret(text: string) {
 
 describe("several merchants in one fake", () => {
   it("authenticates each request to exactly one merchant, which sees and changes only its own catalog", async () => {
-    const a = await og.patchBatch([{ product_id: "shared-id", live: false }, { product_id: "globex-only", live: false }], hmac(ACME));
+    const a = await og.patchBatch(
+      [
+        { product_id: "shared-id", live: false },
+        { product_id: "globex-only", live: false },
+      ],
+      hmac(ACME),
+    );
     expect(a.body).toMatchObject({
       results: [
         { product_id: "shared-id", status: 200 },
@@ -103,7 +109,9 @@ describe("several merchants in one fake", () => {
     expect((await og.admin("GET", "products/globex-only")).status).toBe(404);
     const unknown = await og.admin("GET", "health?merchant=initech");
     expect(unknown.status).toBe(404);
-    expect(unknown.body).toEqual({ detail: 'Admin API: no merchant with public id "initech". Merchants: acme, globex.' });
+    expect(unknown.body).toEqual({
+      detail: 'Admin API: no merchant with public id "initech". Merchants: acme, globex.',
+    });
     const both = await og.admin("GET", "health?merchant=acme", undefined, { "x-og-merchant": "globex" });
     expect(both.status).toBe(400);
     // Reset of one merchant leaves the other as it is.

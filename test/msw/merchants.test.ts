@@ -39,7 +39,9 @@ describe("setupOrdergrooveMock with several merchants", () => {
 
     const globex = client({ kind: "api-key", apiKey: "globex-key" });
     expect(await globex.getProduct("sku-1")).toMatchObject({ merchant: "globex", name: "Globe" });
-    expect(() => og.merchant("initech")).toThrow(/No merchant with public id "initech"; merchants: acme, globex, this-test-file/);
+    expect(() => og.merchant("initech")).toThrow(
+      /No merchant with public id "initech"; merchants: acme, globex, this-test-file/,
+    );
   });
 
   it("gives a test file its own merchant that survives reset, back at its seed", async () => {
@@ -58,7 +60,9 @@ describe("setupOrdergrooveMock with several merchants", () => {
     const globex = client({ kind: "api-key", apiKey: "globex-key" });
     const res = [];
     for (let i = 0; i < 3; i++) {
-      res.push(await fetch("https://restapi.ordergroove.com/products/sku-1/", { headers: { "x-api-key": "globex-key" } }));
+      res.push(
+        await fetch("https://restapi.ordergroove.com/products/sku-1/", { headers: { "x-api-key": "globex-key" } }),
+      );
     }
     expect(res.map((r) => r.status)).toEqual([200, 200, 429]);
     expect(res[2]!.headers.get("retry-after")).toBeNull();
