@@ -12,6 +12,11 @@ export interface CoreRequest {
    * for the absolute `next`/`previous` links of paginated answers; default `http://<Host header>`.
    */
   origin?: string | undefined;
+  /**
+   * The client's IP address, for Ordergroove's per-IP limit. Hosts pass the socket's address
+   * (MSW: a fixed, configurable one); requests without one share a single window.
+   */
+  remoteAddress?: string | undefined;
 }
 
 export interface CoreResponse {

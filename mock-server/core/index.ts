@@ -7,6 +7,24 @@ export { defaultCatalog } from "./default-catalog.js";
 export { FaultError, type FaultSettings, Faults, type ItemFault, type RequestFault } from "./faults.js";
 export type { CoreRequest, CoreResponse } from "./http.js";
 export { Journal, type JournalEntry } from "./journal.js";
+export {
+  createMerchants,
+  DEFAULT_IP_LIMIT,
+  type IpLimitSettings,
+  MerchantError,
+  type MerchantOptions,
+  type MerchantsOptions,
+  type MerchantSummary,
+  OrdergrooveMerchants,
+} from "./merchants.js";
+export { handleMerchantsAdmin, MERCHANT_HEADER, MERCHANT_QUERY } from "./merchants-admin.js";
+export {
+  checkMerchantEntry,
+  checkMerchantsFile,
+  type MerchantEntry,
+  type MerchantsFile,
+  merchantOptions,
+} from "./merchants-file.js";
 export { createOrdergrooveMock, type ItemResult, OrdergrooveMock } from "./mock.js";
 export {
   type AnswerSettings,

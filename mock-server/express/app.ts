@@ -10,8 +10,10 @@
  */
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Logger } from "pino";
-import { ADMIN_UNAUTHORIZED, adminAuthorized, handleAdmin, isAdminPath } from "../core/admin.js";
+import { ADMIN_UNAUTHORIZED, adminAuthorized, isAdminPath } from "../core/admin.js";
 import { type CoreRequest, type CoreResponse, detail } from "../core/http.js";
+import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants.js";
+import { handleMerchantsAdmin, selectedMerchant } from "../core/merchants-admin.js";
 import { type OrdergrooveMock, tooLarge } from "../core/mock.js";
 import { handleUi, isUiPath } from "../ui/serve.js";
 import { streamJournal } from "./journal-stream.js";
@@ -21,12 +23,17 @@ export interface AppOptions {
   /** Protects /__admin/ (API and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */
   adminToken?: string | undefined;
   logger?: Logger | undefined;
+  /** The per-IP limit when `createApp` is given one merchant's engine (default 6,000/min; `false` off). */
+  ipLimit?: Partial<IpLimitSettings> | false | undefined;
 }
 
-export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Express {
+/** An Express app serving one merchant's engine, or many merchants behind their front. */
+export function createApp(target: OrdergrooveMock | OrdergrooveMerchants, options: AppOptions = {}): Express {
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
+  const mock =
+    target instanceof OrdergrooveMerchants ? target : new OrdergrooveMerchants([target], { ipLimit: options.ipLimit });
   const limit = mock.options.maxBodyBytes;
   const logger = options.logger;
   const logRequests = logger?.isLevelEnabled("info") ?? false;
@@ -89,7 +96,7 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
         return;
       }
       const response = answerSafely(
-        () => (admin ? handleAdmin(mock, core, { token: options.adminToken }) : mock.handle(core)),
+        () => (admin ? handleMerchantsAdmin(mock, core, { token: options.adminToken }) : mock.handle(core)),
         core,
         reportError,
       );
@@ -123,7 +130,7 @@ export function createApp(mock: OrdergrooveMock, options: AppOptions = {}): Expr
  * stream. Returns false for every other admin path (the core answers those).
  */
 function serveDashboard(
-  mock: OrdergrooveMock,
+  mock: OrdergrooveMerchants,
   core: CoreRequest,
   req: Request,
   res: Response,
@@ -149,7 +156,12 @@ function serveDashboard(
     const since = url.searchParams.get("since") ?? core.headers["last-event-id"] ?? "0";
     if (!/^\d{1,9}$/.test(since))
       send(req, res, detail(400, `Admin API: since must be a whole number; got ${JSON.stringify(since)}.`), false);
-    else streamJournal(mock, res, Number(since));
+    else {
+      // The journal of the merchant the stream's URL names (?merchant=), like every admin route.
+      const merchant = selectedMerchant(mock, core, url);
+      if ("status" in merchant) send(req, res, merchant, false);
+      else streamJournal(merchant, res, Number(since));
+    }
   }
   return true;
 }
@@ -168,6 +180,7 @@ function toCore(req: Request, body: string | undefined): CoreRequest {
     headers,
     body,
     origin: `${req.protocol}://${req.headers.host}${req.baseUrl}`,
+    remoteAddress: req.socket.remoteAddress,
   };
 }
 

@@ -12,6 +12,8 @@ import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 import { openapiDocument } from "../../src/generated/document.js";
 import { CatalogError, type ProductSeed } from "../core/catalog.js";
 import type { RequestFault } from "../core/faults.js";
+import type { MerchantsOptions } from "../core/merchants.js";
+import { merchantOptions, readMerchantsFile } from "../core/merchants-file.js";
 import { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startMockServer } from "./server.js";
 
@@ -101,6 +103,8 @@ export function parseCli(
       "api-key": { type: "string", multiple: true },
       "merchant-hash-key": { type: "string" },
       strict: { type: "boolean" },
+      merchants: { type: "string" },
+      "ip-limit": { type: "string" },
       status: { type: "string" },
       form: { type: "string" },
       throttle: { type: "string" },
@@ -130,7 +134,7 @@ export function parseCli(
   };
   const whole = (value: string, flag: string, min = 0) => wholeNumber(value, source.get(flag) ?? flag, min);
   const name = (flag: string) => source.get(flag) ?? flag;
-  const options: Omit<MockOptions, "logger"> & { port?: number; host?: string; adminToken?: string } = {};
+  const options: Omit<MerchantsOptions, "logger"> & { port?: number; host?: string; adminToken?: string } = {};
   const port = pick("port", "PORT");
   options.port = port === undefined ? DEFAULT_PORT : whole(port, "--port");
   if (options.port > 65535) throw new UsageError(`${name("--port")} must be at most 65535; got ${options.port}.`);
@@ -168,12 +172,25 @@ export function parseCli(
     given.add("strict");
     options.strict = strict;
   }
-  options.credentials = {
-    ...(publicId ? { publicId } : {}),
-    ...(merchantHashKey ? { merchantHashKey } : {}),
-    ...(sigField && hashKey ? { apiUsers: [{ sigField, hashKey }] } : {}),
-    ...(apiKeys ? { apiKeys } : {}),
-  };
+  const merchantsFile = pick("merchants", "MERCHANTS");
+  if (merchantsFile !== undefined) {
+    const clash = ["public-id", "sig-field", "hash-key", "api-key"].filter((f) => given.has(f));
+    if (clash.length) {
+      throw new UsageError(
+        `--merchants gives every merchant its own credentials; drop ${clash.map((f) => `--${f}`).join(", ")} (or put them in the file).`,
+      );
+    }
+    const file = readMerchants(merchantsFile);
+    options.merchants = file.merchants.map(merchantOptions);
+    if (file.ipLimit !== undefined) options.ipLimit = file.ipLimit;
+  } else {
+    options.credentials = {
+      ...(publicId ? { publicId } : {}),
+      ...(merchantHashKey ? { merchantHashKey } : {}),
+      ...(sigField && hashKey ? { apiUsers: [{ sigField, hashKey }] } : {}),
+      ...(apiKeys ? { apiKeys } : {}),
+    };
+  }
   const status = pick("status", "STATUS");
   const form = pick("form", "FORM");
   if (status !== undefined && status !== "200" && status !== "207")
@@ -187,6 +204,8 @@ export function parseCli(
   const throttle = pick("throttle", "THROTTLE");
   if (throttle !== undefined)
     options.throttle = throttle === "off" ? false : { limit: whole(throttle, "--throttle", 1) };
+  const ipLimit = pick("ip-limit", "IP_LIMIT");
+  if (ipLimit !== undefined) options.ipLimit = ipLimit === "off" ? false : { limit: whole(ipLimit, "--ip-limit", 1) };
   const authStatus = pick("auth-status", "AUTH_STATUS");
   if (authStatus !== undefined) {
     if (authStatus !== "401" && authStatus !== "403")
@@ -278,6 +297,14 @@ function warnUnknownFields(file: string, list: unknown[]): void {
   );
 }
 
+function readMerchants(file: string): ReturnType<typeof readMerchantsFile> {
+  try {
+    return readMerchantsFile(file);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function main(): Promise<void> {
   let parsed: ReturnType<typeof parseCli>;
   try {
@@ -322,13 +349,17 @@ async function main(): Promise<void> {
   // Last line of defence: the hosts answer 500 for any exception in a handler, but should one
   // escape from elsewhere (a timer, a socket event), log it and keep serving instead of exiting.
   process.on("uncaughtException", (error) => logger.error({ err: error }, "unexpected error; still serving"));
-  const { url, mock, host } = running;
+  const { url, mock, host, merchants } = running;
   if (!isLoopback(host)) {
     logger.warn(
       `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
-  process.stdout.write(banner(url, mock.options.credentials, given, mock.catalog.size, Boolean(options?.adminToken)));
+  process.stdout.write(
+    given.has("merchants")
+      ? merchantsBanner(url, merchants.summaries(), Boolean(options?.adminToken))
+      : banner(url, mock.options.credentials, given, mock.catalog.size, Boolean(options?.adminToken)),
+  );
 }
 
 async function makeLogger(level: string) {
@@ -338,6 +369,29 @@ async function makeLogger(level: string) {
   }
   return pino({ level });
 }
+
+/** Several merchants: ids and counts only; the keys come from the user's file and are never printed. */
+function merchantsBanner(
+  url: string,
+  summaries: ReturnType<RunningMerchants["summaries"]>,
+  adminToken: boolean,
+): string {
+  const lines = [`og-mock listening on ${url}`, `  merchants:    ${summaries.length}`];
+  for (const m of summaries) {
+    const users = m.apiUsers.length ? `API users ${m.apiUsers.join(", ")}` : "no API user";
+    lines.push(`    ${m.publicId}: ${m.products} products, ${users}, ${m.apiKeys} API key(s)`);
+  }
+  lines.push(
+    "",
+    `Admin API: ${url}/__admin/merchants lists them; select one on any admin route with ?merchant=<public_id>`,
+    "or the x-og-merchant header (default: the first).",
+    `Dashboard: ${url}/__admin/ui/${adminToken ? " (sign in with the admin token you gave)" : ""}. Ctrl-C stops.`,
+    "",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+type RunningMerchants = Awaited<ReturnType<typeof startMockServer>>["merchants"];
 
 function banner(
   url: string,

@@ -2,11 +2,11 @@
 import { createServer, STATUS_CODES, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { createOrdergrooveMock, type OrdergrooveMock } from "../core/mock.js";
-import type { MockOptions } from "../core/options.js";
+import { createMerchants, type MerchantsOptions, type OrdergrooveMerchants } from "../core/merchants.js";
+import type { OrdergrooveMock } from "../core/mock.js";
 import { createApp } from "./app.js";
 
-export interface ServerOptions extends Omit<MockOptions, "logger"> {
+export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
   /** 0 picks a free port. Default 8787. */
   port?: number;
   /** Default 127.0.0.1: the fake is for this machine unless told otherwise. */
@@ -19,7 +19,10 @@ export interface RunningMockServer {
   url: string;
   port: number;
   host: string;
+  /** The first (by default the only) merchant: catalog, journal, faults, settings. */
   mock: OrdergrooveMock;
+  /** Every merchant, and the per-IP limit in front of them. */
+  merchants: OrdergrooveMerchants;
   server: Server;
   close(): Promise<void>;
 }
@@ -28,8 +31,8 @@ export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = "127.0.0.1";
 
 export async function startMockServer(options: ServerOptions = {}): Promise<RunningMockServer> {
-  const mock = createOrdergrooveMock(options);
-  const app = createApp(mock, { adminToken: options.adminToken, logger: options.logger });
+  const merchants = createMerchants(options);
+  const app = createApp(merchants, { adminToken: options.adminToken, logger: options.logger });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, app);
   // Requests Node's parser refuses (headers over 16 KiB, malformed HTTP, timeouts) still get the
   // spec's {detail} shape instead of a bare status line.
@@ -65,7 +68,8 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
     url: `http://${urlHost}:${port}`,
     port,
     host,
-    mock,
+    mock: merchants.default,
+    merchants,
     server,
     close: () =>
       new Promise<void>((resolve) => {

@@ -4,6 +4,7 @@
  */
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
 import type { CoreRequest } from "../core/http.js";
+import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
 import { matchRoute, SUPPORTED_ROUTES } from "../core/routes.js";
 import { answerSafely } from "../core/safe.js";
@@ -25,6 +26,13 @@ export interface HandlerOptions {
   onUnsupportedRequest?: "error" | "404";
   /** Where unsupported requests are reported (default console.error). */
   report?: (message: string) => void;
+  /**
+   * The client address every request comes from, for Ordergroove's per-IP limit (MSW sees no
+   * socket). Default "127.0.0.1".
+   */
+  remoteAddress?: string;
+  /** The per-IP limit when the handlers are given one merchant's engine (default 6,000/min; `false` off). */
+  ipLimit?: Partial<IpLimitSettings> | false;
 }
 
 export interface UnsupportedRequest {
@@ -33,10 +41,13 @@ export interface UnsupportedRequest {
 }
 
 export function ordergrooveHandlers(
-  mock: OrdergrooveMock,
+  target: OrdergrooveMock | OrdergrooveMerchants,
   options: HandlerOptions = {},
   unsupported: UnsupportedRequest[] = [],
 ): RequestHandler[] {
+  const mock =
+    target instanceof OrdergrooveMerchants ? target : new OrdergrooveMerchants([target], { ipLimit: options.ipLimit });
+  const remoteAddress = options.remoteAddress ?? "127.0.0.1";
   const bases = [...(options.ordergrooveHosts === false ? [] : ORDERGROOVE_BASE_URLS), ...(options.baseUrls ?? [])].map(
     (b) => b.replace(/\/+$/, ""),
   );
@@ -68,6 +79,7 @@ export function ordergrooveHandlers(
         headers,
         body: body === "" ? undefined : body,
         origin: `${url.origin}${prefix}`,
+        remoteAddress,
       };
       const answer = answerSafely(
         () => mock.handle(core),

@@ -10,6 +10,12 @@ export type { Product, ProductSeed } from "../core/catalog.js";
 export { ManualClock } from "../core/clock.js";
 export { defaultCatalog } from "../core/default-catalog.js";
 export type { JournalEntry } from "../core/journal.js";
+export {
+  createMerchants,
+  type MerchantOptions,
+  type MerchantsOptions,
+  OrdergrooveMerchants,
+} from "../core/merchants.js";
 export { createOrdergrooveMock, OrdergrooveMock } from "../core/mock.js";
 export { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
 export {
@@ -19,4 +25,4 @@ export {
   type UnsupportedRequest,
 } from "./handlers.js";
 export { type OrdergrooveMatchers, ordergrooveMatchers } from "./matchers.js";
-export { type OrdergrooveMockSuite, type SetupOptions, setupOrdergrooveMock } from "./setup.js";
+export { type MerchantHandle, type OrdergrooveMockSuite, type SetupOptions, setupOrdergrooveMock } from "./setup.js";

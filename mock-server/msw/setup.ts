@@ -10,24 +10,52 @@ import { setupServer } from "msw/node";
 import * as assertions from "../core/assertions.js";
 import type { Product, ProductSeed } from "../core/catalog.js";
 import type { JournalEntry } from "../core/journal.js";
-import { createOrdergrooveMock, type OrdergrooveMock } from "../core/mock.js";
-import type { MockOptions } from "../core/options.js";
+import {
+  createMerchants,
+  type MerchantOptions,
+  type MerchantsOptions,
+  type OrdergrooveMerchants,
+} from "../core/merchants.js";
+import type { OrdergrooveMock } from "../core/mock.js";
 import { type HandlerOptions, ordergrooveHandlers, type UnsupportedRequest } from "./handlers.js";
 
-export interface SetupOptions extends MockOptions, HandlerOptions {
+/** One merchant of the fake, with the same helpers the suite has for the first one. */
+export interface MerchantHandle {
+  readonly publicId: string;
+  /** This merchant's engine: catalog, journal, faults, answer settings. */
+  readonly mock: OrdergrooveMock;
+  product(productId: string): Product | undefined;
+  seed(products: readonly ProductSeed[]): void;
+  journal(): JournalEntry[];
+  expectSetLive(productId: string, live: boolean): void;
+  expectProductLive(productId: string, live: boolean): void;
+  expectBatchRequests(count: number): void;
+  expectAllSigned(): void;
+}
+
+export interface SetupOptions extends MerchantsOptions, Omit<HandlerOptions, "ipLimit"> {
   /** What MSW does with requests to other hosts (default "error": a test must not reach the network). */
   onUnhandledRequest?: "error" | "warn" | "bypass";
 }
 
 export interface OrdergrooveMockSuite {
-  /** The fake itself: catalog, journal, faults, answer settings. */
+  /** The fake's first (by default only) merchant: catalog, journal, faults, answer settings. */
   readonly mock: OrdergrooveMock;
+  /** Every merchant, and the per-IP limit in front of them. */
+  readonly merchants: OrdergrooveMerchants;
+  /** One merchant by public id (throws when there is none). */
+  merchant(publicId: string): MerchantHandle;
+  /**
+   * Adds a merchant, e.g. one per test file, so files that share a fake never see each other's
+   * catalog or journal. It stays until `close`; `reset` returns it to its seed like the others.
+   */
+  addMerchant(options: MerchantOptions): MerchantHandle;
   /** The MSW server, for your own handlers (`og.server.use(...)`). */
   readonly server: ReturnType<typeof setupServer>;
   /** Requests to routes the fake does not serve. */
   readonly unsupportedRequests: readonly UnsupportedRequest[];
   listen(): void;
-  /** Between tests: catalog back to the seed, journal, faults and settings cleared, your extra handlers removed. */
+  /** Between tests: every merchant's catalog back to its seed, journals, faults, settings and per-IP windows cleared, your extra handlers removed. */
   reset(): void;
   close(): void;
   /** A product as the fake holds it now. */
@@ -44,17 +72,32 @@ export interface OrdergrooveMockSuite {
 }
 
 export function setupOrdergrooveMock(options: SetupOptions = {}): OrdergrooveMockSuite {
-  const mock = createOrdergrooveMock(options);
+  const merchants = createMerchants(options);
+  const mock = merchants.default;
   const unsupported: UnsupportedRequest[] = [];
-  const server = setupServer(...ordergrooveHandlers(mock, options, unsupported));
+  const server = setupServer(...ordergrooveHandlers(merchants, options, unsupported));
   return {
     mock,
+    merchants,
+    merchant: (publicId) => {
+      const engine = merchants.merchant(publicId);
+      if (!engine) {
+        assertions.fail(
+          `No merchant with public id ${JSON.stringify(publicId)}; merchants: ${merchants
+            .list()
+            .map((m) => m.options.credentials.publicId)
+            .join(", ")}.`,
+        );
+      }
+      return handleOf(engine);
+    },
+    addMerchant: (merchant) => handleOf(merchants.add(merchant)),
     server,
     unsupportedRequests: unsupported,
     listen: () => server.listen({ onUnhandledRequest: options.onUnhandledRequest ?? "error" }),
     reset: () => {
       server.resetHandlers();
-      mock.reset();
+      merchants.reset();
       unsupported.length = 0;
     },
     close: () => server.close(),
@@ -72,5 +115,19 @@ export function setupOrdergrooveMock(options: SetupOptions = {}): OrdergrooveMoc
         );
       }
     },
+  };
+}
+
+function handleOf(mock: OrdergrooveMock): MerchantHandle {
+  return {
+    publicId: mock.options.credentials.publicId,
+    mock,
+    product: (id) => mock.catalog.get(id),
+    seed: (products) => mock.catalog.seed(products),
+    journal: () => mock.journal.entries(),
+    expectSetLive: (id, live) => assertions.expectSetLive(mock, id, live),
+    expectProductLive: (id, live) => assertions.expectProductLive(mock, id, live),
+    expectBatchRequests: (count) => assertions.expectBatchRequests(mock, count),
+    expectAllSigned: () => assertions.expectAllSigned(mock),
   };
 }

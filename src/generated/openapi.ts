@@ -489,7 +489,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Over the throttle (600 requests/minute per merchant for bulk create and update, 6,000/minute per IP). Always safe to retry after `Retry-After` seconds. Nothing changed. */
+        /** @description Over a throttle. The per-merchant bulk throttle (600 requests/minute, bulk create and update) sends `Retry-After` (seconds); the per-IP limit (6,000 requests/minute over every endpoint) promises none, so a client backs off on its own. Always safe to retry. Nothing changed. */
         Throttled: {
             headers: {
                 "Retry-After": components["headers"]["Retry-After"];
@@ -559,7 +559,8 @@ export interface components {
         /**
          * @description Seconds to wait before retrying. That a 429 carries Retry-After is documented; its form
          *     (whole seconds rather than an HTTP date) is not: the fake sends seconds by default
-         *     (setting `behaviour.retryAfter`), and readers accept either.
+         *     (setting `behaviour.retryAfter`), and readers accept either. Sent with the per-merchant
+         *     throttle; absent with the per-IP limit (documented: no Retry-After promised there).
          * @example 12
          */
         "Retry-After": string;

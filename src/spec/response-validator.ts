@@ -60,8 +60,12 @@ export function checkAnswer(answer: AnswerToCheck): string[] {
   if (schemaRef) problems.push(...schemaProblems(schemaRef, answer.body, where));
   const headers = (resolved as { headers?: Record<string, unknown> }).headers;
   if (headers && "Retry-After" in headers) {
+    // Ordergroove sends Retry-After with its per-merchant throttle but promises none with its
+    // per-IP limit: absent is documented (unless the spec marks it required), malformed is not.
     const value = answer.headers?.["retry-after"];
-    if (value === undefined || !/^\d+$/.test(value)) {
+    const spec = headers["Retry-After"] as { $ref?: string; required?: boolean };
+    const required = (spec.$ref ? (resolveRef(spec.$ref) as { required?: boolean }) : spec).required === true;
+    if ((value === undefined && required) || (value !== undefined && !/^\d+$/.test(value))) {
       problems.push(`${where}: the Retry-After header must be whole seconds; got ${JSON.stringify(value)}`);
     }
   }

@@ -2,8 +2,7 @@
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
-import type { MockOptions } from "../../mock-server/core/options.js";
-import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
+import { type RunningMockServer, type ServerOptions, startMockServer } from "../../mock-server/express/server.js";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 import { checkAnswer } from "../../src/spec/response-validator.js";
 import { checkAdminAnswer } from "./admin-spec.js";
@@ -44,14 +43,14 @@ export interface TestServer {
  * Registers beforeAll/afterAll/afterEach for one server per file; every answer is checked
  * against the spec, so each test also proves the fake's answers are as documented.
  */
-export function useMockServer(options: Omit<MockOptions, "logger"> & { adminToken?: string } = {}): TestServer {
+export function useMockServer(options: ServerOptions = {}): TestServer {
   const clock = new ManualClock();
   let running: RunningMockServer | undefined;
   beforeAll(async () => {
     // Quiet: the fake's once-per-field warnings about unknown fields are tested where they matter.
     running = await startMockServer({ port: 0, clock, logger: pino({ level: "silent" }), ...options });
   });
-  afterEach(() => running?.mock.reset());
+  afterEach(() => running?.merchants.reset());
   afterAll(async () => running?.close());
 
   const server: TestServer = {

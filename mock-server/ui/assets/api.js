@@ -8,13 +8,26 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The merchant this page is about, from its own address (`/__admin/ui/?merchant=<public_id>`), or
+ * null for the fake's first merchant. Every admin call and the live journal name it.
+ */
+export const merchant = new URLSearchParams(location.search).get("merchant");
+
+/** An admin path with the page's merchant added to its query. */
+export function adminPath(path) {
+  if (merchant === null) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}merchant=${encodeURIComponent(merchant)}`;
+}
+
 export async function api(method, path, body) {
   const init = { method, headers: {} };
   if (body !== undefined) {
     init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  const res = await fetch(`/__admin/${path}`, init);
+  // The merchant list itself is about every merchant.
+  const res = await fetch(`/__admin/${path.startsWith("merchants") ? path : adminPath(path)}`, init);
   const text = await res.text();
   let data;
   try {

@@ -1,4 +1,5 @@
 // The dashboard's entry: one live journal feed shared by the views, and a view per tab.
+import { adminPath, api, merchant } from "./api.js";
 import { createCatalogView } from "./catalog.js";
 import { createFaultsView } from "./faults.js";
 import { createJournalView } from "./journal.js";
@@ -20,7 +21,7 @@ function notify(message, kind = "info") {
 function createFeed() {
   const listeners = new Set();
   const state = document.getElementById("stream-state");
-  const source = new EventSource("/__admin/journal/stream");
+  const source = new EventSource(`/__admin/${adminPath("journal/stream")}`);
   const tell = (event) => listeners.forEach((l) => l(event));
   source.addEventListener("open", () => {
     state.textContent = "live";
@@ -56,5 +57,35 @@ function show() {
   document.title = `og-mock · ${document.querySelector(`nav a[data-view="${name}"]`).textContent.trim()}`;
 }
 
+/**
+ * With several merchants, a picker in the header: each page shows one merchant (its address
+ * says which, so a tab per merchant works); choosing another opens that merchant's page.
+ */
+async function merchantPicker() {
+  const picker = document.getElementById("merchant");
+  let list;
+  try {
+    list = (await api("GET", "merchants")).merchants;
+  } catch (error) {
+    notify(`Failed to list merchants: ${error.message}`, "error");
+    return;
+  }
+  if (list.length < 2 && merchant === null) return;
+  for (const m of list) {
+    const option = document.createElement("option");
+    option.value = m.publicId;
+    option.textContent = m.publicId;
+    picker.append(option);
+  }
+  picker.value = merchant ?? list[0].publicId;
+  picker.hidden = false;
+  picker.addEventListener("change", () => {
+    const url = new URL(location.href);
+    url.searchParams.set("merchant", picker.value);
+    location.assign(url.href);
+  });
+}
+
 window.addEventListener("hashchange", show);
 show();
+merchantPicker();

@@ -1,0 +1,125 @@
+/**
+ * The admin API in front of many merchants: `/__admin/merchants` (list, add, read, remove),
+ * `/__admin/ip-limit`, and merchant selection for every other admin route, which then runs
+ * against that one merchant exactly as in a single-merchant fake (./admin.ts).
+ *
+ * A merchant is selected with the header `x-og-merchant: <public id>` or the query
+ * `?merchant=<public id>`; without either, the first merchant (the only one, by default).
+ */
+import { ADMIN_PREFIX, ADMIN_UNAUTHORIZED, type AdminOptions, adminAuthorized, handleAdmin } from "./admin.js";
+import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
+import { type OrdergrooveMerchants, MerchantError, summarize } from "./merchants.js";
+import { checkMerchantEntry, merchantOptions } from "./merchants-file.js";
+import type { OrdergrooveMock } from "./mock.js";
+
+export const MERCHANT_HEADER = "x-og-merchant";
+export const MERCHANT_QUERY = "merchant";
+
+export function handleMerchantsAdmin(
+  front: OrdergrooveMerchants,
+  req: CoreRequest,
+  options: AdminOptions = {},
+): CoreResponse {
+  // The token first: without it, not even which merchants exist is told.
+  if (!adminAuthorized(req.headers, options.token)) return detail(401, ADMIN_UNAUTHORIZED);
+  const url = new URL(req.path, "http://admin.invalid");
+  const route = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
+  const method = req.method.toUpperCase();
+  try {
+    if (route === "merchants") return merchants(front, method, req.body);
+    if (route.startsWith("merchants/")) return oneMerchant(front, method, decodeURIComponent(route.slice(10)));
+    if (route === "ip-limit") return ipLimit(front, method, req.body);
+  } catch (error) {
+    if (error instanceof MerchantError) return detail(error.conflict ? 409 : 400, `Admin API: ${error.message}`);
+    if (error instanceof RangeError) return detail(400, `Admin API: ${error.message}`);
+    throw error;
+  }
+  const selected = selectedMerchant(front, req, url);
+  if ("status" in selected) return selected;
+  const response = handleAdmin(selected, req);
+  // Reset means "back to the start" for a test: its per-IP windows start afresh too.
+  if (route === "reset" && method === "POST" && response.status === 200) front.resetIpWindows();
+  return response;
+}
+
+/** The merchant an admin request names (header or query), the first when none; else the refusal. */
+export function selectedMerchant(
+  front: OrdergrooveMerchants,
+  req: CoreRequest,
+  url: URL,
+): OrdergrooveMock | CoreResponse {
+  const fromHeader = req.headers[MERCHANT_HEADER];
+  const fromQuery = url.searchParams.get(MERCHANT_QUERY);
+  if (fromHeader !== undefined && fromQuery !== null && fromHeader !== fromQuery) {
+    return detail(
+      400,
+      `Admin API: the ${MERCHANT_HEADER} header (${JSON.stringify(fromHeader)}) and ?${MERCHANT_QUERY}= (${JSON.stringify(fromQuery)}) name different merchants.`,
+    );
+  }
+  const publicId = fromHeader ?? fromQuery;
+  if (publicId === null) return front.default;
+  const engine = front.merchant(publicId);
+  if (engine) return engine;
+  return detail(
+    404,
+    `Admin API: no merchant with public id ${JSON.stringify(publicId.slice(0, 200))}. Merchants: ${front
+      .list()
+      .map((m) => m.options.credentials.publicId)
+      .join(", ")}.`,
+  );
+}
+
+function merchants(front: OrdergrooveMerchants, method: string, body: string | undefined): CoreResponse {
+  if (method === "GET") return json(200, { merchants: front.summaries(), ipLimit: front.ipLimit });
+  if (method === "POST") {
+    const engine = front.add(merchantOptions(checkMerchantEntry(readJson(body))));
+    return json(201, summarize(engine));
+  }
+  return notAllowed(method, "merchants", ["GET", "POST"]);
+}
+
+function oneMerchant(front: OrdergrooveMerchants, method: string, publicId: string): CoreResponse {
+  const engine = front.merchant(publicId);
+  if (!engine) return detail(404, `Admin API: no merchant with public id ${JSON.stringify(publicId.slice(0, 200))}.`);
+  if (method === "GET") return json(200, summarize(engine));
+  if (method === "DELETE") {
+    front.remove(publicId);
+    return json(200, { merchants: front.summaries(), ipLimit: front.ipLimit });
+  }
+  return notAllowed(method, `merchants/${publicId}`, ["GET", "DELETE"]);
+}
+
+function ipLimit(front: OrdergrooveMerchants, method: string, body: string | undefined): CoreResponse {
+  if (method === "GET") return json(200, { ipLimit: front.ipLimit });
+  if (method === "PUT") {
+    const value = readJson(body);
+    if (value !== false && (value === null || typeof value !== "object" || Array.isArray(value))) {
+      throw new MerchantError('the per-IP limit must be false or {"limit": N, "windowMs": N}.');
+    }
+    if (value !== false) {
+      for (const [k, v] of Object.entries(value)) {
+        if (k !== "limit" && k !== "windowMs") throw new MerchantError(`ipLimit.${k}: is not a known field.`);
+        if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+          throw new MerchantError(`ipLimit.${k}: must be a whole number ≥ 1.`);
+        }
+      }
+    }
+    front.setIpLimit(value as false | { limit?: number; windowMs?: number });
+    return json(200, { ipLimit: front.ipLimit });
+  }
+  return notAllowed(method, "ip-limit", ["GET", "PUT"]);
+}
+
+function notAllowed(method: string, route: string, allow: string[]): CoreResponse {
+  return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: ${allow.join(", ")}.`, {
+    allow: allow.join(", "),
+  });
+}
+
+function readJson(body: string | undefined): unknown {
+  try {
+    return JSON.parse(body ?? "");
+  } catch (error) {
+    throw new MerchantError(`the body is not JSON (${(error as Error).message}).`);
+  }
+}

@@ -1,0 +1,60 @@
+/** README's two-merchant setup, end to end: its file, its og-mock command, its curls, its answers. */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { ROOT, type Started, startOgMock } from "./helpers/spawn.js";
+
+const sh = promisify(execFile);
+const README = readFileSync(join(ROOT, "README.md"), "utf8");
+const SECTION = README.slice(README.indexOf("### One fake for a whole team: several merchants"));
+
+/** The fenced block right after a `<!-- marker -->` comment. */
+function blockAfter(marker: string): string {
+  const at = README.indexOf(`<!-- ${marker} -->`);
+  if (at < 0) throw new Error(`README has no <!-- ${marker} --> block`);
+  return /```[a-z]*\n([\s\S]*?)```/.exec(README.slice(at))![1]!;
+}
+
+/** The n-th ```json block of the section (after its merchants.json). */
+function shownJson(n: number): unknown {
+  const blocks = [...SECTION.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  return JSON.parse(blocks[n]!);
+}
+
+let started: Started | undefined;
+afterAll(async () => started?.stop());
+
+describe("README: one fake for a whole team", () => {
+  it("starts from the file shown, and every request shown answers as shown", { timeout: 60_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-readme-merchants-"));
+    const file = join(dir, "merchants.json");
+    await writeFile(file, blockAfter("tested: merchants.json"));
+    const [start, ...curls] = blockAfter("tested: merchants").trim().split("\n");
+    expect(start).toBe("og-mock --merchants merchants.json");
+    started = await startOgMock(["--merchants", file, "--log-level", "silent"]);
+    const outputs: unknown[] = [];
+    for (const curl of curls) {
+      const { stdout } = await sh("sh", ["-c", curl.replaceAll("http://127.0.0.1:8787", started.url)]);
+      outputs.push(JSON.parse(stdout));
+    }
+    const [acme, globex, lamp, journal, merchants] = outputs as [
+      unknown,
+      unknown,
+      Record<string, unknown>,
+      { total: number; entries: Array<{ headers: Record<string, string> }> },
+      unknown,
+    ];
+    expect(acme).toEqual(shownJson(1));
+    expect(globex).toEqual({ results: [{ product_id: "globex-lamp", status: 200 }] });
+    expect(SECTION).toContain('`{"results": [{"product_id": "globex-lamp", "status": 200}]}`');
+    expect(lamp).toMatchObject({ merchant: "globex-shop", external_product_id: "globex-lamp", live: false });
+    expect(journal.total).toBe(1);
+    expect(journal.entries[0]!.headers["x-api-key"]).toBe("[redacted]");
+    expect(merchants).toEqual(shownJson(2));
+    expect(JSON.stringify(outputs)).not.toMatch(/acme-hash-key|acme-key-1|globex-key-1/);
+  });
+});
