@@ -21,10 +21,14 @@ const README_URL = "http://127.0.0.1:8787";
 /**
  * Every tested shell block, in the order README shows them. "Heal drift" is its own scenario (it
  * starts its own fake and compares its printed output line by line): test/readme-heal-drift.test.ts.
+ * The two-merchant setup starts its own fake from its own merchants file:
+ * test/readme-merchants.test.ts.
  */
+const OWN_SCENARIOS = new Set(["heal-drift", "merchants.json", "merchants"]);
+
 function testedBlocks(): Array<{ name: string; lines: string[] }> {
   const blocks = [...README.matchAll(/<!-- tested: (\S+) -->\n```sh\n([\s\S]*?)```/g)].filter(
-    (m) => m[1] !== "heal-drift",
+    (m) => !OWN_SCENARIOS.has(m[1]!),
   );
   return blocks.map((m) => ({
     name: m[1]!,
