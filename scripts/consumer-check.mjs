@@ -100,7 +100,8 @@ import { startMockServer } from "ordergroove-stock-kit/express";
 import { createOrdergrooveMock, type MockOptions } from "ordergroove-stock-kit/mock";
 import { setupOrdergrooveMock } from "ordergroove-stock-kit/msw";
 
-const options: MockOptions = { throttle: false };
+// The core's own options minus its logger: the server host takes a pino logger in its place.
+const options: Omit<MockOptions, "logger"> = { throttle: false };
 const msw: ReturnType<typeof setupOrdergrooveMock> = setupOrdergrooveMock(options);
 void msw;
 void createOrdergrooveMock(options).catalog;
