@@ -100,8 +100,8 @@ import { startMockServer } from "ordergroove-stock-kit/express";
 import { createOrdergrooveMock, type MockOptions } from "ordergroove-stock-kit/mock";
 import { setupOrdergrooveMock } from "ordergroove-stock-kit/msw";
 
-// The core's own options minus its logger: the server host takes a pino logger in its place.
-const options: Omit<MockOptions, "logger"> = { throttle: false };
+// One options object for every host, logger included (the server also takes a pino logger there).
+const options: MockOptions = { throttle: false, logger: { warn: (message) => console.warn(message) } };
 const msw: ReturnType<typeof setupOrdergrooveMock> = setupOrdergrooveMock(options);
 void msw;
 void createOrdergrooveMock(options).catalog;

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createMerchants, type MerchantsOptions, type OrdergrooveMerchants } from "../core/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
+import type { MockLogger } from "../core/options.js";
 import { createApp } from "./app.js";
 
 export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
@@ -12,7 +13,17 @@ export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
   /** Default 127.0.0.1: the fake is for this machine unless told otherwise. */
   host?: string;
   adminToken?: string | undefined;
-  logger?: Logger | undefined;
+  /**
+   * A pino logger (requests at info, the fake's warnings, unexpected errors) or, like the core's
+   * option, any `{ warn(message) }` sink (then only the fake's warnings go there). Default: warnings
+   * to the console, no request log.
+   */
+  logger?: Logger | MockLogger | undefined;
+}
+
+/** pino, as opposed to a bare `{ warn }` sink: only pino can take the request log. */
+function isPino(logger: Logger | MockLogger | undefined): logger is Logger {
+  return typeof (logger as Partial<Logger> | undefined)?.isLevelEnabled === "function";
 }
 
 export interface RunningMockServer {
@@ -31,8 +42,10 @@ export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = "127.0.0.1";
 
 export async function startMockServer(options: ServerOptions = {}): Promise<RunningMockServer> {
-  const merchants = createMerchants(options);
-  const app = createApp(merchants, { adminToken: options.adminToken, logger: options.logger });
+  const { logger } = options;
+  // The core's warnings (an unknown item field, once per name) go to the same place as the rest.
+  const merchants = createMerchants({ ...options, logger: logger && { warn: (message) => logger.warn(message) } });
+  const app = createApp(merchants, { adminToken: options.adminToken, logger: isPino(logger) ? logger : undefined });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, app);
   // Requests Node's parser refuses (headers over 16 KiB, malformed HTTP, timeouts) still get the
   // spec's {detail} shape instead of a bare status line.

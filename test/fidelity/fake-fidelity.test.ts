@@ -100,6 +100,25 @@ describe("unknown item fields", () => {
     expect(warnings[0]).toContain("strict");
   });
 
+  it("warn to a bare { warn } sink given to the server, the same option the core and MSW take", async () => {
+    const seen: string[] = [];
+    const plain = await startMockServer({ port: 0, clock, logger: { warn: (message) => seen.push(message) } });
+    try {
+      const answer = await send(
+        plain,
+        "PATCH",
+        "/products-batch/update/",
+        [{ product_id: "og-granola-500g", lve: true }],
+        apiUser(),
+      );
+      expect(answer.status).toBe(207);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toContain('"lve"');
+    } finally {
+      await plain.close();
+    }
+  });
+
   it("are refused per item in strict mode, neighbours still applied", async () => {
     strict.mock.reset();
     const answer = await send(
