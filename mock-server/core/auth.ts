@@ -224,13 +224,16 @@ function merchantKeyOf(credentials: MockCredentials): ApiUser {
 }
 
 // A client signs once per second at most, so the same message arrives many times: remember the
-// expected signature per API user and message (HMAC is deterministic). Bounded, per user.
-const signatureCache = new WeakMap<ApiUser, Map<string, string>>();
+// expected signature per API user and message (HMAC is deterministic). Bounded, per user, and
+// forgotten when the user's hash key changes (a key rotated in place must not verify from memory).
+const signatureCache = new WeakMap<ApiUser, { hashKey: string; sigs: Map<string, string> }>();
 const CACHE_SIZE = 256;
 
 function expectedSignature(user: ApiUser, message: string, input: Parameters<typeof computeSignature>[1]): string {
-  let cache = signatureCache.get(user);
-  if (!cache) signatureCache.set(user, (cache = new Map()));
+  let entry = signatureCache.get(user);
+  if (!entry || entry.hashKey !== user.hashKey)
+    signatureCache.set(user, (entry = { hashKey: user.hashKey, sigs: new Map() }));
+  const cache = entry.sigs;
   let sig = cache.get(message);
   if (sig === undefined) {
     if (cache.size >= CACHE_SIZE) cache.clear();

@@ -8,10 +8,12 @@
  * A request refused at any step changes nothing (and does not use up throttle budget).
  */
 
+import { quickCheck } from "../../src/spec/quick-checks.js";
 import { batchLimit, describeSchemaError, knownFields, schemaValidator } from "../../src/spec/schemas.js";
 import type { ItemResult } from "../../src/spec/batch-results.js";
 import { SlidingWindow } from "../../src/throttle/sliding-window.js";
-import { type AuthPolicy, authenticate, type Principal } from "./auth.js";
+import type { AuthPolicy, Principal } from "./auth.js";
+import { authenticateCached } from "./auth-cache.js";
 import { Catalog, type ProductFields, storedFields } from "./catalog.js";
 import { defaultCatalog } from "./default-catalog.js";
 import { Faults } from "./faults.js";
@@ -47,6 +49,11 @@ interface Trace {
 
 const BATCH_MAX = batchLimit("ProductUpdateBatch");
 const CREATE_MAX = batchLimit("ProductCreateBatch");
+/** Items the compiled quick check can vouch for skip the full validator (same answers, less work). */
+const QUICK = {
+  ProductUpdateItem: quickCheck("ProductUpdateItem"),
+  ProductCreateItem: quickCheck("ProductCreateItem"),
+};
 
 export class OrdergrooveMock {
   readonly options: ResolvedOptions;
@@ -192,7 +199,7 @@ export class OrdergrooveMock {
       trace.fault = `injected: ${injected.status}`;
       return injectedResponse(injected.status, injected.retryAfterSeconds, this.#behaviour, this.options.clock.now());
     }
-    const auth = authenticate(
+    const auth = authenticateCached(
       req.headers,
       this.options.credentials,
       this.#authPolicy,
@@ -316,11 +323,16 @@ export class OrdergrooveMock {
     if (item === null || typeof item !== "object" || Array.isArray(item)) {
       return { product_id: null, status: 400, detail: `each item must be an object; got ${jsonType(item)}` };
     }
-    const known = this.#knownOnly(item as Record<string, unknown>, schema, trace);
-    if (typeof known === "string") return { product_id: productId, status: 400, detail: known };
-    const validate = schemaValidator(schema);
-    if (!validate(known)) return { product_id: productId, status: 400, detail: describeSchemaError(validate.errors) };
-    const { product_id: id, ...fields } = known as { product_id: string } & ProductFields;
+    let known: Record<string, unknown>;
+    if (QUICK[schema](item)) known = item as Record<string, unknown>;
+    else {
+      const kept = this.#knownOnly(item as Record<string, unknown>, schema, trace);
+      if (typeof kept === "string") return { product_id: productId, status: 400, detail: kept };
+      const validate = schemaValidator(schema);
+      if (!validate(kept)) return { product_id: productId, status: 400, detail: describeSchemaError(validate.errors) };
+      known = kept;
+    }
+    const { id, fields } = splitItem(known as { product_id: string } & ProductFields);
     const forced = this.faults.itemStatus(id);
     if (forced) return { product_id: id, status: forced, detail: `forced by a fault rule (${forced})` };
     return apply(id, storedFields(fields)) ?? { product_id: id, status: 200 };
@@ -459,6 +471,13 @@ function injectedResponse(
           ? "A server error occurred."
           : `Error ${status}.`;
   return detail(status, `${text} (injected fault)`, headers);
+}
+
+/** The id and the other fields of an item (a loop: rest destructuring is several times slower here). */
+function splitItem(item: { product_id: string } & ProductFields): { id: string; fields: ProductFields } {
+  const fields: Record<string, unknown> = {};
+  for (const key in item) if (key !== "product_id") fields[key] = item[key as keyof typeof item];
+  return { id: item.product_id, fields: fields as ProductFields };
 }
 
 function jsonType(value: unknown): string {

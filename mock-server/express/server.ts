@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { createMerchants, type MerchantsOptions, type OrdergrooveMerchants } from "../core/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
 import type { MockLogger } from "../core/options.js";
-import { createApp } from "./app.js";
+import { createHost } from "./host.js";
 
 export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
   /** 0 picks a free port. Default 8787. */
@@ -19,6 +19,12 @@ export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
    * to the console, no request log.
    */
   logger?: Logger | MockLogger | undefined;
+  /**
+   * true (default): product routes are served by a lean node:http path and everything else by
+   * the Express app of `createApp()`; false: every request goes through that Express app.
+   * Both answer byte for byte the same.
+   */
+  leanRoutes?: boolean | undefined;
 }
 
 /** pino, as opposed to a bare `{ warn }` sink: only pino can take the request log. */
@@ -45,8 +51,12 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   const { logger } = options;
   // The core's warnings (an unknown item field, once per name) go to the same place as the rest.
   const merchants = createMerchants({ ...options, logger: logger && { warn: (message) => logger.warn(message) } });
-  const app = createApp(merchants, { adminToken: options.adminToken, logger: isPino(logger) ? logger : undefined });
-  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, app);
+  const listener = createHost(merchants, {
+    adminToken: options.adminToken,
+    logger: isPino(logger) ? logger : undefined,
+    leanRoutes: options.leanRoutes,
+  });
+  const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, listener);
   // Requests Node's parser refuses (headers over 16 KiB, malformed HTTP, timeouts) still get the
   // spec's {detail} shape instead of a bare status line.
   server.on("clientError", (error: NodeJS.ErrnoException, socket) => {

@@ -1,0 +1,179 @@
+/**
+ * The node:http side of one exchange, shared by both ways `og-mock` serves a request (the lean
+ * path for product routes in ./host.ts and the Express app in ./app.ts), so they cannot answer
+ * differently: the body is read under a size limit, the plain request is built, and the plain
+ * answer leaves in one write.
+ *
+ * Why the body is read here and not by express.raw(): body-parser waits for a refused body to
+ * arrive in full before answering (a 500 MB content-length would hold the connection), and
+ * profiling showed it among the largest costs per request. The response is written with one
+ * writeHead/end and a content-length, so it leaves in a single segment instead of a chunked
+ * stream.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import type { CoreRequest, CoreResponse } from "../core/http.js";
+import { tooLarge } from "../core/mock.js";
+import { unexpectedError } from "../core/safe.js";
+
+/**
+ * Reads the body as UTF-8 text (undefined when empty) and calls `onBody`; or, when the body is
+ * larger than `limit`, calls `onTooLarge` instead, before reading a byte of a declared body and
+ * as soon as a chunked one grows past the limit.
+ */
+export function readBody(
+  req: IncomingMessage,
+  limit: number,
+  onBody: (text: string | undefined) => void,
+  onTooLarge: (bytes: number) => void,
+): void {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) {
+    onTooLarge(declared);
+    return;
+  }
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
+  let received = 0;
+  let refused = false;
+  req.on("data", (chunk: Buffer) => {
+    if (refused) return;
+    received += chunk.length;
+    if (received > limit) {
+      // A chunked body that grows past the limit: stop reading, answer, close.
+      refused = true;
+      req.pause();
+      onTooLarge(received);
+      return;
+    }
+    if (first === undefined) first = chunk;
+    else (more ??= [first]).push(chunk);
+  });
+  req.on("end", () => {
+    if (refused) return;
+    onBody(
+      received === 0 ? undefined : more ? Buffer.concat(more).toString("utf8") : (first as Buffer).toString("utf8"),
+    );
+  });
+  req.on("error", () => req.socket.destroy());
+}
+
+/**
+ * The plain request of the core. Node joins repeated headers already; only `set-cookie` is a list.
+ * `protocol` and `base` (a mount prefix) make the origin of list pages' absolute links; without a
+ * Host header there is no origin and the core uses its default.
+ */
+export function toCore(
+  req: IncomingMessage,
+  path: string,
+  body: string | undefined,
+  protocol = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http",
+  base = "",
+): CoreRequest {
+  const raw = req.headers;
+  let headers = raw as Record<string, string | undefined>;
+  if (raw["set-cookie"] !== undefined) {
+    headers = {};
+    for (const name in raw) {
+      const value = raw[name];
+      headers[name] = Array.isArray(value) ? value.join(", ") : value;
+    }
+  }
+  const host = raw.host;
+  return {
+    method: req.method ?? "GET",
+    path,
+    headers,
+    body,
+    origin: host === undefined ? undefined : `${protocol}://${host}${base}`,
+    remoteAddress: req.socket.remoteAddress,
+  };
+}
+
+/**
+ * Writes the core's answer: after its injected latency, with one writeHead/end, or by dropping the
+ * connection when a fault says so. `close` asks the client to close the connection (after a
+ * refused body that was not read). `done` runs once the answer is written or dropped.
+ */
+export function send(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: CoreResponse,
+  close: boolean,
+  done?: () => void,
+): void {
+  if (response.delayMs) setTimeout(write, response.delayMs, req, res, response, close, done);
+  else write(req, res, response, close, done);
+}
+
+function write(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: CoreResponse,
+  close: boolean,
+  done: (() => void) | undefined,
+): void {
+  if (response.drop) {
+    // Fault injection: the client sees the connection close with no answer.
+    req.socket.destroy();
+    done?.();
+    return;
+  }
+  // The socket may have gone while a latency fault held the answer back.
+  if (res.destroyed) {
+    done?.();
+    return;
+  }
+  const text = response.body === undefined ? "" : JSON.stringify(response.body);
+  const headers: Record<string, string | number> = { ...response.headers, "content-length": Buffer.byteLength(text) };
+  if (response.body !== undefined) headers["content-type"] = "application/json";
+  if (close) headers.connection = "close";
+  res.writeHead(response.status, headers);
+  res.end(text);
+  done?.();
+}
+
+/** Answers the JSON 500 of ../core/safe.ts if nothing has been sent yet, else ends the connection. Never throws. */
+export function sendServerError(req: IncomingMessage, res: ServerResponse): void {
+  try {
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    write(req, res, unexpectedError(), true, undefined);
+  } catch {
+    req.socket.destroy();
+  }
+}
+
+export function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+/** What answers a request: the fake, or a front that picks one fake per request. */
+export interface Engine {
+  readonly options: { readonly maxBodyBytes: number };
+  handle(req: CoreRequest): CoreResponse;
+  /** Journals a request refused before its body was read. */
+  recordRefusal(req: CoreRequest, response: CoreResponse, why: string): void;
+}
+
+/**
+ * A body over the limit: answered 413 without reading it, the connection closed, and (outside
+ * the admin API) journaled like any other refusal.
+ */
+export function refuseTooLarge(
+  engine: Engine,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  bytes: number,
+  admin: boolean,
+  logger: Logger | undefined,
+): void {
+  const response = tooLarge(bytes, engine.options.maxBodyBytes);
+  if (!admin) engine.recordRefusal(toCore(req, path, undefined), response, "body too large");
+  // The path without its query: a dashboard sign-in link carries the admin token there.
+  logger?.warn({ method: req.method, path: path.split("?")[0], status: 413 }, "refused");
+  send(req, res, response, true);
+}
