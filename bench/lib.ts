@@ -38,10 +38,13 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise
     const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    let started = false;
     child.stdout!.on("data", (d) => {
+      if (started) return; // keep draining what a chatty server prints, without keeping it
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
       if (m && timer) {
+        started = true;
         clearTimeout(timer);
         resolve({
           url: m[1]!,
@@ -60,7 +63,7 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise
       }
     });
     child.stderr!.on("data", (d) => {
-      out += d;
+      if (!started) out += d;
     });
     child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
   });
@@ -68,6 +71,8 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise
 
 export interface LoadResult {
   requestsPerSecond: number;
+  /** Requests answered in the run. */
+  requests: number;
   p50: number;
   p99: number;
   errors: number;
@@ -91,11 +96,58 @@ export async function load(opts: {
   });
   return {
     requestsPerSecond: result.requests.average,
+    requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
   };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** The machine's CPU counters (all cores) from /proc/stat: steal is time the hypervisor gave to others. */
+export interface CpuCounters {
+  steal: number;
+  total: number;
+}
+
+export function cpuCounters(): CpuCounters {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user)
+    return { steal: fields[7] ?? 0, total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
+  } catch {
+    return { steal: 0, total: 0 };
+  }
+}
+
+/** Steal between two readings, as a percentage of all CPU time; null where /proc/stat is absent. */
+export function stealPercent(from: CpuCounters, to: CpuCounters): number | null {
+  const total = to.total - from.total;
+  return total > 0 ? round(((to.steal - from.steal) / total) * 100, 1) : null;
+}
+
+/** Median with the spread of the values it summarises. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function spread(values: number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
 export function median(values: number[]): number {

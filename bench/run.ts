@@ -1,31 +1,48 @@
 /**
  * `npm run bench`: every benchmark of the kit, as ratios against baselines run side by side in
- * the same run (never as timed asserts). Prints a table, writes bench/results/latest.json and
- * latest.md, and refreshes README's table. BENCH_SMOKE=1 runs a few-second version for CI that
- * checks nothing but that the benchmarks still run.
+ * the same run (never as timed asserts). Servers compared with each other run together and are
+ * measured in interleaved rounds (./interleave.ts); ratios are taken per round and reported as
+ * a median with the spread [min–max], next to the machine's steal time. Prints a table, writes
+ * bench/results/latest.json and latest.md, and refreshes README's table; `--json` prints the
+ * results as JSON on stdout instead of the table; `--only=1,4` runs just those figures and writes
+ * nothing.
+ *
+ * BENCH_SMOKE=1 runs a few-second version for CI that checks nothing but that the benchmarks
+ * still run (no Prism: installing and starting it would more than double CI's bench time, and a
+ * peer's speed says nothing about whether our benchmarks still work).
+ *
+ * A new figure is one function pushing a Row, called from main(); the interleaved runner takes
+ * any number of servers.
  */
+import { spawn } from "node:child_process";
 import { writeFileSync, readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import { cpus, totalmem, tmpdir } from "node:os";
+import { cpus, loadavg, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { signedHeaders } from "../src/auth/signature.js";
 import { OrdergrooveClient } from "../src/client/client.js";
 import { StockSync } from "../src/sync/stock-sync.js";
-import { listingFigure } from "./listing.js";
+import { type Contender, type InterleavedRun, interleave, ratios } from "./interleave.js";
 import {
   type ChildServer,
+  cpuCounters,
   load,
   median,
   OG_MOCK_BIN,
   PINNED,
   ROOT,
   round,
+  type Spread,
   sequentialLatencies,
+  spread,
   startChild,
+  stealPercent,
 } from "./lib.js";
+import { listingFigure } from "./listing.js";
+import { ensurePrism, type Peer, startPrism } from "./peers.js";
 
 const SMOKE = process.env.BENCH_SMOKE === "1";
-const DURATION = SMOKE ? 1 : 5;
+const JSON_OUTPUT = process.argv.includes("--json");
 const CREDS = { publicId: "og-mock-merchant", sigField: "og-mock-api-user", hashKey: "og-mock-hash-key" };
 
 interface Row {
@@ -34,6 +51,8 @@ interface Row {
   value: string;
   baseline: string;
   ratio: number | null;
+  /** The ratio's median [min–max] over rounds or pairs, and other views of it. */
+  spread?: string;
   target: string;
   met: boolean | null;
   numbers: Record<string, number>;
@@ -80,97 +99,143 @@ function headers(): Record<string, string> {
   return { "content-type": "application/json", ...signedHeaders(CREDS, Math.floor(Date.now() / 1000)) };
 }
 
+/** Round count and slice length of the interleaved figures (BENCH_ROUNDS, BENCH_SECONDS override). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 5));
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (SMOKE ? 1 : 4));
+
+function fmt(s: Spread, digits = 2): string {
+  return `${round(s.median, digits)} [${round(s.min, digits)}–${round(s.max, digits)}]`;
+}
+
+/**
+ * Figures 1, 2 and 9: the fake, the raw node:http ceiling doing the same JSON work, Express 5
+ * alone doing that work (context) and, where it installs, Prism 5 mocking our spec: all started
+ * together and measured in interleaved rounds, ratios per round.
+ */
 async function throughput(catalog: string): Promise<void> {
+  // Prism is installed only by a full run, on demand: a smoke run (CI) reports its row as skipped.
+  const prism: Peer = SMOKE
+    ? { ok: false, reason: "smoke run (Prism is installed and measured only by a full `npm run bench`)" }
+    : process.env.BENCH_PEERS === "off"
+      ? { ok: false, reason: "BENCH_PEERS=off" }
+      : await ensurePrism();
   for (const [id, size] of [
     [1, 1],
     [2, 100],
   ] as const) {
     const body = items(size);
-    const ceiling = await startChild(["--import", "tsx", join(ROOT, "bench/ceiling-server.ts")]);
-    const fake = await startFake(catalog);
-    // Warm both up, then measure each alone, ceiling first.
-    await load({
-      url: `${ceiling.url}/products-batch/update/`,
-      connections: 10,
-      durationSeconds: 1,
-      headers: headers(),
+    const servers: Record<string, ChildServer> = {
+      ceiling: await startChild(["--import", "tsx", join(ROOT, "bench/ceiling-server.ts")]),
+      fake: await startFake(catalog),
+      express: await startChild(["--import", "tsx", join(ROOT, "bench/express-floor-server.ts")]),
+    };
+    // Prism answers the same signed request with its example (it neither checks the signature nor
+    // keeps a catalog): a peer for the 1-item figure only.
+    if (id === 1 && prism.ok) servers.prism = await startPrism(prism);
+    const contenders: Contender[] = Object.entries(servers).map(([name, server]) => ({
+      name,
+      server,
+      url: `${server.url}/products-batch/update/`,
+      headers,
       body,
-    });
-    await load({
-      url: `${fake.url}/products-batch/update/`,
-      connections: 10,
-      durationSeconds: 1,
-      headers: headers(),
-      body,
-    });
-    const base = await load({
-      url: `${ceiling.url}/products-batch/update/`,
-      connections: 10,
-      durationSeconds: DURATION,
-      headers: headers(),
-      body,
-    });
-    const run = await load({
-      url: `${fake.url}/products-batch/update/`,
-      connections: 10,
-      durationSeconds: DURATION,
-      headers: headers(),
-      body,
-    });
-    await ceiling.stop();
-    await fake.stop();
-    // Context, not a target: Express 5 alone doing the same JSON work.
-    const floor = await startChild(["--import", "tsx", join(ROOT, "bench/express-floor-server.ts")]);
-    await load({
-      url: `${floor.url}/products-batch/update/`,
-      connections: 10,
-      durationSeconds: 1,
-      headers: headers(),
-      body,
-    });
-    const express = await load({
-      url: `${floor.url}/products-batch/update/`,
-      connections: 10,
-      durationSeconds: DURATION,
-      headers: headers(),
-      body,
-    });
-    await floor.stop();
-    const expressRatio = express.requestsPerSecond / base.requestsPerSecond;
-    if (run.errors || run.non2xx) throw new Error(`figure ${id}: ${run.errors} errors, ${run.non2xx} non-2xx answers`);
-    const ratio = run.requestsPerSecond / base.requestsPerSecond;
+    }));
+    let run: InterleavedRun;
+    try {
+      run = await interleave(contenders, {
+        rounds: ROUNDS,
+        seconds: SECONDS,
+        connections: 10,
+        warmupSeconds: SMOKE ? 1 : 2,
+      });
+    } finally {
+      for (const server of Object.values(servers)) await server.stop();
+    }
+    const rps = (name: string) => spread(run.slices[name]!.map((s) => s.requestsPerSecond));
+    const p99 = (name: string) => spread(run.slices[name]!.map((s) => s.p99));
+    const cpu = (name: string) => spread(run.slices[name]!.map((s) => s.cpuPerRequestUs));
+    const ratio = spread(ratios(run, "fake", "ceiling", (s) => s.requestsPerSecond));
+    // CPU view: ceiling's CPU per request over the fake's (1.0 = as cheap as the ceiling).
+    const cpuRatio = spread(ratios(run, "ceiling", "fake", (s) => s.cpuPerRequestUs));
+    const express = spread(ratios(run, "express", "ceiling", (s) => s.requestsPerSecond));
+    const fakeP99 = p99("fake");
+    const numbers = {
+      rounds: run.rounds,
+      secondsPerSlice: SECONDS,
+      stealPercent: run.stealPercent ?? -1,
+      ratio: ratio.median,
+      ratioMin: ratio.min,
+      ratioMax: ratio.max,
+      cpuRatio: cpuRatio.median,
+      cpuRatioMin: cpuRatio.min,
+      cpuRatioMax: cpuRatio.max,
+      rps: rps("fake").median,
+      p99: fakeP99.median,
+      p99Max: fakeP99.max,
+      fakeCpuPerRequestUs: cpu("fake").median,
+      ceilingRps: rps("ceiling").median,
+      ceilingP99: p99("ceiling").median,
+      ceilingCpuPerRequestUs: cpu("ceiling").median,
+      expressAloneRps: rps("express").median,
+      expressAloneRatio: express.median,
+    };
+    const rounds = `${run.rounds} rounds × ${SECONDS} s, steal ${run.stealPercent ?? "n/a"}%`;
     if (size === 1) {
       rows.push({
         id,
-        figure: "standalone fake, 1-item signed batch, 10 connections",
-        value: `${Math.round(run.requestsPerSecond)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`,
-        baseline: `${Math.round(base.requestsPerSecond)} req/s, p99 ${base.p99} ms (Express 5 alone, same JSON work: ${Math.round(express.requestsPerSecond)} req/s = ${round(expressRatio)})`,
-        ratio: round(ratio),
-        target: "≥ 0.5 of ceiling, p99 < 10 ms",
-        met: ratio >= 0.5 && run.p99 < 10,
-        numbers: {
-          rps: run.requestsPerSecond,
-          p50: run.p50,
-          p99: run.p99,
-          ceilingRps: base.requestsPerSecond,
-          ceilingP99: base.p99,
-          expressAloneRps: express.requestsPerSecond,
-        },
+        figure: `standalone fake, 1-item signed batch, 10 connections (${rounds})`,
+        value: `${Math.round(rps("fake").median)} req/s, p99 ${fakeP99.median} ms (max ${fakeP99.max}); CPU per request ${round(cpu("fake").median, 1)} µs`,
+        baseline: `ceiling ${Math.round(rps("ceiling").median)} req/s, CPU per request ${round(cpu("ceiling").median, 1)} µs (Express 5 alone, same JSON work: ${fmt(express)} of ceiling)`,
+        ratio: round(ratio.median),
+        spread: `${fmt(ratio)}; CPU view ${fmt(cpuRatio)}`,
+        target: "≥ 0.6 of ceiling, p99 < 5 ms",
+        met: ratio.median >= 0.6 && fakeP99.median < 5,
+        numbers,
       });
+      if (!prism.ok) {
+        console.error(`bench: Prism skipped: ${prism.reason}`);
+        rows.push({
+          id: 9,
+          figure: "Prism 5 mock of the same spec, the same signed 1-item request",
+          value: `skipped: ${prism.reason}`,
+          baseline: "",
+          ratio: null,
+          spread: "",
+          target: "fake ≥ 10x Prism",
+          met: null,
+          numbers: {},
+        });
+      } else {
+        const vsPrism = spread(ratios(run, "fake", "prism", (s) => s.requestsPerSecond));
+        rows.push({
+          id: 9,
+          figure: `Prism ${prism.version} (\`prism mock spec/ordergroove.openapi.yaml\`), the same signed 1-item request, 10 connections (same rounds as figure 1)`,
+          value: `${Math.round(rps("prism").median)} req/s, p99 ${p99("prism").median} ms; CPU per request ${round(cpu("prism").median, 1)} µs`,
+          baseline: `the fake: ${Math.round(rps("fake").median)} req/s`,
+          ratio: round(vsPrism.median, 1),
+          spread: fmt(vsPrism, 1),
+          target: "fake ≥ 10x Prism",
+          met: vsPrism.median >= 10,
+          numbers: {
+            fakeOverPrism: vsPrism.median,
+            fakeOverPrismMin: vsPrism.min,
+            fakeOverPrismMax: vsPrism.max,
+            prismRps: rps("prism").median,
+            prismP99: p99("prism").median,
+            prismCpuPerRequestUs: cpu("prism").median,
+          },
+        });
+      }
     } else {
       rows.push({
         id,
-        figure: "standalone fake, 100-item signed batches, 10 connections",
-        value: `${Math.round(run.requestsPerSecond * 100)} items/s, p99 ${run.p99} ms`,
-        baseline: `${Math.round(base.requestsPerSecond * 100)} items/s (Express 5 alone: ${Math.round(express.requestsPerSecond * 100)})`,
-        ratio: round(ratio),
-        target: "reported",
-        met: null,
-        numbers: {
-          itemsPerSecond: run.requestsPerSecond * 100,
-          p99: run.p99,
-          ceilingItemsPerSecond: base.requestsPerSecond * 100,
-        },
+        figure: `standalone fake, 100-item signed batches, 10 connections (${rounds})`,
+        value: `${Math.round(rps("fake").median * 100)} items/s, p99 ${fakeP99.median} ms; CPU per request ${round(cpu("fake").median, 1)} µs`,
+        baseline: `ceiling ${Math.round(rps("ceiling").median * 100)} items/s, CPU per request ${round(cpu("ceiling").median, 1)} µs (Express 5 alone: ${fmt(express)})`,
+        ratio: round(ratio.median),
+        spread: `${fmt(ratio)}; CPU view ${fmt(cpuRatio)}`,
+        target: "≥ 0.6 of ceiling",
+        met: ratio.median >= 0.6,
+        numbers,
       });
     }
   }
@@ -206,11 +271,23 @@ async function catalogSizes(): Promise<void> {
   });
 }
 
+/** Spawn to the first signed 207, against spawn to exit of a bare `node -e ''`, alternating A B A B. */
 async function coldStart(): Promise<void> {
-  const runs = SMOKE ? 2 : 10;
+  const runs = SMOKE ? 2 : 15;
   const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
+  const bare: number[] = [];
+  const ratiosPerPair: number[] = [];
+  const spawnBare = () =>
+    new Promise<void>((resolve, reject) => {
+      const [cmd, argv] = PINNED
+        ? ["taskset", ["-c", "0", process.execPath, "-e", ""]]
+        : [process.execPath, ["-e", ""]];
+      const child = spawn(cmd, argv, { stdio: "ignore" });
+      child.once("error", reject);
+      child.once("exit", () => resolve());
+    });
+  for (let i = 0; i < runs + 1; i++) {
+    let started = performance.now();
     const fake = await startChild([OG_MOCK_BIN, "--port", "0", "--log-level", "silent"]);
     const res = await fetch(`${fake.url}/products-batch/update/`, {
       method: "PATCH",
@@ -219,27 +296,33 @@ async function coldStart(): Promise<void> {
     });
     await res.text();
     if (res.status !== 207) throw new Error(`cold start: first request answered ${res.status}`);
-    times.push(performance.now() - started);
+    const fakeMs = performance.now() - started;
     await fake.stop();
+    started = performance.now();
+    await spawnBare();
+    const bareMs = performance.now() - started;
+    if (i === 0) continue; // warm-up pair: file caches
+    times.push(fakeMs);
+    bare.push(bareMs);
+    ratiosPerPair.push(fakeMs / bareMs);
   }
-  // The same spawn of a bare Node process, for scale.
-  const bare: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const s = await startChild(["-e", "console.log('listening on http://x')"]).catch(() => undefined);
-    bare.push(performance.now() - started);
-    await s?.stop();
-  }
-  const value = median(times);
+  const ratio = spread(ratiosPerPair);
   rows.push({
     id: 4,
-    figure: `cold start: spawn to first successful signed request (median of ${runs})`,
-    value: `${Math.round(value)} ms`,
-    baseline: `bare node start: ${Math.round(median(bare))} ms`,
-    ratio: round(value / median(bare)),
-    target: "< 300 ms",
-    met: value < 300,
-    numbers: { medianMs: value, bareNodeMs: median(bare) },
+    figure: `cold start: spawn to the first signed 207 (${runs} pairs, alternating)`,
+    value: `${Math.round(median(times))} ms [${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))}]`,
+    baseline: `bare \`node -e ''\`, spawn to exit: ${Math.round(median(bare))} ms [${Math.round(Math.min(...bare))}–${Math.round(Math.max(...bare))}]`,
+    ratio: round(ratio.median),
+    spread: fmt(ratio),
+    target: "≤ 1.6x bare node",
+    met: ratio.median <= 1.6,
+    numbers: {
+      medianMs: median(times),
+      bareNodeMs: median(bare),
+      ratio: ratio.median,
+      ratioMin: ratio.min,
+      ratioMax: ratio.max,
+    },
   });
 }
 
@@ -363,12 +446,12 @@ async function memory(): Promise<void> {
 
 function table(): string {
   const head =
-    "| # | figure | value | baseline in the same run | ratio | target | met |\n|---|---|---|---|---|---|---|";
+    "| # | figure | value | baseline in the same run | ratio | ratio: median [min–max] | target | met |\n|---|---|---|---|---|---|---|---|";
   const body = rows
     .sort((a, b) => a.id - b.id)
     .map(
       (r) =>
-        `| ${r.id} | ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio ?? ""} | ${r.target} | ${r.met === null ? "" : r.met ? "yes" : "**no**"} |`,
+        `| ${r.id} | ${r.figure} | ${r.value} | ${r.baseline} | ${r.ratio ?? ""} | ${r.spread ?? ""} | ${r.target} | ${r.met === null ? "" : r.met ? "yes" : "**no**"} |`,
     )
     .join("\n");
   return `${head}\n${body}`;
@@ -376,21 +459,43 @@ function table(): string {
 
 async function main(): Promise<void> {
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${PINNED ? "; servers pinned to core 0, load generator to core 1" : ""}`;
-  const catalog = await catalogFile(1000);
-  await throughput(catalog);
-  await catalogSizes();
-  await coldStart();
-  await mswCost();
-  await clientUnderThrottle();
-  await memory();
-  rows.push(await listingFigure(async (size) => startFake(await catalogFile(size)), SMOKE));
-  const md = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${SMOKE ? " (smoke run: too short to mean anything)" : ""}.\n\n${table()}\n`;
-  console.log(`\n${md}`);
-  if (SMOKE) return;
-  writeFileSync(
-    join(ROOT, "bench/results/latest.json"),
-    `${JSON.stringify({ machine, date: new Date().toISOString(), rows }, null, 2)}\n`,
-  );
+  const loadBefore = loadavg()[0]!;
+  const counters = cpuCounters();
+  // `--only 1,4` runs just those figures (and writes nothing): for working on one of them.
+  const only = process.argv
+    .find((a) => a.startsWith("--only="))
+    ?.slice(7)
+    .split(",")
+    .map(Number);
+  const figures: Array<[number[], () => Promise<void>]> = [
+    [[1, 2, 9], async () => throughput(await catalogFile(1000))],
+    [[3], catalogSizes],
+    [[4], coldStart],
+    [[5], mswCost],
+    [[6], clientUnderThrottle],
+    [[7], memory],
+    [[8], async () => void rows.push(await listingFigure(async (size) => startFake(await catalogFile(size)), SMOKE))],
+  ];
+  for (const [ids, run] of figures) {
+    if (only && !ids.some((id) => only.includes(id))) continue;
+    console.error(`bench: figure ${ids.join(", ")}…`);
+    await run();
+  }
+  const steal = stealPercent(counters, cpuCounters());
+  const conditions = `steal time over the whole run ${steal ?? "n/a"}% (/proc/stat); 1-minute load average ${round(loadBefore, 1)} at the start, ${round(loadavg()[0]!, 1)} at the end`;
+  const md = `Measured ${new Date().toISOString().slice(0, 10)} on ${machine}${SMOKE ? " (smoke run: too short to mean anything)" : ""}; ${conditions}.\n\n${table()}\n`;
+  const results = {
+    machine,
+    date: new Date().toISOString(),
+    smoke: SMOKE,
+    stealPercent: steal,
+    loadAverage: { start: loadBefore, end: loadavg()[0] },
+    rows,
+  };
+  if (JSON_OUTPUT) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  else console.log(`\n${md}`);
+  if (SMOKE || only) return;
+  writeFileSync(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(ROOT, "bench/results/latest.md"), md);
   const readmePath = join(ROOT, "README.md");
   const readme = readFileSync(readmePath, "utf8");

@@ -153,7 +153,7 @@ export class OrdergrooveMock {
 
   #record(req: CoreRequest, response: CoreResponse, trace: Trace, ms: number): void {
     this.journal.record({
-      at: new Date(this.options.clock.now()).toISOString(),
+      at: this.#isoNow(),
       method: req.method.toUpperCase(),
       path: req.path,
       headers: maskHeaders(req.headers),
@@ -167,6 +167,19 @@ export class OrdergrooveMock {
       ...(trace.fault ? { fault: trace.fault } : {}),
       ms: Math.round(ms * 100) / 100,
     });
+  }
+
+  #isoMs = Number.NaN;
+  #iso = "";
+
+  /** The clock's time in ISO form, formatted once per millisecond however many requests share it. */
+  #isoNow(): string {
+    const now = this.options.clock.now();
+    if (now !== this.#isoMs) {
+      this.#isoMs = now;
+      this.#iso = new Date(now).toISOString();
+    }
+    return this.#iso;
   }
 
   #route(req: CoreRequest, trace: Trace): CoreResponse {

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
-import { pino } from "pino";
+import type { Logger } from "pino";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 import { openapiDocument } from "../../src/generated/document.js";
 import { CatalogError, type ProductSeed } from "../core/catalog.js";
@@ -325,13 +325,14 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, "shutting down");
+    logger?.info({ signal }, "shutting down");
     (running ? running.close() : Promise.resolve()).then(() => process.exit(0));
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   try {
-    running = await startMockServer({ ...options, logger });
+    // At `silent` there is no pino at all, and the core's own warnings must stay quiet too.
+    running = await startMockServer({ ...options, logger: logger ?? { warn: () => {} } });
     // The catalog keeps its own compact copy: let the parsed file go.
     if (options) delete options.products;
   } catch (error) {
@@ -348,10 +349,10 @@ async function main(): Promise<void> {
   }
   // Last line of defence: the hosts answer 500 for any exception in a handler, but should one
   // escape from elsewhere (a timer, a socket event), log it and keep serving instead of exiting.
-  process.on("uncaughtException", (error) => logger.error({ err: error }, "unexpected error; still serving"));
+  process.on("uncaughtException", (error) => logger?.error({ err: error }, "unexpected error; still serving"));
   const { url, mock, host, merchants } = running;
   if (!isLoopback(host)) {
-    logger.warn(
+    logger?.warn(
       `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
@@ -362,8 +363,11 @@ async function main(): Promise<void> {
   );
 }
 
-async function makeLogger(level: string) {
-  if (process.stdout.isTTY && level !== "silent") {
+/** pino, loaded only when something will be logged: at `silent` it is not imported at all (start-up time). */
+async function makeLogger(level: string): Promise<Logger | undefined> {
+  if (level === "silent") return undefined;
+  const { pino } = await import("pino");
+  if (process.stdout.isTTY) {
     const { default: pretty } = await import("pino-pretty");
     return pino({ level }, pretty({ colorize: true, sync: true, ignore: "pid,hostname" }));
   }
