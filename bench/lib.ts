@@ -37,7 +37,10 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise
     const [cmd, argv] = TASKSET ? ["taskset", ["-c", "0", process.execPath, ...args]] : [process.execPath, args];
     const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start in 60 s: ${args.join(" ")}\n${out}`)),
+      60_000,
+    );
     let started = false;
     child.stdout!.on("data", (d) => {
       if (started) return; // keep draining what a chatty server prints, without keeping it
