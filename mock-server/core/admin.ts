@@ -16,15 +16,13 @@ import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import type { OrdergrooveMock } from "./mock.js";
 import { checkAnswer, checkBehaviour } from "./options.js";
 
-export const ADMIN_PREFIX = "/__admin/";
+import { ADMIN_PREFIX } from "./admin-path.js";
+
+export { ADMIN_PREFIX, isAdminPath } from "./admin-path.js";
 
 export interface AdminOptions {
   /** When set, every admin call must send `x-admin-token: <token>`. */
   token?: string | undefined;
-}
-
-export function isAdminPath(path: string): boolean {
-  return path.startsWith(ADMIN_PREFIX) || path === "/__admin";
 }
 
 /**

@@ -4,7 +4,8 @@
  * wrong field, then turned into engine options. A file with any error starts nothing.
  */
 import { readFileSync } from "node:fs";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { merchantsSchema } from "../../src/generated/merchants-schema.js";
 import type { ProductSeed } from "./catalog.js";
 import { type IpLimitSettings, MerchantError, type MerchantOptions } from "./merchants.js";
@@ -29,6 +30,9 @@ let validators: { file: ValidateFunction; merchant: ValidateFunction } | undefin
 
 function compiled(): { file: ValidateFunction; merchant: ValidateFunction } {
   if (!validators) {
+    // ajv's compiler is loaded when a merchants file or an added merchant is first checked, not
+    // at start-up: it is most of what importing this module would cost a fake without merchants.
+    const { Ajv2020 } = createRequire(import.meta.url)("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020Class };
     const ajv = new Ajv2020({ allErrors: true, strict: false });
     ajv.addSchema(merchantsSchema as object);
     validators = {

@@ -12,7 +12,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { isAdminPath } from "../core/admin.js";
+import { isAdminPath } from "../core/admin-path.js";
 import type { CoreResponse } from "../core/http.js";
 import type { OrdergrooveMerchants } from "../core/merchants.js";
 import { matchRoute } from "../core/routes.js";
@@ -99,12 +99,17 @@ export function createHost(merchants: OrdergrooveMerchants, options: HostOptions
 
   return (req, res) => {
     const path = req.url ?? "/";
-    if (!lean || !isProductRoute(req.method, path)) return viaExpress(req, res);
-    readBody(
-      req,
-      engine.options.maxBodyBytes,
-      (text) => answer(req, res, path, text),
-      (bytes) => tooLarge(req, res, path, bytes),
-    );
+    // An exception here would escape into node:http's event loop and end the process.
+    try {
+      if (!lean || !isProductRoute(req.method, path)) return viaExpress(req, res);
+      readBody(
+        req,
+        engine.options.maxBodyBytes,
+        (text) => answer(req, res, path, text),
+        (bytes) => tooLarge(req, res, path, bytes),
+      );
+    } catch (error) {
+      fail(req, res, path, error);
+    }
   };
 }
