@@ -9,7 +9,8 @@
  * - only acceptances of the HMAC scheme are kept (every refusal is worked out afresh, with its
  *   own explanation), and only when no `x-api-key` came along;
  * - an entry is keyed by the exact header text (public_id, ts, sig_field, sig, trust_level), the
- *   `og-authorization` value and any further arguments, per credentials object;
+ *   `og-authorization` value and any further arguments (the operation, whose scopes decide), per
+ *   credentials object, so per merchant: one merchant's verdicts never answer for another;
  * - on every hit the inputs the verdict depended on are checked again: the merchant's public id,
  *   the API user's hash key (so a rotated or removed key is never accepted from memory), the
  *   policy, and the two-hour window against the clock now. Anything that differs goes to
