@@ -189,8 +189,8 @@ function dispatch(
   const productMatch = /^products\/(.+)$/.exec(route);
   if (productMatch) {
     if (method !== "GET" && method !== "PATCH")
-      return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: GET, PATCH.`, {
-        allow: "GET, PATCH",
+      return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: GET, HEAD, PATCH.`, {
+        allow: "GET, HEAD, PATCH",
       });
     const id = decodeId(productMatch[1]!);
     if (method === "PATCH") {
@@ -224,7 +224,10 @@ function dispatch(
   }
   const handler = handlers[method];
   if (!handler) {
-    const allow = Object.keys(handlers).join(", ");
+    // HEAD is answered wherever GET is (see above), so the Allow header names it there.
+    const allow = Object.keys(handlers)
+      .flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m]))
+      .join(", ");
     return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: ${allow}.`, { allow });
   }
   return handler();

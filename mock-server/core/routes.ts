@@ -30,7 +30,16 @@ const PRODUCT_PATH = /^\/products\/([^/]+)\/$/;
 const GROUP_CHECK_PATH = /^\/products\/([^/]+)\/([^/]+)\/([^/]+)$/;
 
 export function matchRoute(method: string, pathname: string): RouteMatch {
-  const m = method.toUpperCase();
+  const asked = method.toUpperCase();
+  // HEAD is GET without the body on every GET route, as HTTP has it (the host leaves the body out).
+  const route = matchMethod(asked === "HEAD" ? "GET" : asked, pathname);
+  if (route.kind === "wrong-method" && route.allow.includes("GET")) {
+    return { ...route, allow: route.allow.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])) };
+  }
+  return route;
+}
+
+function matchMethod(m: string, pathname: string): RouteMatch {
   if (pathname === "/products-batch/update/") {
     return m === "PATCH"
       ? { kind: "operation", operation: "updateProductsBatch" }
@@ -76,8 +85,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch {
     } catch {
       return { kind: "none", hint: "The product id in the path is not valid percent-encoding." };
     }
-    // HEAD is GET without the body (the host leaves it out).
-    if (m === "GET" || m === "HEAD") return { kind: "operation", operation: "getProduct", productId };
+    if (m === "GET") return { kind: "operation", operation: "getProduct", productId };
     if (m === "PATCH") return { kind: "operation", operation: "updateProduct", productId };
     return { kind: "wrong-method", allow: ["GET", "PATCH"] };
   }

@@ -53,7 +53,8 @@ export function reportJson(report: BatchReport, extra: Record<string, unknown> =
       items: report.items.map((i) => ({
         product_id: i.productId,
         outcome: i.outcome,
-        ...(i.status ? { status: i.status } : {}),
+        // null when no answer came back (connection refused, timeout): a script can tell that from a 4xx/5xx.
+        status: i.status,
         ...(i.reason ? { reason: i.reason } : {}),
       })),
     },

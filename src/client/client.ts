@@ -202,8 +202,9 @@ export class OrdergrooveClient {
   /**
    * Every product that matches `filters`, as an async iterator that follows Ordergroove's `next`
    * links with cursor pagination (`X-OG-API-VERSION: 2`). Pages are read ahead of the consumer,
-   * up to `prefetch` (default 5) at a time; each page request goes through the same throttle and
-   * retry policy as batch calls. Only the query of a `next` link is used, always against this
+   * up to `prefetch` (default 5) at a time; each page request goes through the same retry policy
+   * as batch calls, but not the bulk window (Ordergroove's 600/minute covers bulk create and
+   * update only; a 429 of the per-IP limit is retried with backoff). Only the query of a `next` link is used, always against this
    * client's base URL, so credentials never go to a host named in an answer.
    *
    * Ordergroove lists only autoship-enabled, not discontinued products unless told otherwise:
@@ -262,7 +263,7 @@ export class OrdergrooveClient {
 
   async #listPage(query: string): Promise<ProductList> {
     const what = "list products";
-    const { value } = await this.#withRetries(what, true, async (signal) => {
+    const { value } = await this.#withRetries(what, false, async (signal) => {
       const response = await this.#fetch(
         new Request(`${this.baseUrl}/products/${query ? `?${query}` : ""}`, {
           headers: { ...this.#authHeaders(), "x-og-api-version": "2" },

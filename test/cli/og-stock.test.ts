@@ -66,6 +66,19 @@ describe("og-stock set-live / out / in", () => {
     expect(result.stdout + result.stderr).not.toContain("a-wrong-hash-key");
   });
 
+  it("prints a failed item's HTTP status with --json, and null when nothing answered", async () => {
+    const refused = JSON.parse(
+      (await ogStock(["out", "--json", "og-coffee-beans-1kg"], env({ OG_HASH_KEY: "a-wrong-hash-key" }))).stdout,
+    );
+    expect(refused.items).toEqual([
+      expect.objectContaining({ product_id: "og-coffee-beans-1kg", outcome: "failed", status: 403 }),
+    ]);
+    const unanswered = JSON.parse(
+      (await ogStock(["out", "--json", "og-coffee-beans-1kg"], env({ OG_BASE_URL: "http://127.0.0.1:1" }))).stdout,
+    );
+    expect(unanswered.items).toEqual([expect.objectContaining({ outcome: "failed", status: null })]);
+  });
+
   it("prints JSON with --json", async () => {
     const result = await ogStock(["out", "--json", "og-coffee-beans-1kg", "ghost"]);
     const json = JSON.parse(result.stdout);

@@ -72,12 +72,25 @@ describe("client.listProducts", () => {
     expect(sleeps).toHaveLength(2);
   });
 
-  it("counts pages against the client's throttle, shared with batch calls", async () => {
+  it("does not spend the bulk window on pages (Ordergroove's 600/minute covers bulk create and update only)", async () => {
     const { client, sleeps } = clientFor(og, { rateLimit: { limit: 2, windowMs: 60_000 } });
     await client.setLive(["og-green-tea-100"], false);
-    await all(client.listProducts({ ...WHOLE, page_size: 10 })); // 3 pages: the second waits for the window
-    expect(sleeps.length).toBeGreaterThan(0);
+    expect(await all(client.listProducts({ ...WHOLE, page_size: 10 }))).toHaveLength(defaultCatalog.length); // 3 pages
+    await client.setLive(["og-green-tea-100"], true); // the second of the window's two bulk slots
+    expect(sleeps).toEqual([]);
+    await client.setLive(["og-green-tea-100"], false); // the third bulk call waits for the window
     expect(sleeps[0]).toBeGreaterThan(50_000);
+  });
+
+  it("backs off and retries a page refused by the per-IP limit (429 without Retry-After)", async () => {
+    const { client, sleeps } = clientFor(og);
+    og.running.merchants.setIpLimit({ limit: 1, windowMs: 1_000 });
+    try {
+      expect(await all(client.listProducts({ ...WHOLE, page_size: 10 }))).toHaveLength(defaultCatalog.length);
+      expect(sleeps.length).toBeGreaterThan(0);
+    } finally {
+      og.running.merchants.setIpLimit(false);
+    }
   });
 
   it("refuses a prefetch outside 1..5", () => {

@@ -70,7 +70,7 @@ describe("the contract suite pointed at a base URL", () => {
     expect(result.stdout).toContain(
       "Skipped on remote:\n  C9 an injected 503 is retried by the client and the batch still applies: faults cannot be injected into Ordergroove's sandbox",
     );
-    expect(result.stdout).toMatch(/Tests\s+23 passed \| 3 skipped/);
+    expect(result.stdout).toMatch(/Tests\s+25 passed \| 3 skipped/);
     expect(honest.mock.catalog.get("remote-1")?.live).toBe(true);
     expect(honest.mock.catalog.get("remote-2")?.live).toBe(false);
     expect(result.stdout + result.stderr).not.toContain(CREDS.hashKey);

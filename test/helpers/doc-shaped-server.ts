@@ -3,7 +3,8 @@
  * nothing like our fake where the docs are silent: integer `premier_enabled`, group objects,
  * "YYYY-MM-DD HH:MM:SS" dates, `rotating` products, string prices, `200` or `207` with either
  * result form, DRF-style `{"detail"}` errors, unknown fields ignored, 101 items processed, a
- * missing content-type read as JSON. The client and the contract suite must work against it
+ * missing content-type read as JSON, a listing with opaque cursors of its own making, and the
+ * group check. The client and the contract suite must work against it
  * unchanged. `quirks` bends answers further, to test the tolerant reader.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -95,7 +96,8 @@ export async function startDocShapedServer(options: DocShapedOptions = {}): Prom
     let text = "";
     req.on("data", (c) => (text += c));
     req.on("end", () => {
-      const path = (req.url ?? "/").split("?")[0]!;
+      const url = new URL(req.url ?? "/", "http://doc.invalid");
+      const path = url.pathname;
       const denied = authorized(req);
       if (denied === 401) return send(res, 401, { detail: "Authentication credentials were not provided." });
       if (denied === 403) return send(res, 403, { detail: "You do not have permission to perform this action." });
@@ -103,6 +105,32 @@ export async function startDocShapedServer(options: DocShapedOptions = {}): Prom
       if (one && req.method === "GET") {
         const p = products.get(decodeURIComponent(one[1]!));
         return p ? send(res, 200, render(p)) : send(res, 404, { detail: "Not found." });
+      }
+      if (path === "/products/" && req.method === "GET") {
+        // Cursor form (X-OG-API-VERSION: 2): no count, `next` a full URL; the cursor here is just
+        // base64 of an offset, unlike the fake's, to prove the client treats it as opaque.
+        const wanted = url.searchParams.getAll("external_product_ids[]");
+        const all = [...products.values()].filter(
+          (p) => wanted.length === 0 || wanted.includes(p.external_product_id as string),
+        );
+        const size = Math.min(Number(url.searchParams.get("page_size")) || 10, 100);
+        const cursor = url.searchParams.get("cursor");
+        const from = cursor ? Number(Buffer.from(cursor, "base64").toString()) : 0;
+        const next = new URL(url.href.replace("http://doc.invalid", `http://${req.headers.host}`));
+        next.searchParams.set("cursor", Buffer.from(String(from + size)).toString("base64"));
+        return send(res, 200, {
+          next: from + size < all.length ? next.href : null,
+          previous: null,
+          results: all.slice(from, from + size).map(render),
+        });
+      }
+      const group = /^\/products\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(path);
+      if (group && req.method === "GET") {
+        const p = products.get(decodeURIComponent(group[1]!));
+        if (!p) return send(res, 404, { detail: "Not found." });
+        const [type, name] = [decodeURIComponent(group[2]!), decodeURIComponent(group[3]!)];
+        const groups = p.groups as Array<{ name: string; group_type: string }>;
+        return send(res, 200, { product_has_group: groups.some((g) => g.group_type === type && g.name === name) });
       }
       if (path === "/products-batch/update/" && req.method === "PATCH") {
         let body: unknown;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { useMockServer } from "../helpers/mock-server.js";
+import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { API_KEY, CREDS, useMockServer } from "../helpers/mock-server.js";
 
 const og = useMockServer();
 
@@ -27,12 +28,31 @@ describe("routes", () => {
     ["GET", "/products-batch/update/", "PATCH"],
     ["POST", "/products-batch/update/", "PATCH"],
     ["PATCH", "/products-batch/create/", "POST"],
-    ["DELETE", "/products/og-mug/", "GET, PATCH"],
+    ["DELETE", "/products/og-mug/", "GET, HEAD, PATCH"],
+    ["POST", "/products/", "GET, HEAD"],
+    ["PUT", "/product_groups/", "GET, HEAD"],
+    ["PATCH", "/products/og-granola-500g/brand/acme", "GET, HEAD"],
   ])("answers %s %s with 405 and an Allow header", async (method, path, allow) => {
     const answer = await og.request(method, path);
     expect(answer.status).toBe(405);
     expect(answer.headers.allow).toBe(allow);
     expect(answer.body).toEqual({ detail: `Method "${method}" not allowed on ${path}; allowed: ${allow}.` });
+  });
+
+  it.each([
+    ["/products/og-granola-500g/", "hmac"],
+    ["/products/?page_size=2", "hmac"],
+    ["/products/og-granola-500g/brand/acme", "hmac"],
+    ["/product_groups/", "api-key"],
+  ] as const)("answers HEAD %s as GET without the body", async (path, auth) => {
+    const headers = (): Record<string, string> =>
+      auth === "api-key" ? { "x-api-key": API_KEY } : signedHeaders(CREDS, unixSeconds(og.clock.now()));
+    const get = await fetch(`${og.running.url}${path}`, { headers: headers() });
+    const head = await fetch(`${og.running.url}${path}`, { method: "HEAD", headers: headers() });
+    expect(head.status).toBe(get.status);
+    expect(head.headers.get("content-type")).toBe(get.headers.get("content-type"));
+    expect(await head.text()).toBe("");
+    expect((await get.text()).length).toBeGreaterThan(0);
   });
 
   it("ignores a query string", async () => {
