@@ -24,6 +24,11 @@ export interface CoreResponse {
   headers: Record<string, string>;
   /** JSON body; undefined for none. */
   body?: unknown;
+  /**
+   * `JSON.stringify(body)`, when the core already made it for its journal (which keeps the text,
+   * not the objects): the host sends it instead of stringifying the body again.
+   */
+  text?: string;
   /** Fault injection: the host waits this long before answering. */
   delayMs?: number;
   /** Fault injection: the host drops the connection instead of answering. */

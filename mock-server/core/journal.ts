@@ -88,8 +88,38 @@ function short(v: unknown): unknown {
   return typeof v === "string" && v.length > 200 ? `${v.slice(0, 200)}…` : v;
 }
 
+/**
+ * The JSON texts an entry was recorded from, kept instead of their parsed forms and parsed when
+ * the entry is read. Why: a journal holds up to `limit` entries, so whatever an entry keeps
+ * outlives the request and is moved to the old generation by the GC; a 100-item batch kept
+ * parsed (its items and its 100 results) measured as most of the fake's cost per request.
+ * Two strings cost the GC almost nothing; reading the journal is rare.
+ */
+export interface JournalTexts {
+  /** The request body's text, kept in place of `entry.body` (which must be its JSON.parse). */
+  body?: string;
+  /** The answer's JSON text, kept in place of `entry.response.body` (which must be its JSON.parse). */
+  responseBody?: string;
+}
+
+interface Stored {
+  entry: JournalEntry;
+  texts: JournalTexts | undefined;
+}
+
+/** The entry as recorded: its kept texts parsed back into the places they were taken from. */
+function build(stored: Stored): JournalEntry {
+  const { entry, texts } = stored;
+  if (texts === undefined) return entry;
+  const out: JournalEntry = { ...entry };
+  if (texts.body !== undefined) out.body = JSON.parse(texts.body);
+  if (texts.responseBody !== undefined && "status" in entry.response)
+    out.response = { status: entry.response.status, body: JSON.parse(texts.responseBody) };
+  return out;
+}
+
 export class Journal {
-  #entries: JournalEntry[] = [];
+  #entries: Stored[] = [];
   #start = 0;
   #seq = 0;
   #listeners = new Set<JournalListener>();
@@ -99,23 +129,30 @@ export class Journal {
       throw new RangeError(`Journal limit must be a whole number ≥ 0; got ${limit}.`);
   }
 
-  record(entry: Omit<JournalEntry, "seq">): JournalEntry {
-    const full = { seq: ++this.#seq, ...entry };
-    if (this.#listeners.size) this.#tell((l) => l.entry(full));
-    if (this.limit === 0) return full;
-    if (this.#entries.length < this.limit) this.#entries.push(full);
+  /**
+   * Records an entry. With `texts`, the entry keeps those JSON texts in place of their parsed
+   * forms (the caller leaves `body` / `response.body` as null): read back, it equals the entry
+   * with the parsed forms in place.
+   */
+  record(entry: Omit<JournalEntry, "seq">, texts?: JournalTexts): void {
+    const stored: Stored = { entry: { seq: ++this.#seq, ...entry }, texts };
+    if (this.#listeners.size) {
+      const full = build(stored);
+      this.#tell((l) => l.entry(full));
+    }
+    if (this.limit === 0) return;
+    if (this.#entries.length < this.limit) this.#entries.push(stored);
     else {
       // Ring buffer: overwrite the oldest entry, no array shifting on the hot path.
-      this.#entries[this.#start] = full;
+      this.#entries[this.#start] = stored;
       this.#start = (this.#start + 1) % this.limit;
     }
-    return full;
   }
 
   /** Entries oldest first; `since` keeps those with seq > since. */
   entries(since = 0): JournalEntry[] {
     const ordered = [...this.#entries.slice(this.#start), ...this.#entries.slice(0, this.#start)];
-    return since > 0 ? ordered.filter((e) => e.seq > since) : ordered;
+    return (since > 0 ? ordered.filter((s) => s.entry.seq > since) : ordered).map(build);
   }
 
   get size(): number {
@@ -154,11 +191,18 @@ export class Journal {
 
 /** The body as stored in the journal: parsed JSON if it parses, else the text, cut short. */
 export function journalBody(text: string | undefined, parsed: unknown): unknown {
-  // Parsed bodies are kept only while small, so a full journal stays bounded in memory.
-  // So is their nesting: a deeply nested body would overflow JSON.stringify when the journal is read.
-  if (parsed !== undefined && (text?.length ?? 0) <= MAX_PARSED && nestingDepth(text ?? "") <= MAX_DEPTH) return parsed;
+  if (keepsParsed(text, parsed)) return parsed;
   if (text === undefined || text.length === 0) return null;
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/**
+ * True when the journal shows a body parsed (it parsed, is small and shallow), false when it shows
+ * the text. Parsed bodies are kept only while small, so a full journal stays bounded in memory.
+ * So is their nesting: a deeply nested body would overflow JSON.stringify when the journal is read.
+ */
+export function keepsParsed(text: string | undefined, parsed: unknown): boolean {
+  return parsed !== undefined && text !== undefined && text.length <= MAX_PARSED && nestingDepth(text) <= MAX_DEPTH;
 }
 
 /** How deeply the JSON text nests, counted without parsing (brackets outside strings). */

@@ -18,7 +18,7 @@ import { Catalog, type ProductFields, storedFields } from "./catalog.js";
 import { defaultCatalog } from "./default-catalog.js";
 import { Faults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
-import { Journal, journalBody, maskHeaders } from "./journal.js";
+import { Journal, journalBody, type JournalTexts, keepsParsed, maskHeaders } from "./journal.js";
 import { listProductGroups, listProducts, productHasGroup } from "./listing.js";
 import {
   type AnswerSettings,
@@ -152,21 +152,37 @@ export class OrdergrooveMock {
   }
 
   #record(req: CoreRequest, response: CoreResponse, trace: Trace, ms: number): void {
-    this.journal.record({
-      at: this.#isoNow(),
-      method: req.method.toUpperCase(),
-      path: req.path,
-      headers: maskHeaders(req.headers),
-      body: journalBody(req.body, trace.parsed),
-      principal: trace.principal,
-      ...(trace.ignoredFields ? { ignoredFields: [...trace.ignoredFields] } : {}),
-      response: response.drop
-        ? { dropped: true }
-        : { status: response.status, body: "journalBody" in trace ? trace.journalBody : response.body },
-      ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
-      ...(trace.fault ? { fault: trace.fault } : {}),
-      ms: Math.round(ms * 100) / 100,
-    });
+    // Bodies are kept as their texts and parsed again when the journal is read (JournalTexts).
+    const lazy = keepsParsed(req.body, trace.parsed);
+    const answerText =
+      this.journal.limit > 0 && !response.drop && response.body !== undefined && !("journalBody" in trace)
+        ? (response.text = JSON.stringify(response.body))
+        : undefined;
+    const texts: JournalTexts | undefined =
+      lazy || answerText !== undefined
+        ? { ...(lazy ? { body: req.body! } : {}), ...(answerText !== undefined ? { responseBody: answerText } : {}) }
+        : undefined;
+    this.journal.record(
+      {
+        at: this.#isoNow(),
+        method: req.method.toUpperCase(),
+        path: req.path,
+        headers: maskHeaders(req.headers),
+        body: lazy ? null : journalBody(req.body, trace.parsed),
+        principal: trace.principal,
+        ...(trace.ignoredFields ? { ignoredFields: [...trace.ignoredFields] } : {}),
+        response: response.drop
+          ? { dropped: true }
+          : {
+              status: response.status,
+              body: answerText !== undefined ? null : "journalBody" in trace ? trace.journalBody : response.body,
+            },
+        ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
+        ...(trace.fault ? { fault: trace.fault } : {}),
+        ms: Math.round(ms * 100) / 100,
+      },
+      texts,
+    );
   }
 
   #isoMs = Number.NaN;

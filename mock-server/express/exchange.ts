@@ -124,7 +124,7 @@ function write(
     done?.();
     return;
   }
-  const text = response.body === undefined ? "" : JSON.stringify(response.body);
+  const text = response.body === undefined ? "" : (response.text ?? JSON.stringify(response.body));
   const headers: Record<string, string | number> = { ...response.headers, "content-length": Buffer.byteLength(text) };
   if (response.body !== undefined) headers["content-type"] = "application/json";
   if (close) headers.connection = "close";
