@@ -132,6 +132,8 @@ async function startFake(): Promise<Target> {
       FAKE_CREDENTIALS.apiKey,
       "--log-level",
       "warn",
+      // og-contract --profile: the fake calibrated as that profile says (og-mock checks the file).
+      ...(process.env.OG_CONTRACT_PROFILE ? ["--profile", process.env.OG_CONTRACT_PROFILE] : []),
     ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
