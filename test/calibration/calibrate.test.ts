@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CalibrationProfile, validateProfile } from "../../mock-server/core/profile.js";
-import { run, type Started, startOgMock } from "../helpers/spawn.js";
+import { spawn } from "node:child_process";
+import { ROOT, run, type Started, startOgMock } from "../helpers/spawn.js";
 
 const CREDS = {
   OG_PUBLIC_ID: "og-mock-merchant",
@@ -33,7 +34,34 @@ afterAll(() => odd?.stop());
 const contract = (args: string[], env: Record<string, string> = {}) =>
   run("contract-tests/run.ts", args, { env: { OG_CONTRACT_TARGET: "", ...env }, timeoutMs: 120_000 });
 
+/** examples/ci/ordergroove-contract.sh, with og-contract run from source. */
+function ciScript(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn("sh", [join(ROOT, "examples/ci/ordergroove-contract.sh")], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NO_COLOR: "1",
+        OG_CONTRACT: `${process.execPath} --import tsx ${join(ROOT, "contract-tests/run.ts")}`,
+        ...env,
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 describe("og-contract --record, --profile and --compare", () => {
+  it("--help documents the exit codes that tell a broken contract from drift", async () => {
+    const { stdout, code } = await contract(["--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("1 the contract is broken");
+    expect(stdout).toContain("2 drift only");
+  }, 60_000);
+
   it("records what a target did as a valid profile: behaviours only, no secret, no product data", async () => {
     const result = await contract(["--target", odd.url, "--record", profileFile], CREDS);
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -84,6 +112,23 @@ describe("og-contract --record, --profile and --compare", () => {
     expect(xml).toContain("answer.batchStatus drifted from");
     // The contract suite's own cases are in the same file.
     expect(xml).toContain("C1 a signed batch of existing products");
+  }, 150_000);
+
+  it("runs as the CI recipe's shell script: the committed profile holds (exit 0), a fresh one is written", async () => {
+    const result = await ciScript({
+      ...CREDS,
+      OG_CONTRACT_TARGET: odd.url,
+      OG_PROFILE: profileFile,
+      OG_PROFILE_NEW: join(dir, "og-profile.new.json"),
+      OG_CONTRACT_JUNIT: join(dir, "og-contract.xml"),
+    });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      `ordergroove-contract: the contract holds and the target does what ${profileFile} says.`,
+    );
+    const fresh = validateProfile(JSON.parse(await readFile(join(dir, "og-profile.new.json"), "utf8")));
+    expect(fresh.observations["answer.batchForm"]).toBe("list");
+    expect(await readFile(join(dir, "og-contract.xml"), "utf8")).toContain("og-contract drift from");
   }, 150_000);
 
   it("refuses a bad profile before running anything (exit 64, the field named)", async () => {
