@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CalibrationProfile, validateProfile } from "../../mock-server/core/profile.js";
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { ROOT, run, type Started, startOgMock } from "../helpers/spawn.js";
 
 const CREDS = {
@@ -33,6 +34,14 @@ afterAll(() => odd?.stop());
 
 const contract = (args: string[], env: Record<string, string> = {}) =>
   run("contract-tests/run.ts", args, { env: { OG_CONTRACT_TARGET: "", ...env }, timeoutMs: 120_000 });
+
+/** The fenced block after `<!-- output: NAME -->` in README. */
+function readmeBlock(name: string): string {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const at = readme.indexOf(`<!-- output: ${name} -->`);
+  if (at < 0) throw new Error(`README has no <!-- output: ${name} --> block`);
+  return /```text\n([\s\S]*?)\n```/.exec(readme.slice(at))![1]!;
+}
 
 /** examples/ci/ordergroove-contract.sh, with og-contract run from source. */
 function ciScript(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -107,6 +116,9 @@ describe("og-contract --record, --profile and --compare", () => {
     expect(result.stdout).toMatch(/answer\.batchForm\s+list\s+object\s+changed/);
     expect(result.stdout).toMatch(/behaviour\.unknownFields\s+refuse\s+ignore\s+changed/);
     expect(result.stdout).toMatch(/Drift: \d+ of \d+ behaviours changed since the profile was recorded\./);
+    // README shows this very output.
+    const printed = result.stdout.slice(result.stdout.indexOf("Compared with")).trimEnd();
+    expect(printed.replaceAll(profileFile, "og-profile.json")).toBe(readmeBlock("calibrate-drift"));
     const xml = await readFile(junit, "utf8");
     expect(xml).toContain('type="drift"');
     expect(xml).toContain("answer.batchStatus drifted from");
