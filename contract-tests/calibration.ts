@@ -49,19 +49,30 @@ export interface DriftRow {
   title: string;
   saved: ObservedValue | undefined;
   now: ObservedValue | undefined;
-  verdict: "same" | "changed" | "not observed now" | "new";
+  verdict: "same" | "changed" | "not observed now" | "not observed" | "new" | "unreplayable";
 }
 
-/** Behaviour by behaviour: what the saved profile says against what this run saw. */
-export function compareProfiles(saved: CalibrationProfile, now: Observations): DriftRow[] {
+/**
+ * Behaviour by behaviour: what the saved profile says against what this run saw. `unreplayable`
+ * names behaviours a calibrated fake cannot reproduce (og-contract --profile): they differ, but
+ * that is the fake's known limit, said at its start, not drift of the target.
+ */
+export function compareProfiles(
+  saved: CalibrationProfile,
+  now: Observations,
+  unreplayable: ReadonlySet<string> = new Set(),
+): DriftRow[] {
   const keys = Object.keys(BEHAVIOURS).filter((k) => k in saved.observations || k in now);
   return keys.map((key) => {
     // "not-observed" (no 429 provoked, say) says nothing about the behaviour: never drift.
     const known = (v: ObservedValue | undefined) => (v === "not-observed" ? undefined : v);
     const s = known(saved.observations[key]);
     const n = known(now[key]);
-    const verdict: DriftRow["verdict"] =
-      s === undefined ? "new" : n === undefined ? "not observed now" : s === n ? "same" : "changed";
+    let verdict: DriftRow["verdict"];
+    if (s === undefined) verdict = n === undefined ? "not observed" : "new";
+    else if (n === undefined) verdict = "not observed now";
+    else if (s === n) verdict = "same";
+    else verdict = unreplayable.has(key) ? "unreplayable" : "changed";
     return { key, title: BEHAVIOURS[key]!.title, saved: s, now: n, verdict };
   });
 }
@@ -81,15 +92,23 @@ export function driftTable(rows: readonly DriftRow[], profileFile: string): stri
       .map((c, i) => c.padEnd(widths[i]!))
       .join("  ")
       .trimEnd();
-  const changed = rows.filter((r) => r.verdict === "changed").length;
+  const count = (...verdicts: DriftRow["verdict"][]) => rows.filter((r) => verdicts.includes(r.verdict)).length;
+  const changed = count("changed");
+  const unobserved = count("not observed now", "not observed");
+  const others = [
+    unobserved ? `${unobserved} not observed in this run` : "",
+    count("new") ? `${count("new")} new` : "",
+    count("unreplayable") ? `${count("unreplayable")} the fake cannot reproduce (not drift)` : "",
+  ].filter(Boolean);
+  const rest = others.length ? ` (${others.join(", ")})` : "";
   return [
     `Compared with ${profileFile}:`,
     line(header),
     ...body.map(line),
     "",
     changed
-      ? `Drift: ${changed} of ${rows.length} behaviours changed since the profile was recorded.`
-      : `No drift: ${rows.length} behaviours as recorded.`,
+      ? `Drift: ${changed} of ${rows.length} behaviours changed since the profile was recorded${rest}.`
+      : `No drift: ${count("same")} behaviours as recorded${rest}.`,
   ].join("\n");
 }
 
@@ -98,15 +117,17 @@ const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 /** A JUnit <testsuite> with one test case per behaviour; drift is a failure of type "drift". */
 export function driftJunit(rows: readonly DriftRow[], profileFile: string): string {
   const failures = rows.filter((r) => r.verdict === "changed").length;
-  const skipped = rows.filter((r) => r.verdict === "not observed now").length;
+  const skipped = rows.filter((r) => ["not observed now", "not observed", "unreplayable"].includes(r.verdict)).length;
   const cases = rows.map((r) => {
     const open = `    <testcase classname="og-contract drift" name="${xml(`${r.key}: ${r.title}`)}">`;
     if (r.verdict === "changed") {
       const message = `${r.key} drifted from ${profileFile}: saved ${String(r.saved)}, now ${String(r.now)}`;
       return `${open}\n      <failure message="${xml(message)}" type="drift">${xml(message)}</failure>\n    </testcase>`;
     }
-    if (r.verdict === "not observed now")
+    if (r.verdict === "not observed now" || r.verdict === "not observed")
       return `${open}\n      <skipped message="not observed in this run"/>\n    </testcase>`;
+    if (r.verdict === "unreplayable")
+      return `${open}\n      <skipped message="the calibrated fake cannot reproduce ${xml(String(r.saved))}"/>\n    </testcase>`;
     return `${open}</testcase>`;
   });
   return `  <testsuite name="og-contract drift from ${xml(profileFile)}" tests="${rows.length}" failures="${failures}" errors="0" skipped="${skipped}">\n${cases.join("\n")}\n  </testsuite>`;

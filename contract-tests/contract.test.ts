@@ -202,7 +202,10 @@ function assumption(
 function bodyShape(body: unknown): string {
   if (body === undefined || body === null || body === "") return "empty";
   if (typeof body !== "object") return "not-json";
-  return Object.keys(body).sort().join(",") || "empty";
+  const keys = Object.keys(body).sort();
+  // A body keyed by something else (ids, fields) is summarised: a profile keeps shapes, not data.
+  if (keys.length > 4 || keys.some((k) => !/^[a-z_]{1,30}$/.test(k))) return "other";
+  return keys.join(",") || "empty";
 }
 
 /** What a refused credential got, recorded under its kind (the profile keeps per-failure answers). */
@@ -310,7 +313,11 @@ for (const [i, [kind, headers]] of BAD_CREDENTIALS.entries()) {
       JSON.stringify([{ product_id: a, live: !before }]),
       headers(),
     );
-    observeRefusal(kind, `C4.${i + 1}`, answer);
+    // Without HMAC credentials these two are signed for a made-up merchant: refused all the same,
+    // but not for the reason their key names, so not recorded as that failure.
+    if (target.hmac || (kind !== "wrongHashKey" && kind !== "unknownApiUser")) {
+      observeRefusal(kind, `C4.${i + 1}`, answer);
+    }
     expect([401, 403]).toContain(answer.status);
     expect(answer.body).toMatchObject({ detail: expect.any(String) });
     expect(await liveOf(a)).toBe(before);
@@ -493,7 +500,8 @@ assumption("A5", "what an item with a field the spec does not know gets", "behav
   const body = JSON.stringify([{ product_id: a, live: original.get(a), og_contract_unknown_field: true }]);
   const answer = await raw("PATCH", "/products-batch/update/", body, undefined, { assumption: true });
   const status = batchResults(answer.body)[0]?.status;
-  if (!processed(answer.status)) return { value: answer.status, note: "the request as a whole was refused" };
+  if (!processed(answer.status))
+    return { value: "refuse", note: `the request as a whole was refused: ${answer.status}` };
   return { value: status === 200 ? "ignore" : "refuse", note: `item status ${String(status)}` };
 });
 

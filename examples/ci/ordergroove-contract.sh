@@ -1,6 +1,8 @@
 #!/bin/sh
 # The same check as ordergroove-contract.yml, for any CI system: run it on a schedule from your
-# repository's root, next to a committed og-profile.json.
+# repository's root, next to a committed og-profile.json (record it once with
+# `npx og-contract --target sandbox --record og-profile.json`). Needs the kit and vitest installed:
+# `npm install -D ordergroove-stock-kit vitest`.
 #   Credentials: OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY and/or OG_API_KEY (from the CI's secret store)
 #   Products:    OG_CONTRACT_PRODUCT_IDS=id1,id2 (existing sandbox products; toggled and restored)
 #   Optional:    OG_CONTRACT_TARGET (default sandbox), OG_PROFILE (default og-profile.json),
@@ -19,5 +21,6 @@ case $status in
   0) echo "ordergroove-contract: the contract holds and the target does what $profile says." ;;
   1) echo "ordergroove-contract: the contract is broken; see the failing clause above." >&2 ;;
   2) echo "ordergroove-contract: drift from $profile; if the change is right, commit $fresh as $profile." >&2 ;;
+  64) echo "ordergroove-contract: bad usage (missing credentials or product ids, or $profile missing or not a valid profile): see above." >&2 ;;
 esac
 exit $status

@@ -227,7 +227,9 @@ export function parseProfile(text: string, source = "the profile"): CalibrationP
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ProfileError(`Invalid calibration profile ${source}: not JSON (${(error as Error).message}).`);
+    // The position only: the parser's own message quotes the text, which may not be a profile at all.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new ProfileError(`Invalid calibration profile ${source}: not JSON${at ? ` (at character ${at})` : ""}.`);
   }
   return validateProfile(value, source);
 }
@@ -265,11 +267,15 @@ export type ProfileOptions = {
   behaviour?: Partial<BehaviourSettings>;
 };
 
+/** A refusal the fake can answer with (its settings take client and server errors only). */
+const refusal = (v: ObservedValue) => typeof v === "number" && Number.isInteger(v) && v >= 400 && v <= 599;
+
+/** Values the fake's settings take; anything else the target did is listed as unreplayable. */
 const BEHAVIOUR_VALUES: Record<keyof BehaviourSettings, (v: ObservedValue) => boolean> = {
   unknownFields: (v) => v === "ignore" || v === "refuse",
-  tooManyItems: (v) => v === "process" || typeof v === "number",
-  nonListBody: (v) => typeof v === "number",
-  unsupportedMediaType: (v) => typeof v === "number",
+  tooManyItems: (v) => v === "process" || refusal(v),
+  nonListBody: refusal,
+  unsupportedMediaType: refusal,
   missingContentType: (v) => v === "refuse" || v === "assume-json",
   retryAfter: (v) => v === "seconds" || v === "http-date" || v === "absent",
   tsAsString: (v) => v === "accept" || v === "refuse",
@@ -342,11 +348,14 @@ export function profileSettings(
 
 /** The user's options over the profile's: the user's own fields win, field by field. */
 export function withProfile<T extends MockOptions>(user: T, fromProfile: ProfileOptions): T {
+  const behaviour = { ...fromProfile.behaviour, ...user.behaviour };
+  // `strict: false` (og-mock's OG_MOCK_STRICT=0) is the user's word on unknown fields too.
+  if (user.strict === false && user.behaviour?.unknownFields === undefined) behaviour.unknownFields = "ignore";
   return {
     ...user,
     answer: { ...fromProfile.answer, ...user.answer },
     auth: { ...fromProfile.auth, ...user.auth },
-    behaviour: { ...fromProfile.behaviour, ...user.behaviour },
+    behaviour,
   };
 }
 

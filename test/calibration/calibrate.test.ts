@@ -102,8 +102,19 @@ describe("og-contract --record, --profile and --compare", () => {
     const junit = join(dir, "replay.xml");
     const result = await contract(["--profile", profileFile, "--compare", profileFile, "--junit", junit]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/No drift: \d+ behaviours as recorded\./);
-    expect(result.stdout).not.toMatch(/\bchanged\b/);
+    expect(result.stdout).toMatch(/No drift: \d+ behaviours as recorded \(1 new\)\./);
+    // Identical observations: every behaviour the recording saw is the same; the only other row is
+    // Retry-After, which a fake og-contract starts can show (a 429 provoked) and the recording could not.
+    const rows = result.stdout
+      .slice(result.stdout.indexOf("behaviour "))
+      .split("\n")
+      .slice(1)
+      .filter((l) => /^\w+\.\w/.test(l));
+    expect(rows.length).toBeGreaterThan(20);
+    for (const row of rows) {
+      if (row.startsWith("behaviour.retryAfter")) expect(row).toMatch(/-\s+seconds\s+new$/);
+      else expect(row, row).toMatch(/^(\S+)\s+(\S.*?)\s+\2$/);
+    }
     const xml = await readFile(junit, "utf8");
     expect(xml).toMatch(/<testsuite name="og-contract drift from [^"]+" tests="\d+" failures="0"/);
   }, 150_000);
@@ -115,7 +126,7 @@ describe("og-contract --record, --profile and --compare", () => {
     expect(result.stdout).toMatch(/answer\.batchStatus\s+200\s+207\s+changed/);
     expect(result.stdout).toMatch(/answer\.batchForm\s+list\s+object\s+changed/);
     expect(result.stdout).toMatch(/behaviour\.unknownFields\s+refuse\s+ignore\s+changed/);
-    expect(result.stdout).toMatch(/Drift: \d+ of \d+ behaviours changed since the profile was recorded\./);
+    expect(result.stdout).toMatch(/Drift: \d+ of \d+ behaviours changed since the profile was recorded( \(.*\))?\./);
     // README shows this very output.
     const printed = result.stdout.slice(result.stdout.indexOf("Compared with")).trimEnd();
     expect(printed.replaceAll(profileFile, "og-profile.json")).toBe(readmeBlock("calibrate-drift"));
@@ -141,6 +152,22 @@ describe("og-contract --record, --profile and --compare", () => {
     const fresh = validateProfile(JSON.parse(await readFile(join(dir, "og-profile.new.json"), "utf8")));
     expect(fresh.observations["answer.batchForm"]).toBe("list");
     expect(await readFile(join(dir, "og-contract.xml"), "utf8")).toContain("og-contract drift from");
+  }, 150_000);
+
+  it("records nothing when the run observed nothing (a bad product id), and keeps no stale observations", async () => {
+    const fresh = join(dir, "never.json");
+    const observations = join(dir, "observations.json");
+    await writeFile(
+      observations,
+      JSON.stringify({ at: "2000-01-01T00:00:00.000Z", observations: { "answer.batchStatus": 200 } }),
+    );
+    const result = await contract(["--target", odd.url, "--record", fresh, "--observations", observations], {
+      ...CREDS,
+      OG_CONTRACT_PRODUCT_IDS: "no-such-product-1,no-such-product-2",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("og-contract: the run observed nothing");
+    await expect(readFile(fresh, "utf8")).rejects.toThrow(/ENOENT/);
   }, 150_000);
 
   it("refuses a bad profile before running anything (exit 64, the field named)", async () => {

@@ -71,8 +71,24 @@ describe("a profile is checked before it is used", () => {
     expect(() => validateProfile(bad, "p.json")).toThrow(message);
   });
 
-  it("says when a file is not JSON", () => {
-    expect(() => parseProfile("{", "p.json")).toThrow(/^Invalid calibration profile p\.json: not JSON/);
+  it("says when a file is not JSON, without quoting it (it may be some other file, with secrets)", () => {
+    expect(() => parseProfile("OG_HASH_KEY=secret-value", "p.json")).toThrow(
+      /^Invalid calibration profile p\.json: not JSON/,
+    );
+    try {
+      parseProfile("OG_HASH_KEY=secret-value", "p.json");
+    } catch (error) {
+      expect((error as Error).message).not.toContain("secret");
+    }
+  });
+
+  it("is the profile's error, not a merchant's, when a merchants fake gets a bad one", () => {
+    expect(() =>
+      setupOrdergrooveMock({
+        profile: { ...PROFILE, format: "x" } as never,
+        merchants: [{ credentials: { publicId: "m1", apiUsers: [], apiKeys: ["k1"] } }],
+      }),
+    ).toThrow(ProfileError);
   });
 
   it("stops a fake from being built with a bad one", () => {
@@ -102,6 +118,19 @@ describe("a profile applied", () => {
     });
     expect(mock.profile!.applied).toContain("answer.batchForm");
     expect(new OrdergrooveMock().profile).toBeNull();
+  });
+
+  it("lists what the fake's settings cannot take (a 2xx refusal status) instead of failing to start", () => {
+    const odd = { ...PROFILE, observations: { "behaviour.nonListBody": 200, "behaviour.tooManyItems": 302 } };
+    const mock = new OrdergrooveMock({ profile: odd });
+    expect(mock.behaviour).toMatchObject({ nonListBody: 400, tooManyItems: 400 });
+    expect(mock.profile!.unreplayable.map((u) => u.key)).toEqual(["behaviour.nonListBody", "behaviour.tooManyItems"]);
+  });
+
+  it("gives way to strict: false (OG_MOCK_STRICT=0) on unknown fields", () => {
+    const refusing = { ...PROFILE, observations: { "behaviour.unknownFields": "refuse" } };
+    expect(new OrdergrooveMock({ profile: refusing }).behaviour.unknownFields).toBe("refuse");
+    expect(new OrdergrooveMock({ profile: refusing, strict: false }).behaviour.unknownFields).toBe("ignore");
   });
 
   it("answers over HTTP as the profile says, and the admin API shows it", async () => {

@@ -93,11 +93,23 @@ describe("the contract suite against a doc-shaped service", () => {
       "auth.missing.status",
       "behaviour.unsupportedMediaType",
     ]);
+    // And replayed for real: a fake og-contract starts with this profile shows no drift; what it
+    // cannot reproduce is marked as such.
+    const replay = await run("contract-tests/run.ts", ["--profile", profileFile, "--compare", profileFile], {
+      env: { OG_CONTRACT_TARGET: "", NO_COLOR: "1" },
+      timeoutMs: 120_000,
+    });
+    expect(replay.code, replay.stdout + replay.stderr).toBe(0);
+    expect(replay.stdout).toMatch(/auth\.missing\.status\s+401\s+403\s+unreplayable/);
+    expect(replay.stdout).toMatch(/behaviour\.tooManyItems\s+process\s+process\s*\n/);
+    expect(replay.stdout).toMatch(
+      /No drift: \d+ behaviours as recorded \(.*2 the fake cannot reproduce \(not drift\)\)\./,
+    );
     expect(result.stdout).toContain("Observed where Ordergroove's docs are silent");
     expect(result.stdout).toContain('behaviour.tooManyItems = "process"');
     const xml = await readFile(junit, "utf8");
     expect(xml).toContain('<property name="observed" value="behaviour.tooManyItems = &quot;process&quot;');
     expect(server.products.get("doc-1")?.live).toBe(true);
     expect(server.products.get("doc-2")?.live).toBe(true);
-  }, 150_000);
+  }, 240_000);
 });
