@@ -4,35 +4,19 @@
  * Assumption clauses of the contract suite never fail a real target: they `observe(key, value)`
  * what it did. The run prints every observation in its summary, adds each to the JUnit file (as a
  * test annotation of type "observed"), and, with `--observations FILE` (OG_CONTRACT_OBSERVATIONS),
- * writes them all as JSON. Calibration profiles are recorded from exactly this data, so the keys
- * are stable, and each is named after the fake's setting it calibrates (mock-server/core/options.ts):
+ * writes them all as JSON. Calibration profiles (`--record`) are exactly this data, so the keys are
+ * stable, and each is named after the fake's setting it calibrates (mock-server/core/profile.ts).
  */
 import { writeFile } from "node:fs/promises";
+import { BEHAVIOURS } from "../mock-server/core/profile.js";
 
-export const OBSERVATION_KEYS = {
-  /** HTTP status of a processed batch: 200 or 207 (both documented). Setting: answer.batchStatus. */
-  "answer.batchStatus": "status of a processed batch (200 or 207)",
-  /** Form of a batch answer: "object" ({"results"}) or "list" ([{"results"}]). Setting: answer.batchForm. */
-  "answer.batchForm": 'form of a batch answer ("object" or "list")',
-  /** Status of refused credentials: 401 or 403 (both documented). Setting: auth.failureStatus. */
-  "auth.failureStatus": "status of refused credentials (401 or 403)",
-  /** A batch of 101 items: the refusal status, or "process". Setting: behaviour.tooManyItems. */
-  "behaviour.tooManyItems": 'answer to 101 items (a status, or "process")',
-  /** Status of a JSON body that is not a list. Setting: behaviour.nonListBody. */
-  "behaviour.nonListBody": "status of a JSON body that is not a list",
-  /** An item with a field the spec does not know: "ignore" (item 200) or "refuse" (item 400). Setting: behaviour.unknownFields. */
-  "behaviour.unknownFields": 'what an unknown item field gets ("ignore" or "refuse")',
-  /** Status of a JSON body sent as text/plain, or "accepted". Setting: behaviour.unsupportedMediaType. */
-  "behaviour.unsupportedMediaType": 'status of a body sent as text/plain (or "accepted")',
-  /** A body without content-type: "refuse" or "assume-json". Setting: behaviour.missingContentType. */
-  "behaviour.missingContentType": 'a body without content-type ("refuse" or "assume-json")',
-  /** Form of Retry-After on a 429: "seconds", "http-date", "absent", or "not-observed" (no 429 seen). Setting: behaviour.retryAfter. */
-  "behaviour.retryAfter": 'form of Retry-After on a 429 ("seconds", "http-date", "absent", "not-observed")',
-  /** An authorization whose ts is a JSON string: "accept" or "refuse". Setting: behaviour.tsAsString. */
-  "behaviour.tsAsString": 'a signature whose ts is a JSON string ("accept" or "refuse")',
-} as const;
+/** Every key, with what it means: the one list in mock-server/core/profile.ts (BEHAVIOURS). */
+export const OBSERVATION_KEYS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(BEHAVIOURS).map(([key, behaviour]) => [key, behaviour.title]),
+);
 
-export type ObservationKey = keyof typeof OBSERVATION_KEYS;
+/** A key of BEHAVIOURS, e.g. "answer.batchStatus" (checked when observed). */
+export type ObservationKey = string;
 export type ObservedValue = string | number;
 
 export interface ObservationRecord {
@@ -48,6 +32,7 @@ const records = new Map<ObservationKey, ObservationRecord>();
 
 /** Records what the target did; a later observation of the same key replaces the earlier one. */
 export function observe(key: ObservationKey, value: ObservedValue, clause: string, note?: string): ObservationRecord {
+  if (!(key in BEHAVIOURS)) throw new Error(`Unknown observation key ${JSON.stringify(key)}: add it to BEHAVIOURS.`);
   const record: ObservationRecord = { key, value, clause, ...(note ? { note } : {}) };
   records.set(key, record);
   return record;
@@ -60,7 +45,8 @@ export function observations(): ObservationRecord[] {
 /** The JSON written per run: stable keys, one value each, plus where they were observed. */
 export interface ObservationsFile {
   format: "og-contract-observations/1";
-  target: { kind: "mock" | "remote"; baseUrl: string };
+  /** The target, and the two existing products the run read and toggled (restored afterwards). */
+  target: { kind: "mock" | "remote"; baseUrl: string; productIds?: string[] };
   at: string;
   observations: Partial<Record<ObservationKey, ObservedValue>>;
   details: ObservationRecord[];

@@ -5,14 +5,22 @@
  *   npx og-contract                               against a fake started for the run
  *   npx og-contract --target sandbox --junit contract.xml
  *   npx og-contract --target https://og.internal.example --junit contract.xml
+ *   npx og-contract --target sandbox --record og-profile.json      calibrate: write a profile
+ *   npx og-contract --target sandbox --compare og-profile.json     report drift from it
+ *   npx og-contract --profile og-profile.json                      the fake, calibrated
  *
  * Credentials and products come from the environment (see contract-tests/sandbox.env.example).
  * Needs vitest installed next to the kit.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { type CalibrationProfile, profileSettings, readProfile, validateProfile } from "../mock-server/core/profile.js";
+import { buildProfile, compareProfiles, driftJunit, driftTable, hasDrift, mergeJunit } from "./calibration.js";
+import type { ObservationsFile } from "./observations.js";
 import { targetProblem } from "./target.js";
 
 const HELP = `og-contract: prove that a server (the fake, Ordergroove's sandbox, or any base URL) keeps the products API contract.
@@ -21,9 +29,17 @@ const HELP = `og-contract: prove that a server (the fake, Ordergroove's sandbox,
   --junit FILE                also write JUnit XML for CI systems (observations as "observed" properties)
   --observations FILE         write what the target did where Ordergroove's docs are silent, as JSON
                                                                             OG_CONTRACT_OBSERVATIONS
+  --record FILE               calibrate: write what the target did as a profile for og-mock --profile
+                              (behaviours only: no secret, no product data beyond the two ids used)
+  --compare FILE              report drift from a saved profile: a table, and a JUnit suite with --junit
+  --profile FILE              with --target mock: start the fake calibrated with this profile
   --allow-production          permit the production host (it changes real products)
 Environment: OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY and/or OG_API_KEY; OG_CONTRACT_PRODUCT_IDS=id1,id2.
-Exit code: 0 the contract holds, 1 a clause broke, 64 bad usage (incl. missing credentials or product ids).
+Exit code: 0 the contract holds (and, with --compare, nothing drifted)
+           1 the contract is broken: a documented clause failed
+           2 drift only: the contract holds, but a behaviour differs from the --compare profile
+          64 bad usage (incl. missing credentials or product ids, or a --compare/--profile file that is
+             not a valid profile: the error names the field)
 `;
 
 async function main(): Promise<number> {
@@ -31,6 +47,9 @@ async function main(): Promise<number> {
     target?: string;
     junit?: string;
     observations?: string;
+    record?: string;
+    compare?: string;
+    profile?: string;
     "allow-production"?: boolean;
     help?: boolean;
   };
@@ -40,6 +59,9 @@ async function main(): Promise<number> {
         target: { type: "string" },
         junit: { type: "string" },
         observations: { type: "string" },
+        record: { type: "string" },
+        compare: { type: "string" },
+        profile: { type: "string" },
         "allow-production": { type: "boolean" },
         help: { type: "boolean" },
       },
@@ -60,7 +82,34 @@ async function main(): Promise<number> {
     console.error(`og-contract: ${problem}`);
     return 64;
   }
-  if (values.observations) process.env.OG_CONTRACT_OBSERVATIONS = resolve(values.observations);
+  // Profiles are checked before anything runs: a bad one is a usage error naming the field.
+  let saved: CalibrationProfile | undefined;
+  try {
+    if (values.compare) saved = readProfile(values.compare);
+    if (values.profile) readProfile(values.profile);
+  } catch (error) {
+    console.error(`og-contract: ${(error as Error).message}`);
+    return 64;
+  }
+  if (values.profile) {
+    if ((process.env.OG_CONTRACT_TARGET || "mock") !== "mock") {
+      console.error("og-contract: --profile calibrates the fake og-contract starts; it goes with --target mock only.");
+      return 64;
+    }
+    process.env.OG_CONTRACT_PROFILE = resolve(values.profile);
+  }
+  // --record and --compare read the run's observations: from the file asked for, or a scratch one.
+  const observationsFile =
+    values.observations ??
+    (values.record || values.compare
+      ? join(await mkdtemp(join(tmpdir(), "og-contract-")), "observations.json")
+      : undefined);
+  if (observationsFile) {
+    // A file left by an earlier run must never pass for this one's (a run that dies early writes none).
+    rmSync(resolve(observationsFile), { force: true });
+    process.env.OG_CONTRACT_OBSERVATIONS = resolve(observationsFile);
+  }
+  const startedAt = new Date().toISOString();
   const here = dirname(fileURLToPath(import.meta.url));
   const suite = ["contract.test.js", "contract.test.ts"].map((f) => join(here, f)).find(existsSync);
   if (!suite) {
@@ -92,6 +141,47 @@ async function main(): Promise<number> {
   });
   const failed = !vitest || vitest.state.getCountOfFailedTests() > 0 || vitest.state.getUnhandledErrors().length > 0;
   await vitest?.close();
+  if (!values.record && !saved) return failed ? 1 : 0;
+  let run: ObservationsFile | undefined;
+  try {
+    run = JSON.parse(readFileSync(resolve(observationsFile!), "utf8")) as ObservationsFile;
+  } catch {
+    run = undefined;
+  }
+  if (!run || run.at < startedAt || Object.keys(run.observations).length === 0) {
+    console.error(
+      "og-contract: the run observed nothing (it stopped before its probes: see above); nothing recorded or compared.",
+    );
+    return 1;
+  }
+  if (values.record) {
+    const profile = buildProfile(run);
+    try {
+      validateProfile(profile, values.record); // what is written must load again
+    } catch (error) {
+      console.error(`og-contract: not recorded: ${(error as Error).message}`);
+      return 1;
+    }
+    writeFileSync(values.record, `${JSON.stringify(profile, null, 2)}\n`);
+    console.log(
+      `og-contract: recorded ${Object.keys(profile.observations).length} behaviours of ${profile.target} in ${values.record}` +
+        `${failed ? " (the contract is broken: see above; the profile says what the target did all the same)" : ""}.`,
+    );
+  }
+  if (saved) {
+    // Against the fake calibrated with a profile, what that fake cannot reproduce is not drift.
+    const limits = values.profile
+      ? new Set(profileSettings(readProfile(values.profile)).summary.unreplayable.map((u) => u.key))
+      : undefined;
+    const rows = compareProfiles(saved, run.observations, limits);
+    console.log(driftTable(rows, values.compare!));
+    if (values.junit) {
+      const file = resolve(values.junit);
+      const existing = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+      writeFileSync(file, mergeJunit(existing, driftJunit(rows, values.compare!)));
+    }
+    if (!failed && hasDrift(rows)) return 2;
+  }
   return failed ? 1 : 0;
 }
 

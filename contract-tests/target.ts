@@ -132,8 +132,11 @@ async function startFake(): Promise<Target> {
       FAKE_CREDENTIALS.apiKey,
       "--log-level",
       "warn",
+      // og-contract --profile: the fake calibrated as that profile says (og-mock checks the file).
+      ...(process.env.OG_CONTRACT_PROFILE ? ["--profile", process.env.OG_CONTRACT_PROFILE] : []),
     ],
-    { stdio: ["ignore", "pipe", "pipe"] },
+    // The fake is configured by these flags alone: an OG_MOCK_* of the shell must not change it.
+    { stdio: ["ignore", "pipe", "pipe"], env: withoutOgMockEnv(process.env) },
   );
   const baseUrl = await waitForUrl(child);
   const { apiKey, ...hmac } = FAKE_CREDENTIALS;
@@ -151,6 +154,10 @@ async function startFake(): Promise<Target> {
         child.kill("SIGTERM");
       }),
   };
+}
+
+function withoutOgMockEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("OG_MOCK_")));
 }
 
 function waitForUrl(child: ChildProcess): Promise<string> {

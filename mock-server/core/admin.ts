@@ -343,5 +343,11 @@ function parseThrottle(value: unknown): { limit?: number; windowMs?: number } | 
 }
 
 function settingsOf(mock: OrdergrooveMock) {
-  return { answer: mock.answer, throttle: mock.throttle, behaviour: mock.behaviour };
+  return {
+    answer: mock.answer,
+    throttle: mock.throttle,
+    behaviour: mock.behaviour,
+    auth: { failureStatus: mock.options.auth.failureStatus },
+    profile: mock.profile,
+  };
 }

@@ -37,4 +37,16 @@ export {
   type MockOptions,
   type ThrottleSettings,
 } from "./options.js";
+export {
+  AUTH_FAILURES,
+  BEHAVIOURS,
+  type CalibrationProfile,
+  type Observations,
+  parseProfile,
+  PROFILE_SCHEMA,
+  ProfileError,
+  type ProfileSummary,
+  readProfile,
+  validateProfile,
+} from "./profile.js";
 export { SUPPORTED_ROUTES } from "./routes.js";

@@ -21,6 +21,7 @@ import { SlidingWindow } from "../../src/throttle/sliding-window.js";
 import { type CoreRequest, type CoreResponse, detail } from "./http.js";
 import { OrdergrooveMock } from "./mock.js";
 import type { MockOptions } from "./options.js";
+import { validateProfile } from "./profile.js";
 
 export interface IpLimitSettings {
   /** Requests allowed per window from one client address, over all endpoints. */
@@ -267,6 +268,8 @@ export class OrdergrooveMerchants {
 /** Builds the merchants of a fake from options (see `MerchantsOptions`). */
 export function createMerchants(options: MerchantsOptions = {}): OrdergrooveMerchants {
   const { merchants, ipLimit, ...top } = options;
+  // A bad profile is the profile's error (a ProfileError naming its field), not a merchant's.
+  if (top.profile !== undefined) validateProfile(top.profile, top.profileSource ?? "inline");
   if (merchants === undefined) return new OrdergrooveMerchants([new OrdergrooveMock(top)], { ipLimit });
   if (top.credentials !== undefined) {
     throw new MerchantError("Give credentials per merchant in `merchants`, not at the top level as well.");

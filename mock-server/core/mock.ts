@@ -31,6 +31,7 @@ import {
   resolveOptions,
   type ThrottleSettings,
 } from "./options.js";
+import { applyProfile, type ProfileSummary } from "./profile.js";
 import { matchRoute, SUPPORTED_ROUTES } from "./routes.js";
 
 export type { ItemResult } from "../../src/spec/batch-results.js";
@@ -57,6 +58,8 @@ const QUICK = {
 
 export class OrdergrooveMock {
   readonly options: ResolvedOptions;
+  /** The calibration profile in force, or null (the defaults and your options only). */
+  readonly profile: ProfileSummary | null;
   readonly catalog: Catalog;
   readonly journal: Journal;
   readonly faults = new Faults();
@@ -69,7 +72,9 @@ export class OrdergrooveMock {
   #window: SlidingWindow | undefined;
 
   constructor(options: MockOptions = {}) {
-    this.options = resolveOptions(options);
+    const calibrated = applyProfile(options);
+    this.profile = calibrated.summary;
+    this.options = resolveOptions(calibrated.options);
     // The seed is not kept in `options`: the catalog holds its own compact copy of it.
     this.catalog = new Catalog(
       this.options.credentials.publicId,

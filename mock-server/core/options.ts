@@ -3,6 +3,7 @@ import type { AuthPolicy, MockCredentials } from "./auth.js";
 import type { ProductSeed } from "./catalog.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { FaultSettings } from "./faults.js";
+import type { CalibrationProfile } from "./profile.js";
 
 export type BatchForm = "object" | "list";
 
@@ -62,6 +63,13 @@ export interface MockOptions {
   behaviour?: Partial<BehaviourSettings>;
   /** Shorthand for `behaviour.unknownFields: "refuse"`: items with fields the spec does not know answer 400. */
   strict?: boolean;
+  /**
+   * A calibration profile recorded by `og-contract --record` (parsed JSON): applied over the
+   * defaults, under these options. Checked first: a bad one throws a ProfileError naming the field.
+   */
+  profile?: CalibrationProfile | undefined;
+  /** The profile's name in the admin API and banner (its file name); default "inline". */
+  profileSource?: string | undefined;
   /** Receives one warning per unknown field name (default: console). */
   logger?: MockLogger | undefined;
   faults?: Partial<FaultSettings>;

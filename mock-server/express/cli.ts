@@ -15,6 +15,7 @@ import type { RequestFault } from "../core/faults.js";
 import type { MerchantsOptions } from "../core/merchants.js";
 import { merchantOptions, readMerchantsFile } from "../core/merchants-file.js";
 import { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
+import { describeProfile, readProfile } from "../core/profile.js";
 import { DEFAULT_HOST, DEFAULT_PORT, isLoopback, startMockServer } from "./server.js";
 
 const OPTIONS: Array<[flag: string, what: string, env: string]> = [
@@ -28,6 +29,7 @@ const OPTIONS: Array<[flag: string, what: string, env: string]> = [
   ["--merchant-hash-key K", "key of storefront (customer-scope) signatures", "OG_MOCK_MERCHANT_HASH_KEY"],
   ["--strict", "refuse items with fields the spec does not know (400)", "OG_MOCK_STRICT=1"],
   ["", "(default: ignore them as Ordergroove's DRF does, with a warning)", ""],
+  ["--profile FILE", "calibration profile from og-contract --record (flags below win)", "OG_MOCK_PROFILE"],
   ["--status 200|207", "HTTP status of a processed batch (default 207)", "OG_MOCK_STATUS"],
   ["--form object|list", '{"results": [...]} (default) or the article\'s list', "OG_MOCK_FORM"],
   ["--throttle N|off", "bulk requests per minute (default 600)", "OG_MOCK_THROTTLE"],
@@ -105,6 +107,7 @@ export function parseCli(
       strict: { type: "boolean" },
       merchants: { type: "string" },
       "ip-limit": { type: "string" },
+      profile: { type: "string" },
       status: { type: "string" },
       form: { type: "string" },
       throttle: { type: "string" },
@@ -190,6 +193,17 @@ export function parseCli(
       ...(sigField && hashKey ? { apiUsers: [{ sigField, hashKey }] } : {}),
       ...(apiKeys ? { apiKeys } : {}),
     };
+  }
+  const profileFile = pick("profile", "PROFILE");
+  if (profileFile !== undefined) {
+    // Read and checked here: a bad profile is the user's input (exit 64, the field named), and
+    // the fake does not start with it.
+    try {
+      options.profile = readProfile(profileFile);
+      options.profileSource = profileFile;
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
   }
   const status = pick("status", "STATUS");
   const form = pick("form", "FORM");
@@ -356,10 +370,12 @@ async function main(): Promise<void> {
       `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
+  const calibrated = mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : "";
   process.stdout.write(
-    given.has("merchants")
+    (given.has("merchants")
       ? merchantsBanner(url, merchants.summaries(), Boolean(options?.adminToken))
-      : banner(url, mock.options.credentials, given, mock.catalog.size, Boolean(options?.adminToken)),
+      : banner(url, mock.options.credentials, given, mock.catalog.size, Boolean(options?.adminToken))
+    ).replace("\n", `\n${calibrated}`),
   );
 }
 

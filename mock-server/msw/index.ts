@@ -18,6 +18,7 @@ export {
 } from "../core/merchants.js";
 export { createOrdergrooveMock, OrdergrooveMock } from "../core/mock.js";
 export { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
+export { type CalibrationProfile, ProfileError, type ProfileSummary, readProfile } from "../core/profile.js";
 export {
   type HandlerOptions,
   ORDERGROOVE_BASE_URLS,

@@ -17,6 +17,7 @@ import {
   type OrdergrooveMerchants,
 } from "../core/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
+import { type CalibrationProfile, readProfile } from "../core/profile.js";
 import { type HandlerOptions, ordergrooveHandlers, type UnsupportedRequest } from "./handlers.js";
 
 /** One merchant of the fake, with the same helpers the suite has for the first one. */
@@ -33,7 +34,12 @@ export interface MerchantHandle {
   expectAllSigned(): void;
 }
 
-export interface SetupOptions extends MerchantsOptions, Omit<HandlerOptions, "ipLimit"> {
+export interface SetupOptions extends Omit<MerchantsOptions, "profile">, Omit<HandlerOptions, "ipLimit"> {
+  /**
+   * A calibration profile recorded by `og-contract --record`: its file's path, or the parsed JSON.
+   * Checked first: a bad one throws a ProfileError naming the field.
+   */
+  profile?: CalibrationProfile | string | undefined;
   /** What MSW does with requests to other hosts (default "error": a test must not reach the network). */
   onUnhandledRequest?: "error" | "warn" | "bypass";
 }
@@ -72,7 +78,12 @@ export interface OrdergrooveMockSuite {
 }
 
 export function setupOrdergrooveMock(options: SetupOptions = {}): OrdergrooveMockSuite {
-  const merchants = createMerchants(options);
+  const { profile, ...rest } = options;
+  const merchants = createMerchants(
+    typeof profile === "string"
+      ? { ...rest, profile: readProfile(profile), profileSource: profile }
+      : { ...rest, profile },
+  );
   const mock = merchants.default;
   const unsupported: UnsupportedRequest[] = [];
   const server = setupServer(...ordergrooveHandlers(merchants, options, unsupported));

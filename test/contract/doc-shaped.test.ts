@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ObservationsFile } from "../../contract-tests/observations.js";
+import { BEHAVIOURS, profileSettings, validateProfile } from "../../mock-server/core/profile.js";
 import { DOC_CREDENTIALS, type DocShapedServer, startDocShapedServer } from "../helpers/doc-shaped-server.js";
 import { run } from "../helpers/spawn.js";
 
@@ -25,9 +26,10 @@ describe("the contract suite against a doc-shaped service", () => {
     const dir = await mkdtemp(join(tmpdir(), "og-doc-shaped-"));
     const observationsFile = join(dir, "observations.json");
     const junit = join(dir, "contract.xml");
+    const profileFile = join(dir, "og-profile.json");
     const result = await run(
       "contract-tests/run.ts",
-      ["--target", server.url, "--junit", junit, "--observations", observationsFile],
+      ["--target", server.url, "--junit", junit, "--observations", observationsFile, "--record", profileFile],
       {
         env: {
           OG_CONTRACT_TARGET: server.url,
@@ -47,10 +49,23 @@ describe("the contract suite against a doc-shaped service", () => {
       format: "og-contract-observations/1",
       target: { kind: "remote", baseUrl: server.url },
     });
+    const refused = (kind: string, status: number) => ({
+      [`auth.${kind}.status`]: status,
+      [`auth.${kind}.body`]: "detail",
+    });
     expect(file.observations).toEqual({
       "answer.batchStatus": 200,
       "answer.batchForm": "object",
-      "auth.failureStatus": 401,
+      "answer.priceType": "string",
+      "answer.timestampFormat": "YYYY-MM-DD HH:MM:SS",
+      "auth.failureStatus": 403,
+      ...refused("missing", 401),
+      ...refused("unknownApiKey", 403),
+      ...refused("wrongHashKey", 403),
+      ...refused("unknownApiUser", 403),
+      ...refused("notJson", 403),
+      ...refused("noOgAuthorization", 403),
+      ...refused("stale", 403),
       "behaviour.tooManyItems": "process",
       "behaviour.nonListBody": 400,
       "behaviour.unknownFields": "ignore",
@@ -59,11 +74,42 @@ describe("the contract suite against a doc-shaped service", () => {
       "behaviour.tsAsString": "refuse",
       "behaviour.retryAfter": "not-observed",
     });
+    // The recording captures every way this server differs from the fake's defaults, and only those.
+    const profile = validateProfile(JSON.parse(await readFile(profileFile, "utf8")));
+    const differs = Object.entries(profile.observations)
+      .filter(([key, value]) => value !== "not-observed" && value !== BEHAVIOURS[key]!.fake)
+      .map(([key]) => key)
+      .sort();
+    expect(differs).toEqual([
+      "answer.batchStatus",
+      "auth.missing.status",
+      "behaviour.missingContentType",
+      "behaviour.tooManyItems",
+      "behaviour.unsupportedMediaType",
+    ]);
+    // Replayed, the fake takes what it has settings for and names what it cannot do.
+    const { summary } = profileSettings(profile, "og-profile.json");
+    expect(summary.unreplayable.map((u) => u.key).sort()).toEqual([
+      "auth.missing.status",
+      "behaviour.unsupportedMediaType",
+    ]);
+    // And replayed for real: a fake og-contract starts with this profile shows no drift; what it
+    // cannot reproduce is marked as such.
+    const replay = await run("contract-tests/run.ts", ["--profile", profileFile, "--compare", profileFile], {
+      env: { OG_CONTRACT_TARGET: "", NO_COLOR: "1" },
+      timeoutMs: 120_000,
+    });
+    expect(replay.code, replay.stdout + replay.stderr).toBe(0);
+    expect(replay.stdout).toMatch(/auth\.missing\.status\s+401\s+403\s+unreplayable/);
+    expect(replay.stdout).toMatch(/behaviour\.tooManyItems\s+process\s+process\s*\n/);
+    expect(replay.stdout).toMatch(
+      /No drift: \d+ behaviours as recorded \(.*2 the fake cannot reproduce \(not drift\)\)\./,
+    );
     expect(result.stdout).toContain("Observed where Ordergroove's docs are silent");
     expect(result.stdout).toContain('behaviour.tooManyItems = "process"');
     const xml = await readFile(junit, "utf8");
     expect(xml).toContain('<property name="observed" value="behaviour.tooManyItems = &quot;process&quot;');
     expect(server.products.get("doc-1")?.live).toBe(true);
     expect(server.products.get("doc-2")?.live).toBe(true);
-  }, 150_000);
+  }, 240_000);
 });

@@ -1,4 +1,7 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
@@ -83,6 +86,27 @@ describe("the contract suite pointed at a base URL", () => {
       "Contract clause C1 broken (a signed batch of existing products answers 200 per item, and the change reads back)",
     );
     expect(result.stdout + result.stderr).toContain("the body does not match #/components/schemas/BatchResponse");
+  }, 150_000);
+
+  it("tells a broken contract (exit 1) from drift only, even when the behaviours drifted too", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-liar-"));
+    const profile = join(dir, "og-profile.json");
+    await writeFile(
+      profile,
+      JSON.stringify({
+        format: "og-profile/1",
+        kit: "ordergroove-stock-kit@0.0.0",
+        target: "https://staging.restapi.ordergroove.com",
+        recordedAt: "2026-01-01T00:00:00.000Z",
+        observations: { "auth.failureStatus": 401 },
+      }),
+    );
+    const result = await run("contract-tests/run.ts", ["--target", liarUrl, "--compare", profile], {
+      env: env(liarUrl),
+      timeoutMs: 90_000,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/auth\.failureStatus\s+401\s+403\s+changed/);
   }, 150_000);
 
   it("refuses the production host unless forced", async () => {

@@ -1,0 +1,197 @@
+/**
+ * A calibration profile on the fake's side: checked field by field before anything starts,
+ * applied under the user's own options, shown by the admin API and og-mock's banner, and taken by
+ * the MSW setup as a file path or parsed JSON.
+ */
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { OrdergrooveMock } from "../../mock-server/core/mock.js";
+import {
+  type CalibrationProfile,
+  PROFILE_SCHEMA,
+  ProfileError,
+  parseProfile,
+  validateProfile,
+} from "../../mock-server/core/profile.js";
+import { startMockServer } from "../../mock-server/express/server.js";
+import { setupOrdergrooveMock } from "../../mock-server/msw/setup.js";
+import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { ROOT, run, type Started, startOgMock } from "../helpers/spawn.js";
+
+const PROFILE: CalibrationProfile = {
+  format: "og-profile/1",
+  kit: "ordergroove-stock-kit@0.1.0",
+  target: "https://staging.restapi.ordergroove.com",
+  recordedAt: "2026-11-28T12:00:00.000Z",
+  productIds: ["sku-1", "sku-2"],
+  observations: {
+    "answer.batchStatus": 200,
+    "answer.batchForm": "list",
+    "auth.failureStatus": 401,
+    "auth.missing.status": 401,
+    "auth.wrongHashKey.status": 403,
+    "answer.priceType": "string",
+    "behaviour.tooManyItems": "process",
+    "behaviour.missingContentType": "assume-json",
+    "behaviour.retryAfter": "not-observed",
+  },
+};
+
+let dir: string | undefined;
+async function file(name: string, content: unknown): Promise<string> {
+  dir ??= await mkdtemp(join(tmpdir(), "og-profile-"));
+  const path = join(dir, name);
+  await writeFile(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+
+describe("a profile is checked before it is used", () => {
+  it("ships its JSON Schema as spec/og-profile.schema.json", async () => {
+    expect(JSON.parse(await readFile(join(ROOT, "spec/og-profile.schema.json"), "utf8"))).toEqual(PROFILE_SCHEMA);
+  });
+
+  it.each([
+    [{ ...PROFILE, format: "og-profile/2" }, 'field format must be "og-profile/1"'],
+    [{ ...PROFILE, target: "https://user:pw@staging.example/products" }, "field target must match pattern"],
+    [
+      { ...PROFILE, observations: { "answer.batchStatus": "207" } },
+      "field observations → answer.batchStatus must be integer",
+    ],
+    [
+      { ...PROFILE, observations: { "answer.colour": "blue" } },
+      "field observations → answer.colour is not a field of a profile",
+    ],
+    [{ ...PROFILE, observations: { "behaviour.unknownFields": "shrug" } }, 'must be one of "ignore", "refuse"'],
+    [{ ...PROFILE, recordedAt: "yesterday" }, 'field recordedAt must match format "date-time"'],
+    [(({ kit: _kit, ...rest }) => rest)(PROFILE), "field kit is missing"],
+  ])("refuses %j naming the field", (bad, message) => {
+    expect(() => validateProfile(bad, "p.json")).toThrow(ProfileError);
+    expect(() => validateProfile(bad, "p.json")).toThrow(message);
+  });
+
+  it("says when a file is not JSON, without quoting it (it may be some other file, with secrets)", () => {
+    expect(() => parseProfile("OG_HASH_KEY=secret-value", "p.json")).toThrow(
+      /^Invalid calibration profile p\.json: not JSON/,
+    );
+    try {
+      parseProfile("OG_HASH_KEY=secret-value", "p.json");
+    } catch (error) {
+      expect((error as Error).message).not.toContain("secret");
+    }
+  });
+
+  it("is the profile's error, not a merchant's, when a merchants fake gets a bad one", () => {
+    expect(() =>
+      setupOrdergrooveMock({
+        profile: { ...PROFILE, format: "x" } as never,
+        merchants: [{ credentials: { publicId: "m1", apiUsers: [], apiKeys: ["k1"] } }],
+      }),
+    ).toThrow(ProfileError);
+  });
+
+  it("stops a fake from being built with a bad one", () => {
+    expect(() => new OrdergrooveMock({ profile: { ...PROFILE, format: "x" } as never })).toThrow(ProfileError);
+    expect(() => setupOrdergrooveMock({ profile: { ...PROFILE, kit: "" } })).toThrow(/field kit must NOT have fewer/);
+  });
+});
+
+describe("a profile applied", () => {
+  it("sets what the fake has settings for, under the user's own options, and names what it cannot do", () => {
+    const mock = new OrdergrooveMock({
+      profile: PROFILE,
+      profileSource: "og-profile.json",
+      answer: { batchStatus: 207 },
+    });
+    expect(mock.answer).toEqual({ batchStatus: 207, batchForm: "list" }); // the user's 207 wins
+    expect(mock.options.auth.failureStatus).toBe(401);
+    expect(mock.behaviour).toMatchObject({
+      tooManyItems: "process",
+      missingContentType: "assume-json",
+      retryAfter: "seconds",
+    });
+    expect(mock.profile).toMatchObject({
+      source: "og-profile.json",
+      target: "https://staging.restapi.ordergroove.com",
+      unreplayable: [{ key: "auth.wrongHashKey.status", observed: 403, fake: 401 }],
+    });
+    expect(mock.profile!.applied).toContain("answer.batchForm");
+    expect(new OrdergrooveMock().profile).toBeNull();
+  });
+
+  it("lists what the fake's settings cannot take (a 2xx refusal status) instead of failing to start", () => {
+    const odd = { ...PROFILE, observations: { "behaviour.nonListBody": 200, "behaviour.tooManyItems": 302 } };
+    const mock = new OrdergrooveMock({ profile: odd });
+    expect(mock.behaviour).toMatchObject({ nonListBody: 400, tooManyItems: 400 });
+    expect(mock.profile!.unreplayable.map((u) => u.key)).toEqual(["behaviour.nonListBody", "behaviour.tooManyItems"]);
+  });
+
+  it("gives way to strict: false (OG_MOCK_STRICT=0) on unknown fields", () => {
+    const refusing = { ...PROFILE, observations: { "behaviour.unknownFields": "refuse" } };
+    expect(new OrdergrooveMock({ profile: refusing }).behaviour.unknownFields).toBe("refuse");
+    expect(new OrdergrooveMock({ profile: refusing, strict: false }).behaviour.unknownFields).toBe("ignore");
+  });
+
+  it("answers over HTTP as the profile says, and the admin API shows it", async () => {
+    const og = await startMockServer({ port: 0, profile: PROFILE });
+    try {
+      const headers = signedHeaders(
+        { publicId: "og-mock-merchant", sigField: "og-mock-api-user", hashKey: "og-mock-hash-key" },
+        unixSeconds(Date.now()),
+      );
+      // No content-type: the profile says the target reads it as JSON anyway.
+      const res = await fetch(`${og.url}/products-batch/update/`, {
+        method: "PATCH",
+        headers,
+        body: new TextEncoder().encode('[{"product_id": "og-coffee-beans-1kg", "live": false}]'),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual([{ results: [{ product_id: "og-coffee-beans-1kg", status: 200 }] }]);
+      const refused = await fetch(`${og.url}/products-batch/update/`, { method: "PATCH", body: "[]" });
+      expect(refused.status).toBe(401);
+      const settings = (await (await fetch(`${og.url}/__admin/settings`)).json()) as Record<string, unknown>;
+      expect(settings).toMatchObject({
+        auth: { failureStatus: 401 },
+        profile: {
+          source: "inline",
+          target: "https://staging.restapi.ordergroove.com",
+          kit: "ordergroove-stock-kit@0.1.0",
+        },
+      });
+    } finally {
+      await og.close();
+    }
+  });
+
+  it("is taken by the MSW setup as a file path", async () => {
+    const suite = setupOrdergrooveMock({ profile: await file("msw.json", PROFILE) });
+    expect(suite.mock.answer.batchForm).toBe("list");
+    expect(suite.mock.profile?.source).toMatch(/msw\.json$/);
+  });
+});
+
+describe("og-mock --profile", () => {
+  let started: Started | undefined;
+  afterAll(() => started?.stop());
+
+  it("says which profile is active in its banner", async () => {
+    const path = await file("og-profile.json", PROFILE);
+    started = await startOgMock(["--profile", path, "--log-level", "silent"]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(started.output()).toContain(
+      `  profile:      ${path} (recorded 2026-11-28 against https://staging.restapi.ordergroove.com;`,
+    );
+    expect(started.output()).toContain("not reproducible by this fake: auth.wrongHashKey.status=403");
+  });
+
+  it("does not start with a bad profile: exit 64, the field named", async () => {
+    const path = await file("bad.json", { ...PROFILE, observations: { "answer.batchForm": "xml" } });
+    const result = await run("mock-server/express/cli.ts", ["--port", "0", "--profile", path]);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain(
+      `og-mock: Invalid calibration profile ${path}: field observations → answer.batchForm must be one of "object", "list".`,
+    );
+    expect(result.stdout).not.toContain("listening");
+  });
+});
