@@ -4,6 +4,7 @@
  * `x-api-key`, cookies. Nothing secret is ever kept, so nothing secret can be read back.
  */
 import type { Principal } from "./auth.js";
+import { TextArena } from "./text-arena.js";
 
 export interface JournalEntry {
   /** 1, 2, 3... in arrival order; keeps counting when old entries fall off. */
@@ -92,41 +93,58 @@ function short(v: unknown): unknown {
  * The JSON texts an entry was recorded from, kept instead of their parsed forms and parsed when
  * the entry is read. Why: a journal holds up to `limit` entries, so whatever an entry keeps
  * outlives the request and is moved to the old generation by the GC; a 100-item batch kept
- * parsed (its items and its 100 results) measured as most of the fake's cost per request.
- * Two strings cost the GC almost nothing; reading the journal is rare.
+ * parsed (its items and its 100 results) measured as most of the fake's cost per request, and
+ * kept as strings still a fifth of it. The journal keeps them as bytes in a TextArena.
  */
 export interface JournalTexts {
-  /** The request body's text, kept in place of `entry.body` (which must be its JSON.parse). */
+  /**
+   * The request body's text, kept in place of `entry.body`: read back as its JSON.parse, or when
+   * it nests deeper than a reader could serialise, as the text (cut at 4 KiB) like any other
+   * body that is not shown parsed. The nesting is measured when the entry is read, not per request.
+   */
   body?: string;
   /** The answer's JSON text, kept in place of `entry.response.body` (which must be its JSON.parse). */
   responseBody?: string;
 }
 
-interface Stored {
-  entry: JournalEntry;
-  texts: JournalTexts | undefined;
-}
+/** Where an entry's texts are: [body start, body bytes, answer start, answer bytes] per slot; -1 = none. */
+const SPAN = 4;
 
 /** The entry as recorded: its kept texts parsed back into the places they were taken from. */
-function build(stored: Stored): JournalEntry {
-  const { entry, texts } = stored;
+function build(entry: JournalEntry, texts: JournalTexts | undefined): JournalEntry {
   if (texts === undefined) return entry;
   const out: JournalEntry = { ...entry };
-  if (texts.body !== undefined) out.body = JSON.parse(texts.body);
+  if (texts.body !== undefined) out.body = parsedBody(texts.body);
   if (texts.responseBody !== undefined && "status" in entry.response)
     out.response = { status: entry.response.status, body: JSON.parse(texts.responseBody) };
   return out;
 }
 
+function parsedBody(text: string): unknown {
+  return nestingDepth(text) <= MAX_DEPTH ? JSON.parse(text) : cut(text);
+}
+
+function cut(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
 export class Journal {
-  #entries: Stored[] = [];
+  /** A ring of `limit` slots once full; `#start` is the oldest. */
+  #entries: JournalEntry[] = [];
   #start = 0;
   #seq = 0;
   #listeners = new Set<JournalListener>();
+  /** Texts by slot (SPAN numbers each), in #arena. */
+  readonly #spans: Float64Array;
+  readonly #arena: TextArena | undefined;
+  /** Texts the arena cannot carry exactly (see TextArena.put), kept as strings; rare. */
+  #kept = new Map<number, JournalTexts>();
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 0)
       throw new RangeError(`Journal limit must be a whole number ≥ 0; got ${limit}.`);
+    this.#spans = new Float64Array(limit * SPAN).fill(-1);
+    this.#arena = limit > 0 ? new TextArena() : undefined;
   }
 
   /**
@@ -135,24 +153,78 @@ export class Journal {
    * with the parsed forms in place.
    */
   record(entry: Omit<JournalEntry, "seq">, texts?: JournalTexts): void {
-    const stored: Stored = { entry: { seq: ++this.#seq, ...entry }, texts };
+    const stored: JournalEntry = { seq: ++this.#seq, ...entry };
     if (this.#listeners.size) {
-      const full = build(stored);
+      const full = build(stored, texts);
       this.#tell((l) => l.entry(full));
     }
-    if (this.limit === 0) return;
-    if (this.#entries.length < this.limit) this.#entries.push(stored);
-    else {
-      // Ring buffer: overwrite the oldest entry, no array shifting on the hot path.
-      this.#entries[this.#start] = stored;
-      this.#start = (this.#start + 1) % this.limit;
+    const arena = this.#arena;
+    if (arena === undefined) return;
+    let slot: number;
+    if (this.#entries.length < this.limit) {
+      slot = this.#entries.length;
+      this.#entries.push(stored);
+    } else {
+      // Ring buffer: overwrite the oldest entry, no array shifting on the hot path; its texts go too.
+      slot = this.#start;
+      this.#entries[slot] = stored;
+      this.#start = (slot + 1) % this.limit;
+      const spans = this.#spans;
+      const at = slot * SPAN;
+      const end = Math.max(spans[at]! + spans[at + 1]!, spans[at + 2]! + spans[at + 3]!);
+      if (end >= 0) arena.release(end);
+      this.#kept.delete(slot);
     }
+    this.#keep(arena, slot, texts);
+  }
+
+  #keep(arena: TextArena, slot: number, texts: JournalTexts | undefined): void {
+    const spans = this.#spans;
+    const at = slot * SPAN;
+    spans.fill(-1, at, at + SPAN);
+    if (texts === undefined) return;
+    let kept: JournalTexts | undefined;
+    if (texts.body !== undefined) {
+      const start = arena.put(texts.body);
+      if (start < 0) kept = { body: texts.body };
+      else {
+        spans[at] = start;
+        spans[at + 1] = arena.end - start;
+      }
+    }
+    if (texts.responseBody !== undefined) {
+      const start = arena.put(texts.responseBody);
+      if (start < 0) (kept ??= {}).responseBody = texts.responseBody;
+      else {
+        spans[at + 2] = start;
+        spans[at + 3] = arena.end - start;
+      }
+    }
+    if (kept) this.#kept.set(slot, kept);
+  }
+
+  /** The texts kept for a slot, read back from the arena. */
+  #texts(slot: number): JournalTexts | undefined {
+    const spans = this.#spans;
+    const at = slot * SPAN;
+    const kept = this.#kept.get(slot);
+    if (spans[at]! < 0 && spans[at + 2]! < 0) return kept;
+    const texts: JournalTexts = { ...kept };
+    if (spans[at]! >= 0) texts.body = this.#arena!.get(spans[at]!, spans[at + 1]!);
+    if (spans[at + 2]! >= 0) texts.responseBody = this.#arena!.get(spans[at + 2]!, spans[at + 3]!);
+    return texts;
   }
 
   /** Entries oldest first; `since` keeps those with seq > since. */
   entries(since = 0): JournalEntry[] {
-    const ordered = [...this.#entries.slice(this.#start), ...this.#entries.slice(0, this.#start)];
-    return (since > 0 ? ordered.filter((s) => s.entry.seq > since) : ordered).map(build);
+    const out: JournalEntry[] = [];
+    const count = this.#entries.length;
+    for (let i = 0; i < count; i++) {
+      const slot = (this.#start + i) % count;
+      const entry = this.#entries[slot]!;
+      if (entry.seq > since) out.push(build(entry, this.#texts(slot)));
+    }
+    return out;
   }
 
   get size(): number {
@@ -168,6 +240,9 @@ export class Journal {
     this.#entries = [];
     this.#start = 0;
     this.#seq = 0;
+    this.#spans.fill(-1);
+    this.#kept.clear();
+    this.#arena?.clear();
     if (this.#listeners.size) this.#tell((l) => l.cleared());
   }
 
@@ -191,18 +266,19 @@ export class Journal {
 
 /** The body as stored in the journal: parsed JSON if it parses, else the text, cut short. */
 export function journalBody(text: string | undefined, parsed: unknown): unknown {
-  if (keepsParsed(text, parsed)) return parsed;
+  if (keepsParsed(text, parsed) && nestingDepth(text!) <= MAX_DEPTH) return parsed;
   if (text === undefined || text.length === 0) return null;
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+  return cut(text);
 }
 
 /**
- * True when the journal shows a body parsed (it parsed, is small and shallow), false when it shows
- * the text. Parsed bodies are kept only while small, so a full journal stays bounded in memory.
- * So is their nesting: a deeply nested body would overflow JSON.stringify when the journal is read.
+ * True when the journal keeps a body's text to show it parsed (it parsed and is small), false when
+ * it keeps the text cut short. Parsed bodies are kept only while small, so a full journal stays
+ * bounded in memory. So is their nesting, checked when the entry is read (see JournalTexts.body):
+ * a deeply nested body would overflow JSON.stringify in the reader.
  */
 export function keepsParsed(text: string | undefined, parsed: unknown): boolean {
-  return parsed !== undefined && text !== undefined && text.length <= MAX_PARSED && nestingDepth(text) <= MAX_DEPTH;
+  return parsed !== undefined && text !== undefined && text.length <= MAX_PARSED;
 }
 
 /** How deeply the JSON text nests, counted without parsing (brackets outside strings). */
