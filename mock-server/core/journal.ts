@@ -46,7 +46,8 @@ const MAX_DEPTH = 32;
 /** Masks the signature inside an authorization JSON; anything unparsable is masked whole. */
 export function maskHeaders(headers: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     if (SECRET_HEADERS.has(name)) out[name] = MASK;
     else if (name === "authorization") out[name] = maskAuthorization(value);

@@ -18,7 +18,7 @@ import { Catalog, type ProductFields, storedFields } from "./catalog.js";
 import { defaultCatalog } from "./default-catalog.js";
 import { Faults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
-import { Journal, journalBody, type JournalTexts, keepsParsed, maskHeaders } from "./journal.js";
+import { Journal, type JournalEntry, journalBody, type JournalTexts, keepsParsed, maskHeaders } from "./journal.js";
 import { listProductGroups, listProducts, productHasGroup } from "./listing.js";
 import {
   type AnswerSettings,
@@ -163,31 +163,26 @@ export class OrdergrooveMock {
       this.journal.limit > 0 && !response.drop && response.body !== undefined && !("journalBody" in trace)
         ? (response.text = JSON.stringify(response.body))
         : undefined;
-    const texts: JournalTexts | undefined =
-      lazy || answerText !== undefined
-        ? { ...(lazy ? { body: req.body! } : {}), ...(answerText !== undefined ? { responseBody: answerText } : {}) }
-        : undefined;
-    this.journal.record(
-      {
-        at: this.#isoNow(),
-        method: req.method.toUpperCase(),
-        path: req.path,
-        headers: maskHeaders(req.headers),
-        body: lazy ? null : journalBody(req.body, trace.parsed),
-        principal: trace.principal,
-        ...(trace.ignoredFields ? { ignoredFields: [...trace.ignoredFields] } : {}),
-        response: response.drop
-          ? { dropped: true }
-          : {
-              status: response.status,
-              body: answerText !== undefined ? null : "journalBody" in trace ? trace.journalBody : response.body,
-            },
-        ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
-        ...(trace.fault ? { fault: trace.fault } : {}),
-        ms: Math.round(ms * 100) / 100,
-      },
-      texts,
-    );
+    // Built without spreads: this runs for every request (measured ~1 µs of a 1-item batch's 5).
+    let texts: JournalTexts | undefined;
+    if (lazy) texts = answerText === undefined ? { body: req.body! } : { body: req.body!, responseBody: answerText };
+    else if (answerText !== undefined) texts = { responseBody: answerText };
+    const entry: Omit<JournalEntry, "seq"> = {
+      at: this.#isoNow(),
+      method: req.method.toUpperCase(),
+      path: req.path,
+      headers: maskHeaders(req.headers),
+      body: lazy ? null : journalBody(req.body, trace.parsed),
+      principal: trace.principal,
+      response: response.drop
+        ? { dropped: true }
+        : {
+            status: response.status,
+            body: answerText !== undefined ? null : "journalBody" in trace ? trace.journalBody : response.body,
+          },
+      ms: Math.round(ms * 100) / 100,
+    };
+    this.journal.record(trace.ignoredFields || trace.authRefusal || trace.fault ? withNotes(entry, trace) : entry, texts);
   }
 
   #isoMs = Number.NaN;
@@ -513,6 +508,24 @@ function injectedResponse(
           ? "A server error occurred."
           : `Error ${status}.`;
   return detail(status, `${text} (injected fault)`, headers);
+}
+
+/** The entry with the trace's notes, in the order the journal has always shown them. */
+function withNotes(entry: Omit<JournalEntry, "seq">, trace: Trace): Omit<JournalEntry, "seq"> {
+  const { at, method, path, headers, body, principal, response, ms } = entry;
+  return {
+    at,
+    method,
+    path,
+    headers,
+    body,
+    principal,
+    ...(trace.ignoredFields ? { ignoredFields: [...trace.ignoredFields] } : {}),
+    response,
+    ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
+    ...(trace.fault ? { fault: trace.fault } : {}),
+    ms,
+  };
 }
 
 function jsonType(value: unknown): string {
