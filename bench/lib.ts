@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
-export const OG_MOCK_BIN = `${ROOT}dist/mock-server/express/cli.js`;
+export const OG_MOCK_BIN = `${ROOT}dist/mock-server/bin/og-mock.js`;
 
 export interface ChildServer {
   url: string;

@@ -61,8 +61,46 @@ export async function render(specText: string): Promise<{ types: string; documen
   const doc = parse(specText) as Record<string, unknown>;
   const ast = await openapiTS(doc as never, { alphabetize: false });
   const types = `${BANNER}${astToString(ast)}`;
-  const document = `${BANNER}export const openapiDocument = ${JSON.stringify(doc, null, 2)} as const;\n`;
-  return { types, document, validators: renderValidators(doc) };
+  const runtime = withoutProse(doc) as Record<string, unknown>;
+  const document = `${BANNER}${RUNTIME_NOTE}export const openapiDocument = ${JSON.stringify(runtime, null, 2)} as const;\n`;
+  return { types, document, validators: renderValidators(runtime) };
+}
+
+const RUNTIME_NOTE =
+  "// The spec without its words for people (descriptions, summaries, examples, x-og-* notes): what\n" +
+  "// routing and validation read. The YAML is the spec to read; this is loaded on every start of og-mock.\n";
+
+/** Keywords for people, not for validation or routing (OpenAPI 3.1 and JSON Schema 2020-12). */
+const PROSE = new Set(["description", "summary", "example", "examples", "externalDocs", "$comment"]);
+/** Members whose keys are names chosen by the spec (a property called "description"), not keywords. */
+const NAMED = new Set([
+  "properties",
+  "patternProperties",
+  "$defs",
+  "schemas",
+  "paths",
+  "responses",
+  "securitySchemes",
+  "headers",
+  "content",
+  "parameters",
+  "requestBodies",
+]);
+
+/**
+ * The document without prose. Why: og-mock compiles and evaluates it (and the validators built
+ * from it embed their schemas) on every start; the prose was two thirds of its size and of that
+ * part of the start-up time (bench figure 4). Validation and routing never read it.
+ */
+export function withoutProse(node: unknown, named = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => withoutProse(item));
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (!named && (PROSE.has(key) || key.startsWith("x-og-"))) continue;
+    out[key] = named ? withoutProse(value) : withoutProse(value, NAMED.has(key));
+  }
+  return out;
 }
 
 /**

@@ -20,7 +20,7 @@ step "fresh clone and npm ci (prepare compiles dist/)"
 git clone -q "$root" "$work/kit"
 cd "$work/kit"
 npm ci --no-audit --no-fund --loglevel=error
-test -f dist/mock-server/express/cli.js
+test -f dist/mock-server/express/cli.js && test -f dist/mock-server/bin/og-mock.js
 
 step "npm start (README's first command), on a free port"
 npm start -s -- --port 0 --log-level warn >"$work/start.log" 2>&1 &
@@ -53,7 +53,7 @@ fake_pid=""
 step "install from npm pack output into a fresh project, as README shows"
 npm pack --silent >/dev/null
 tarball="$(ls "$work"/kit/ordergroove-stock-kit-*.tgz)"
-tar -tzf "$tarball" | grep "package/dist/mock-server/express/cli.js" >/dev/null
+tar -tzf "$tarball" | grep "package/dist/mock-server/bin/og-mock.js" >/dev/null
 mkdir "$work/project"
 cd "$work/project"
 npm init -y >/dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: runs og-mock from dist/, compiling first only when dist/ is older than a source
-// file. Compiling takes seconds; a fresh dist/ starts in well under one. Arguments go to og-mock:
+// `npm start`: runs og-mock from dist/ (its bundle, scripts/bundle-og-mock.mjs), building first only
+// when dist/ is older than a source file. Compiling takes seconds; a fresh dist/ starts in well
+// under one. Arguments go to og-mock:
 //   npm start -- --port 9000
 import { execFileSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -8,7 +9,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const root = resolve(import.meta.dirname, "..");
-const entry = join(root, "dist/mock-server/express/cli.js");
+const entry = join(root, "dist/mock-server/bin/og-mock.js");
 const SOURCES = ["src", "mock-server", "contract-tests"];
 const CONFIGS = ["tsconfig.json", "tsconfig.build.json", "package.json"];
 
@@ -42,5 +43,6 @@ if (builtAt() < newestSource()) {
       stdio: "inherit",
     },
   );
+  execFileSync(process.execPath, [join(root, "scripts/bundle-og-mock.mjs")], { stdio: "inherit" });
 }
 await import(pathToFileURL(entry).href);

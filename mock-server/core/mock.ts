@@ -16,6 +16,7 @@ import type { AuthPolicy, Principal } from "./auth.js";
 import { authenticateCached } from "./auth-cache.js";
 import { Catalog, type ProductFields, storedFields } from "./catalog.js";
 import { defaultCatalog } from "./default-catalog.js";
+import { elapsedMs } from "./clock.js";
 import { Faults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import { Journal, type JournalEntry, journalBody, type JournalTexts, keepsParsed, maskHeaders } from "./journal.js";
@@ -80,6 +81,7 @@ export class OrdergrooveMock {
       this.options.credentials.publicId,
       this.options.clock,
       options.products ?? defaultCatalog,
+      options.products === undefined,
     );
     this.journal = new Journal(this.options.journalLimit);
     this.#answer = { ...this.options.answer };
@@ -142,12 +144,12 @@ export class OrdergrooveMock {
   }
 
   handle(req: CoreRequest): CoreResponse {
-    const started = performance.now();
+    const started = elapsedMs();
     const trace: Trace = { principal: null };
     const response = this.#route(req, trace);
     const latency = this.faults.latencyMs;
     if (latency > 0) response.delayMs = latency;
-    this.#record(req, response, trace, performance.now() - started + latency);
+    this.#record(req, response, trace, elapsedMs() - started + latency);
     return response;
   }
 
@@ -182,7 +184,10 @@ export class OrdergrooveMock {
           },
       ms: Math.round(ms * 100) / 100,
     };
-    this.journal.record(trace.ignoredFields || trace.authRefusal || trace.fault ? withNotes(entry, trace) : entry, texts);
+    this.journal.record(
+      trace.ignoredFields || trace.authRefusal || trace.fault ? withNotes(entry, trace) : entry,
+      texts,
+    );
   }
 
   #isoMs = Number.NaN;

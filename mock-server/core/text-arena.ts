@@ -72,7 +72,9 @@ export class TextArena {
       throw new RangeError(`TextArena: bytes ${start}-${start + length} are no longer held.`);
     const at = start % capacity;
     if (at + length <= capacity) return this.#bytes.toString("utf8", at, at + length);
-    return Buffer.concat([this.#bytes.subarray(at), this.#bytes.subarray(0, length - (capacity - at))]).toString("utf8");
+    return Buffer.concat([this.#bytes.subarray(at), this.#bytes.subarray(0, length - (capacity - at))]).toString(
+      "utf8",
+    );
   }
 
   /** Lets go of everything before `position`. */
@@ -94,7 +96,7 @@ export class TextArena {
     while (capacity < needed) capacity *= 2;
     const bytes = Buffer.allocUnsafeSlow(capacity);
     // Piece by piece: a piece ends where either ring wraps.
-    for (let position = this.#tail; position < this.#head; ) {
+    for (let position = this.#tail; position < this.#head;) {
       const from = position % old.length;
       const to = position % capacity;
       const length = Math.min(this.#head - position, old.length - from, capacity - to);

@@ -13,6 +13,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { isAdminPath } from "../core/admin-path.js";
+import { elapsedMs } from "../core/clock.js";
 import type { CoreResponse } from "../core/http.js";
 import type { OrdergrooveMerchants } from "../core/merchants.js";
 import { matchRoute } from "../core/routes.js";
@@ -73,14 +74,14 @@ export function createHost(merchants: OrdergrooveMerchants, options: HostOptions
           answerSafely(() => engine.handle(core), core, reportError),
           false,
         );
-      const started = performance.now();
+      const started = elapsedMs();
       const response: CoreResponse = answerSafely(() => engine.handle(core), core, reportError);
       send(req, res, response, false, () =>
         log.write({
           method: req.method,
           path,
           status: response.drop ? "dropped" : response.status,
-          ms: round(performance.now() - started),
+          ms: round(elapsedMs() - started),
           admin: false,
         }),
       );

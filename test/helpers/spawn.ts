@@ -50,10 +50,18 @@ export interface Started {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts og-mock from source and waits for its "listening on" line. */
-export function startOgMock(args: string[], env: Record<string, string | undefined> = {}): Promise<Started> {
+/**
+ * Starts og-mock and waits for its "listening on" line: from source, or with `bin` (a built
+ * JavaScript file, e.g. the bundle that `npm run build` makes) as the installed bin runs.
+ */
+export function startOgMock(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  bin?: string,
+): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...TSX, "mock-server/express/cli.ts", "--port", "0", ...args], {
+    const entry = bin ? [bin] : [...TSX, "mock-server/express/cli.ts"];
+    const child = spawn(process.execPath, [...entry, "--port", "0", ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openapiDocument } from "../../src/generated/document.js";
+import { specWithProse as openapiDocument } from "../helpers/spec-with-prose.js";
 import { compileSchema } from "../../src/spec/runtime-schemas.js";
 import { describeSchemaError } from "../../src/spec/schemas.js";
 

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { OUTPUTS, render, SPEC_PATH, staleFiles } from "../../scripts/generate.js";
+import { OUTPUTS, render, SPEC_PATH, staleFiles, withoutProse } from "../../scripts/generate.js";
 
 describe("generated types", () => {
   it("are up to date with the spec (run `npm run generate` if this fails)", async () => {
@@ -33,5 +33,29 @@ describe("generated types", () => {
     const { types } = await render(await readFile(SPEC_PATH, "utf8"));
     expect(types).toContain('ProductUpdateItem: components["schemas"]["ProductFields"] & {');
     expect(types).toContain("status: 200 | 400 | 404;");
+  });
+});
+
+describe("the document og-mock loads", () => {
+  it("leaves out words for people but keeps every keyword, and names that look like them", () => {
+    const schema = {
+      description: "A product.",
+      "x-og-source": "API reference",
+      "x-internal": true,
+      type: "object",
+      required: ["description"],
+      properties: {
+        description: { type: "string", description: "Its description field.", example: "Beans" },
+        summary: { $ref: "#/components/schemas/Summary", examples: ["x"] },
+      },
+      allOf: [{ summary: "gone", minProperties: 1 }],
+    };
+    expect(withoutProse(schema)).toEqual({
+      "x-internal": true,
+      type: "object",
+      required: ["description"],
+      properties: { description: { type: "string" }, summary: { $ref: "#/components/schemas/Summary" } },
+      allOf: [{ minProperties: 1 }],
+    });
   });
 });

@@ -3,7 +3,7 @@
  * follows (`x-og-source`), or `x-og-documented: false` with a one-line `x-og-assumption`.
  */
 import { describe, expect, it } from "vitest";
-import { openapiDocument } from "../../src/generated/document.js";
+import { specWithProse as openapiDocument } from "../helpers/spec-with-prose.js";
 
 type Node = Record<string, unknown>;
 

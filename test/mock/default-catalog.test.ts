@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { Catalog, CatalogError } from "../../mock-server/core/catalog.js";
+import { ManualClock } from "../../mock-server/core/clock.js";
+import { defaultCatalog } from "../../mock-server/core/default-catalog.js";
+import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
+
+describe("the embedded default catalog", () => {
+  // The fake seeds it without running the validator (a faster start): this is the check it skips.
+  it("passes the spec's Product schema, product by product", () => {
+    const clock = new ManualClock();
+    const checked = new Catalog("m", clock, defaultCatalog);
+    expect(checked.size).toBe(defaultCatalog.length);
+    expect(new Catalog("m", clock, defaultCatalog, true).list()).toEqual(checked.list());
+  });
+
+  it("is the only seed the fake trusts: a seed given by the user is still checked", () => {
+    const bad = [{ external_product_id: "x", price: "nine" }];
+    expect(() => createOrdergrooveMock({ products: bad as never })).toThrow(CatalogError);
+    expect(createOrdergrooveMock().catalog.size).toBe(defaultCatalog.length);
+  });
+});
