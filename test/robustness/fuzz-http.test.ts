@@ -127,7 +127,13 @@ const path = fc.oneof(
     arbitrary: fc.constantFrom("/products-batch/update/", "/products-batch/create/", "/products-batch/update"),
     weight: 6,
   },
-  { arbitrary: productId.map((id) => `/products/${encodeURIComponent(String(id))}/`), weight: 2 },
+  {
+    // JSON.stringify, not String(): a generated object like {"toString": 0} has no string form.
+    arbitrary: productId.map(
+      (id) => `/products/${encodeURIComponent(typeof id === "string" ? id : JSON.stringify(id))}/`,
+    ),
+    weight: 2,
+  },
   { arbitrary: fc.webPath().map((p) => p || "/"), weight: 1 },
   { arbitrary: fc.stringMatching(/^\/[a-z0-9%/._-]{0,40}$/), weight: 1 },
   { arbitrary: malformed(), weight: 1 },
