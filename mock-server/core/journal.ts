@@ -135,8 +135,8 @@ export class Journal {
   #start = 0;
   #seq = 0;
   #listeners = new Set<JournalListener>();
-  /** Texts by slot (SPAN numbers each), in #arena. */
-  readonly #spans: Float64Array;
+  /** Texts by slot (SPAN numbers each), in #arena; grows with the journal up to `limit` slots. */
+  #spans = new Float64Array(0);
   readonly #arena: TextArena | undefined;
   /** Texts the arena cannot carry exactly (see TextArena.put), kept as strings; rare. */
   #kept = new Map<number, JournalTexts>();
@@ -144,7 +144,6 @@ export class Journal {
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 0)
       throw new RangeError(`Journal limit must be a whole number ≥ 0; got ${limit}.`);
-    this.#spans = new Float64Array(limit * SPAN).fill(-1);
     this.#arena = limit > 0 ? new TextArena() : undefined;
   }
 
@@ -165,6 +164,7 @@ export class Journal {
     if (this.#entries.length < this.limit) {
       slot = this.#entries.length;
       this.#entries.push(stored);
+      if ((slot + 1) * SPAN > this.#spans.length) this.#growSpans();
     } else {
       // Ring buffer: overwrite the oldest entry, no array shifting on the hot path; its texts go too.
       slot = this.#start;
@@ -177,6 +177,14 @@ export class Journal {
       this.#kept.delete(slot);
     }
     this.#keep(arena, slot, texts);
+  }
+
+  /** Doubles the span table (a large `limit` costs nothing until the journal fills). */
+  #growSpans(): void {
+    const spans = new Float64Array(Math.min(this.limit, Math.max(64, (this.#spans.length / SPAN) * 2)) * SPAN);
+    spans.set(this.#spans);
+    spans.fill(-1, this.#spans.length);
+    this.#spans = spans;
   }
 
   #keep(arena: TextArena, slot: number, texts: JournalTexts | undefined): void {
@@ -241,7 +249,7 @@ export class Journal {
     this.#entries = [];
     this.#start = 0;
     this.#seq = 0;
-    this.#spans.fill(-1);
+    this.#spans = new Float64Array(0);
     this.#kept.clear();
     this.#arena?.clear();
     if (this.#listeners.size) this.#tell((l) => l.cleared());

@@ -92,6 +92,20 @@ describe("journal texts kept in the arena", () => {
     }
   });
 
+  it("grows its table of texts with the journal (a large limit costs nothing up front), then wraps", () => {
+    const journal = new Journal(300);
+    for (let i = 0; i < 450; i++) journal.record(entry(), { body: JSON.stringify({ i }), responseBody: `[${i}]` });
+    const kept = journal.entries();
+    expect(kept).toHaveLength(300);
+    expect(kept.map((e) => (e.body as { i: number }).i)).toEqual(Array.from({ length: 300 }, (_, k) => k + 150));
+    expect(kept.map((e) => ("body" in e.response ? e.response.body : null))).toEqual(
+      Array.from({ length: 300 }, (_, k) => [k + 150]),
+    );
+    journal.clear();
+    journal.record(entry(), { body: "[1]" });
+    expect(journal.entries().map((e) => e.body)).toEqual([[1]]);
+  });
+
   it("keeps a text with a lone surrogate as it is", () => {
     const journal = new Journal(3);
     const body = '{"name":"\ud83d"}';
