@@ -49,7 +49,7 @@ export class Catalog {
 
   /**
    * `seedChecked`: the seed is known to pass the spec's Product schema (the embedded default
-   * catalog, checked by test/mock/default-catalog.test.ts), so seeding skips the validator: its
+   * catalog, checked by test/mock/defaults.test.ts), so seeding skips the validator: its
    * first run measured ~4 ms of og-mock's cold start (bench figure 4).
    */
   constructor(

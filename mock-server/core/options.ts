@@ -120,8 +120,10 @@ export interface ResolvedOptions {
 export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
   const credentials: MockCredentials = {
     publicId: options.credentials?.publicId ?? DEFAULT_CREDENTIALS.publicId,
-    apiUsers: options.credentials?.apiUsers ?? DEFAULT_CREDENTIALS.apiUsers,
-    apiKeys: options.credentials?.apiKeys ?? DEFAULT_CREDENTIALS.apiKeys,
+    // Copies of the defaults: a test that rotates a fake's key in place must not rotate it for
+    // every other fake in the process (nor change what DEFAULT_CREDENTIALS says).
+    apiUsers: options.credentials?.apiUsers ?? DEFAULT_CREDENTIALS.apiUsers.map((user) => ({ ...user })),
+    apiKeys: options.credentials?.apiKeys ?? [...DEFAULT_CREDENTIALS.apiKeys],
     merchantHashKey: options.credentials?.merchantHashKey ?? DEFAULT_CREDENTIALS.merchantHashKey,
   };
   if (!credentials.merchantHashKey) throw new RangeError("merchantHashKey must be a non-empty string.");

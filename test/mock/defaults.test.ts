@@ -19,3 +19,17 @@ describe("the embedded default catalog", () => {
     expect(createOrdergrooveMock().catalog.size).toBe(defaultCatalog.length);
   });
 });
+
+describe("the default credentials", () => {
+  it("are each fake's own copy: a key rotated in place in one fake changes no other, nor the defaults", async () => {
+    const { DEFAULT_CREDENTIALS } = await import("../../mock-server/core/options.js");
+    const one = createOrdergrooveMock();
+    const two = createOrdergrooveMock();
+    one.options.credentials.apiUsers[0]!.hashKey = "rotated";
+    one.options.credentials.apiKeys[0] = "rotated";
+    expect(two.options.credentials.apiUsers[0]!.hashKey).toBe("og-mock-hash-key");
+    expect(two.options.credentials.apiKeys).toEqual(["og-mock-api-key"]);
+    expect(DEFAULT_CREDENTIALS.apiUsers[0]!.hashKey).toBe("og-mock-hash-key");
+    expect(DEFAULT_CREDENTIALS.apiKeys).toEqual(["og-mock-api-key"]);
+  });
+});
