@@ -84,9 +84,10 @@ async function main(): Promise<number> {
   }
   // Profiles are checked before anything runs: a bad one is a usage error naming the field.
   let saved: CalibrationProfile | undefined;
+  let calibration: CalibrationProfile | undefined;
   try {
     if (values.compare) saved = readProfile(values.compare);
-    if (values.profile) readProfile(values.profile);
+    if (values.profile) calibration = readProfile(values.profile);
   } catch (error) {
     console.error(`og-contract: ${(error as Error).message}`);
     return 64;
@@ -170,8 +171,8 @@ async function main(): Promise<number> {
   }
   if (saved) {
     // Against the fake calibrated with a profile, what that fake cannot reproduce is not drift.
-    const limits = values.profile
-      ? new Set(profileSettings(readProfile(values.profile)).summary.unreplayable.map((u) => u.key))
+    const limits = calibration
+      ? new Set(profileSettings(calibration).summary.unreplayable.map((u) => u.key))
       : undefined;
     const rows = compareProfiles(saved, run.observations, limits);
     console.log(driftTable(rows, values.compare!));
