@@ -8,3 +8,20 @@ export const ADMIN_PREFIX = "/__admin/";
 export function isAdminPath(path: string): boolean {
   return path.startsWith(ADMIN_PREFIX) || path === "/__admin";
 }
+
+/**
+ * The admin route (the path after /__admin/, without its trailing slash) and the query, read
+ * from the path as sent. Not through `new URL()`: it resolves dot segments, percent-encoded ones
+ * too, so `/__admin/products/%2e` (the product ".") was read as `/__admin/products/` and answered
+ * a 405 the admin spec does not list (found by the admin fuzz test).
+ */
+export function adminRoute(path: string): { route: string; query: URLSearchParams } {
+  const hash = path.indexOf("#");
+  const target = hash < 0 ? path : path.slice(0, hash);
+  const q = target.indexOf("?");
+  const pathname = q < 0 ? target : target.slice(0, q);
+  return {
+    route: pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, ""),
+    query: new URLSearchParams(q < 0 ? "" : target.slice(q + 1)),
+  };
+}

@@ -16,7 +16,7 @@ import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import type { OrdergrooveMock } from "./mock.js";
 import { checkAnswer, checkBehaviour } from "./options.js";
 
-import { ADMIN_PREFIX } from "./admin-path.js";
+import { ADMIN_PREFIX, adminRoute } from "./admin-path.js";
 
 export { ADMIN_PREFIX, isAdminPath } from "./admin-path.js";
 
@@ -62,9 +62,8 @@ export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: Ad
   const asked = req.method.toUpperCase();
   const method = asked === "HEAD" ? "GET" : asked;
   try {
-    const url = adminUrl(req.path);
-    const route = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
-    return dispatch(mock, method, route, url.searchParams, req.body);
+    const { route, query } = adminRoute(req.path);
+    return dispatch(mock, method, route, query, req.body);
   } catch (error) {
     if (
       error instanceof AdminInputError ||
@@ -231,15 +230,6 @@ function dispatch(
     return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: ${allow}.`, { allow });
   }
   return handler();
-}
-
-function adminUrl(path: string): URL {
-  try {
-    // Only the path and query matter; a path like "//x" must not be read as a host.
-    return new URL(`http://admin.invalid${path.startsWith("/") ? "" : "/"}${path}`);
-  } catch {
-    throw new AdminInputError(`Admin API: the path ${JSON.stringify(path.slice(0, 100))} is not a valid URL path.`);
-  }
 }
 
 function decodeId(text: string): string {

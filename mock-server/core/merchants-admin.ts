@@ -6,6 +6,7 @@
  * A merchant is selected with the header `x-og-merchant: <public id>` or the query
  * `?merchant=<public id>`; without either, the first merchant (the only one, by default).
  */
+import { adminRoute } from "./admin-path.js";
 import { ADMIN_PREFIX, ADMIN_UNAUTHORIZED, type AdminOptions, adminAuthorized, handleAdmin } from "./admin.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
 import { type OrdergrooveMerchants, MerchantError, summarize } from "./merchants.js";
@@ -22,8 +23,7 @@ export function handleMerchantsAdmin(
 ): CoreResponse {
   // The token first: without it, not even which merchants exist is told.
   if (!adminAuthorized(req.headers, options.token)) return detail(401, ADMIN_UNAUTHORIZED);
-  const url = new URL(req.path, "http://admin.invalid");
-  const route = url.pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, "");
+  const { route, query } = adminRoute(req.path);
   const method = req.method.toUpperCase();
   try {
     if (route === "merchants") return merchants(front, method, req.body);
@@ -34,7 +34,7 @@ export function handleMerchantsAdmin(
     if (error instanceof RangeError) return detail(400, `Admin API: ${error.message}`);
     throw error;
   }
-  const selected = selectedMerchant(front, req, url);
+  const selected = selectedMerchant(front, req, query);
   if ("status" in selected) return selected;
   const response = handleAdmin(selected, req);
   // Reset means "back to the start" for a test: its per-IP windows start afresh too.
@@ -46,10 +46,10 @@ export function handleMerchantsAdmin(
 export function selectedMerchant(
   front: OrdergrooveMerchants,
   req: CoreRequest,
-  url: URL,
+  query: URLSearchParams,
 ): OrdergrooveMock | CoreResponse {
   const fromHeader = req.headers[MERCHANT_HEADER];
-  const fromQuery = url.searchParams.get(MERCHANT_QUERY);
+  const fromQuery = query.get(MERCHANT_QUERY);
   if (fromHeader !== undefined && fromQuery !== null && fromHeader !== fromQuery) {
     return detail(
       400,

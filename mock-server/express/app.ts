@@ -124,7 +124,7 @@ function serveDashboard(
       send(req, res, detail(400, `Admin API: since must be a whole number; got ${JSON.stringify(since)}.`), false);
     else {
       // The journal of the merchant the stream's URL names (?merchant=), like every admin route.
-      const merchant = selectedMerchant(mock, core, url);
+      const merchant = selectedMerchant(mock, core, url.searchParams);
       if ("status" in merchant) send(req, res, merchant, false);
       else streamJournal(merchant, res, Number(since));
     }
