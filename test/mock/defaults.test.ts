@@ -33,3 +33,16 @@ describe("the default credentials", () => {
     expect(DEFAULT_CREDENTIALS.apiKeys).toEqual(["og-mock-api-key"]);
   });
 });
+
+describe("the embedded default catalog, trusted without the validator", () => {
+  it("cannot be changed at run time, not even a product's groups", () => {
+    expect(Object.isFrozen(defaultCatalog)).toBe(true);
+    for (const product of defaultCatalog) {
+      expect(Object.isFrozen(product)).toBe(true);
+      for (const group of product.groups ?? []) expect(Object.isFrozen(group)).toBe(true);
+    }
+    expect(() => {
+      (defaultCatalog[0] as { price?: string }).price = "nine";
+    }).toThrow(TypeError);
+  });
+});
