@@ -226,12 +226,14 @@ export class Journal {
 
   /** Entries oldest first; `since` keeps those with seq > since. */
   entries(since = 0): JournalEntry[] {
+    // As before the ring kept texts: anything but a positive number means "all" (NaN included).
+    const after = since > 0 ? since : 0;
     const out: JournalEntry[] = [];
     const count = this.#entries.length;
     for (let i = 0; i < count; i++) {
       const slot = (this.#start + i) % count;
       const entry = this.#entries[slot]!;
-      if (entry.seq > since) out.push(build(entry, this.#texts(slot)));
+      if (entry.seq > after) out.push(build(entry, this.#texts(slot)));
     }
     return out;
   }

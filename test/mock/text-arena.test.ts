@@ -101,6 +101,8 @@ describe("journal texts kept in the arena", () => {
     expect(kept.map((e) => ("body" in e.response ? e.response.body : null))).toEqual(
       Array.from({ length: 300 }, (_, k) => [k + 150]),
     );
+    expect(journal.entries(Number.NaN)).toHaveLength(300);
+    expect(journal.entries(-1)).toHaveLength(300);
     journal.clear();
     journal.record(entry(), { body: "[1]" });
     expect(journal.entries().map((e) => e.body)).toEqual([[1]]);
