@@ -77,15 +77,27 @@ const NAMED = new Set([
   "properties",
   "patternProperties",
   "$defs",
+  "dependentSchemas",
   "schemas",
   "paths",
+  "webhooks",
   "responses",
   "securitySchemes",
   "headers",
   "content",
+  "encoding",
   "parameters",
   "requestBodies",
+  "callbacks",
+  "links",
+  "variables",
 ]);
+/**
+ * Members whose values are data, not schemas or spec objects: copied as they are, even an object
+ * with a key called "description" (an enum value, a default, an extension's payload, a
+ * discriminator's mapping, a security requirement, OAuth scopes, dependentRequired lists).
+ */
+const DATA = new Set(["enum", "const", "default", "mapping", "security", "scopes", "dependentRequired"]);
 
 /**
  * The document without prose. Why: og-mock compiles and evaluates it (and the validators built
@@ -97,8 +109,10 @@ export function withoutProse(node: unknown, named = false): unknown {
   if (node === null || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    if (!named && (PROSE.has(key) || key.startsWith("x-og-"))) continue;
-    out[key] = named ? withoutProse(value) : withoutProse(value, NAMED.has(key));
+    if (named) out[key] = withoutProse(value);
+    else if (PROSE.has(key) || key.startsWith("x-og-")) continue;
+    else if (DATA.has(key) || key.startsWith("x-")) out[key] = value;
+    else out[key] = withoutProse(value, NAMED.has(key));
   }
   return out;
 }

@@ -58,4 +58,18 @@ describe("the document og-mock loads", () => {
       allOf: [{ minProperties: 1 }],
     });
   });
+
+  it("copies data as it is: enum, const and default values, extensions, mappings, security", () => {
+    const data = { description: "kept: it is data", example: 1, "x-og-source": "kept too" };
+    const schema = {
+      enum: [data],
+      const: data,
+      default: data,
+      "x-payload": data,
+      discriminator: { propertyName: "kind", mapping: { description: "#/components/schemas/A" } },
+      security: [{ description: [] }],
+      dependentRequired: { summary: ["example"] },
+    };
+    expect(withoutProse(schema)).toEqual(schema);
+  });
 });
