@@ -10,7 +10,7 @@ import {
   type Observations,
   type ObservedValue,
   PROFILE_FORMAT,
-} from "../mock-server/core/profile.js";
+} from "../mock-server/core/calibration/behaviours.js";
 import type { ObservationsFile } from "./observations.js";
 
 /** "ordergroove-stock-kit@x.y.z": read from the package, in the source tree or in dist/. */

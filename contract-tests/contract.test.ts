@@ -15,7 +15,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it, type TestContext } from "vitest";
 import { signedHeaders } from "../src/auth/signature.js";
 import { OrdergrooveClient } from "../src/client/client.js";
-import { batchResults } from "../src/spec/batch-results.js";
+import { batchResults } from "../src/client/batch-results.js";
 import {
   type ObservationKey,
   type ObservedValue,
@@ -27,7 +27,7 @@ import {
 } from "./observations.js";
 import { type Exchange, recordingFetch } from "./recorder.js";
 import { resolveTarget, type Target } from "./target.js";
-import { AUTH_FAILURES, type AuthFailure } from "../mock-server/core/profile.js";
+import { AUTH_FAILURES, type AuthFailure } from "../mock-server/core/calibration/behaviours.js";
 
 const ON_MOCK = (process.env.OG_CONTRACT_TARGET || "mock") === "mock";
 const log: Exchange[] = [];

@@ -8,7 +8,7 @@
  * stable, and each is named after the fake's setting it calibrates (mock-server/core/profile.ts).
  */
 import { writeFile } from "node:fs/promises";
-import { BEHAVIOURS } from "../mock-server/core/profile.js";
+import { BEHAVIOURS } from "../mock-server/core/calibration/behaviours.js";
 
 /** Every key, with what it means: the one list in mock-server/core/profile.ts (BEHAVIOURS). */
 export const OBSERVATION_KEYS: Readonly<Record<string, string>> = Object.fromEntries(

@@ -17,8 +17,10 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { type CalibrationProfile, profileSettings, readProfile, validateProfile } from "../mock-server/core/profile.js";
+import { type CalibrationProfile } from "../mock-server/core/calibration/behaviours.js";
+import { profileSettings } from "../mock-server/core/calibration/apply-profile.js";
+import { readProfile, validateProfile } from "../mock-server/core/calibration/profile-file.js";
+import { parseFlags } from "../src/cli/flags.js";
 import { buildProfile, compareProfiles, driftJunit, driftTable, hasDrift, mergeJunit } from "./calibration.js";
 import type { ObservationsFile } from "./observations.js";
 import { targetProblem } from "./target.js";
@@ -54,18 +56,16 @@ async function main(): Promise<number> {
     help?: boolean;
   };
   try {
-    ({ values } = parseArgs({
-      options: {
-        target: { type: "string" },
-        junit: { type: "string" },
-        observations: { type: "string" },
-        record: { type: "string" },
-        compare: { type: "string" },
-        profile: { type: "string" },
-        "allow-production": { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    }));
+    ({ values } = parseFlags(process.argv.slice(2), {
+      target: { type: "string" },
+      junit: { type: "string" },
+      observations: { type: "string" },
+      record: { type: "string" },
+      compare: { type: "string" },
+      profile: { type: "string" },
+      "allow-production": { type: "boolean" },
+      help: { type: "boolean" },
+    }) as { values: typeof values });
   } catch (error) {
     console.error(`og-contract: ${(error as Error).message}\n\n${HELP}`);
     return 64;

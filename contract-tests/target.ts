@@ -109,8 +109,8 @@ const SEED = [
 /** Starts the standalone fake (compiled when installed, from source in this repo) on a free port. */
 async function startFake(): Promise<Target> {
   const here = fileURLToPath(new URL(".", import.meta.url));
-  const compiled = join(here, "../mock-server/express/cli.js");
-  const args = existsSync(compiled) ? [compiled] : ["--import", "tsx", join(here, "../mock-server/express/cli.ts")];
+  const compiled = join(here, "../mock-server/cli/bin.js");
+  const args = existsSync(compiled) ? [compiled] : ["--import", "tsx", join(here, "../mock-server/cli/bin.ts")];
   const dir = await mkdtemp(join(tmpdir(), "og-contract-"));
   const catalog = join(dir, "catalog.json");
   await writeFile(catalog, JSON.stringify(SEED));

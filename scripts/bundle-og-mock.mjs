@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Part of `npm run build`: bundles og-mock (mock-server/express/cli.ts) into one start-up module
+// Part of `npm run build`: bundles og-mock (mock-server/cli/bin.ts) into one start-up module
 // and a shared chunk in dist/mock-server/bin/, with the Express app (admin API, dashboard) in a
 // chunk of its own that loads on the first request that needs it. npm dependencies stay outside.
 //
@@ -22,7 +22,7 @@ const outdir = resolve(root, process.argv[2] ?? "dist/mock-server/bin");
 await rm(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { "og-mock": "mock-server/express/cli.ts" },
+  entryPoints: { "og-mock": "mock-server/cli/bin.ts" },
   outdir,
   bundle: true,
   splitting: true,

@@ -22,7 +22,7 @@ import standaloneCode from "ajv/dist/standalone/index.js";
 import addFormatsModule from "ajv-formats";
 import openapiTS, { astToString } from "openapi-typescript";
 import { parse } from "yaml";
-import { PROFILE_SCHEMA } from "../mock-server/core/profile.js";
+import { PROFILE_SCHEMA } from "../mock-server/core/calibration/behaviours.js";
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 

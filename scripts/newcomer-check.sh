@@ -20,7 +20,7 @@ step "fresh clone and npm ci (prepare compiles dist/)"
 git clone -q "$root" "$work/kit"
 cd "$work/kit"
 npm ci --no-audit --no-fund --loglevel=error
-test -f dist/mock-server/express/cli.js && test -f dist/mock-server/bin/og-mock.js
+test -f dist/mock-server/cli/bin.js && test -f dist/mock-server/bin/og-mock.js
 
 step "npm start (README's first command), on a free port"
 npm start -s -- --port 0 --log-level warn >"$work/start.log" 2>&1 &

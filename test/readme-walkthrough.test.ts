@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../mock-server/core/clock.js";
-import { type RunningMockServer, startMockServer } from "../mock-server/express/server.js";
+import { type RunningMockServer, startMockServer } from "../mock-server/node/server.js";
 import { ROOT } from "./helpers/spawn.js";
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");

@@ -131,7 +131,7 @@ describe("README", () => {
       expect(JSON.parse(stdout), line).not.toHaveProperty("detail");
     }
     // The block replaced the seed: put the default catalog back for the other examples.
-    const { defaultCatalog } = await import("../mock-server/core/default-catalog.js");
+    const { defaultCatalog } = await import("../mock-server/core/products/default-catalog.js");
     og.running.mock.catalog.seed(defaultCatalog);
   });
 

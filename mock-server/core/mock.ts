@@ -8,34 +8,32 @@
  * A request refused at any step changes nothing (and does not use up throttle budget).
  */
 
-import { quickCheck } from "../../src/spec/quick-checks.js";
-import { batchLimit, describeSchemaError, knownFields, schemaValidator } from "../../src/spec/schemas.js";
-import type { ItemResult } from "../../src/spec/batch-results.js";
+import { quickCheck } from "../../src/validation/quick-checks.js";
+import { batchLimit, describeSchemaError, knownFields, schemaValidator } from "../../src/validation/schemas.js";
+import type { ItemResult } from "../../src/client/batch-results.js";
 import { SlidingWindow } from "../../src/throttle/sliding-window.js";
-import type { AuthPolicy, Principal } from "./auth.js";
-import { authenticateCached } from "./auth-cache.js";
-import { Catalog, type ProductFields, storedFields } from "./catalog.js";
-import { defaultCatalog } from "./default-catalog.js";
+import type { AuthPolicy, Principal } from "./auth/authenticate.js";
+import { authenticateCached } from "./auth/cache.js";
+import { Catalog, type ProductFields, storedFields } from "./products/catalog.js";
+import { defaultCatalog } from "./products/default-catalog.js";
 import { elapsedMs } from "./clock.js";
 import { Faults } from "./faults.js";
-import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
-import { Journal, type JournalEntry, journalBody, type JournalTexts, keepsParsed, maskHeaders } from "./journal.js";
-import { listProductGroups, listProducts, productHasGroup } from "./listing.js";
+import { type CoreRequest, type CoreResponse, detail, json } from "./messages.js";
 import {
-  type AnswerSettings,
-  type BehaviourSettings,
-  checkAnswer,
-  checkBehaviour,
-  DEFAULT_THROTTLE,
-  type MockOptions,
-  type ResolvedOptions,
-  resolveOptions,
-  type ThrottleSettings,
-} from "./options.js";
-import { applyProfile, type ProfileSummary } from "./profile.js";
-import { matchRoute, SUPPORTED_ROUTES } from "./routes.js";
+  Journal,
+  type JournalEntry,
+  journalBody,
+  type JournalTexts,
+  keepsParsed,
+  maskHeaders,
+} from "./journal/journal.js";
+import { listProductGroups, listProducts, productHasGroup } from "./products/listing.js";
+import { type AnswerSettings, type BehaviourSettings, DEFAULT_THROTTLE, type ThrottleSettings } from "./settings.js";
+import { checkAnswer, checkBehaviour, type MockOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { applyProfile, type ProfileSummary } from "./calibration/apply-profile.js";
+import { matchRoute, SUPPORTED_ROUTES } from "./products/routes.js";
 
-export type { ItemResult } from "../../src/spec/batch-results.js";
+export type { ItemResult } from "../../src/client/batch-results.js";
 
 /** Carried from the checks to the journal entry of one request. */
 interface Trace {

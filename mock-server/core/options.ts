@@ -1,56 +1,19 @@
 /** Everything a fake Ordergroove can be told, with the defaults it starts with. */
-import type { AuthPolicy, MockCredentials } from "./auth.js";
-import type { ProductSeed } from "./catalog.js";
+import type { AuthPolicy, MockCredentials } from "./auth/authenticate.js";
+import type { ProductSeed } from "./products/catalog.js";
 import { type Clock, systemClock } from "./clock.js";
 import type { FaultSettings } from "./faults.js";
-import type { CalibrationProfile } from "./profile.js";
-
-export type BatchForm = "object" | "list";
-
-export interface AnswerSettings {
-  /** HTTP status of a processed batch: 207 (current reference, default) or 200 (older pages). */
-  batchStatus: 200 | 207;
-  /** `object`: {"results": [...]} (API reference, default); `list`: [{"results": [one]}, ...] (the article). */
-  batchForm: BatchForm;
-}
-
-/**
- * What the fake does where Ordergroove's docs are silent. Each is an assumption, marked as such in
- * the spec (`x-og-assumptions`); a calibration profile recorded against the real sandbox maps what
- * it observed onto these settings. Precedence: these defaults, then a profile, then user options.
- */
-export interface BehaviourSettings {
-  /**
-   * Item fields the spec does not know. `ignore` (default): applied items skip them, as Django
-   * REST framework serializers do; each is recorded on the journal entry and warned once per
-   * name. `refuse`: the item answers 400 naming the field (strict mode).
-   */
-  unknownFields: "ignore" | "refuse";
-  /** A batch of more than 100 items: refused whole with this status (default 400), or `"process"` every item. */
-  tooManyItems: number | "process";
-  /** Status of a batch body that is JSON but not a list (default 400). */
-  nonListBody: number;
-  /** Status of a body whose content-type is not application/json (default 415). */
-  unsupportedMediaType: number;
-  /** A body with no content-type at all: `refuse` (default, with `unsupportedMediaType`) or `assume-json`. */
-  missingContentType: "refuse" | "assume-json";
-  /** Form of Retry-After on a 429: whole `seconds` (default), an `http-date`, or `absent`. */
-  retryAfter: "seconds" | "http-date" | "absent";
-  /** An authorization whose `ts` is a JSON string such as "1700000000": `refuse` (default) or `accept`. */
-  tsAsString: "refuse" | "accept";
-}
-
-/** Where the fake says what it noticed but did not refuse (an unknown item field). */
-export interface MockLogger {
-  warn(message: string): void;
-}
-
-export interface ThrottleSettings {
-  /** Requests allowed per window, per merchant, shared by bulk create and bulk update. */
-  limit: number;
-  /** Window in milliseconds. */
-  windowMs: number;
-}
+import type { CalibrationProfile } from "./calibration/behaviours.js";
+import {
+  type AnswerSettings,
+  type BehaviourSettings,
+  DEFAULT_ANSWER,
+  DEFAULT_AUTH_POLICY,
+  DEFAULT_BEHAVIOUR,
+  DEFAULT_THROTTLE,
+  type MockLogger,
+  type ThrottleSettings,
+} from "./settings.js";
 
 export interface MockOptions {
   credentials?: Partial<MockCredentials>;
@@ -90,18 +53,6 @@ export const DEFAULT_CREDENTIALS: MockCredentials = {
   merchantHashKey: "og-mock-merchant-hash-key",
 };
 
-export const DEFAULT_THROTTLE: ThrottleSettings = { limit: 600, windowMs: 60_000 };
-export const DEFAULT_AUTH_POLICY: AuthPolicy = { failureStatus: 403, maxAgeSeconds: 7200, futureSkewSeconds: 300 };
-export const DEFAULT_BEHAVIOUR: BehaviourSettings = {
-  unknownFields: "ignore",
-  tooManyItems: 400,
-  nonListBody: 400,
-  unsupportedMediaType: 415,
-  missingContentType: "refuse",
-  retryAfter: "seconds",
-  tsAsString: "refuse",
-};
-export const DEFAULT_ANSWER: AnswerSettings = { batchStatus: 207, batchForm: "object" };
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_JOURNAL_LIMIT = 1000;
 

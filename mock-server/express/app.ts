@@ -9,16 +9,16 @@
  */
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
 import type { Logger } from "pino";
-import { ADMIN_UNAUTHORIZED, adminAuthorized, isAdminPath } from "../core/admin.js";
-import { type CoreRequest, detail } from "../core/http.js";
-import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants.js";
-import { handleMerchantsAdmin, selectedMerchant } from "../core/merchants-admin.js";
+import { ADMIN_UNAUTHORIZED, adminAuthorized, isAdminPath } from "../core/admin/admin-api.js";
+import { type CoreRequest, detail } from "../core/messages.js";
+import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
+import { handleMerchantsAdmin, selectedMerchant } from "../core/admin/merchants-admin.js";
 import type { OrdergrooveMock } from "../core/mock.js";
-import { answerSafely, type ErrorReporter } from "../core/safe.js";
+import { answerSafely, type ErrorReporter } from "../core/answer-safely.js";
 import { handleUi, isUiPath } from "../ui/serve.js";
-import { readBody, refuseTooLarge, round, send, sendServerError, toCore } from "./exchange.js";
-import { streamJournal } from "./journal-stream.js";
-import { RequestLog } from "./request-log.js";
+import { readBody, refuseTooLarge, round, send, sendServerError, toCore } from "../node/exchange.js";
+import { streamJournal } from "../node/journal-stream.js";
+import { RequestLog } from "../node/request-log.js";
 
 export interface AppOptions {
   /** Protects /__admin/ (API and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */

@@ -7,4 +7,4 @@ export {
   type RunningMockServer,
   type ServerOptions,
   startMockServer,
-} from "./server.js";
+} from "../node/server.js";

@@ -3,11 +3,11 @@
  * request, `mock.handle` answers, the answer becomes a Response. No second implementation.
  */
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
-import type { CoreRequest } from "../core/http.js";
-import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants.js";
+import type { CoreRequest } from "../core/messages.js";
+import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
-import { matchRoute, SUPPORTED_ROUTES } from "../core/routes.js";
-import { answerSafely } from "../core/safe.js";
+import { matchRoute, SUPPORTED_ROUTES } from "../core/products/routes.js";
+import { answerSafely } from "../core/answer-safely.js";
 
 export const ORDERGROOVE_BASE_URLS = [
   "https://restapi.ordergroove.com",

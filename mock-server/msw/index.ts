@@ -5,20 +5,22 @@ export {
   expectBatchRequests,
   expectProductLive,
   expectSetLive,
-} from "../core/assertions.js";
-export type { Product, ProductSeed } from "../core/catalog.js";
+} from "../core/journal/assertions.js";
+export type { Product, ProductSeed } from "../core/products/catalog.js";
 export { ManualClock } from "../core/clock.js";
-export { defaultCatalog } from "../core/default-catalog.js";
-export type { JournalEntry } from "../core/journal.js";
+export { defaultCatalog } from "../core/products/default-catalog.js";
+export type { JournalEntry } from "../core/journal/journal.js";
 export {
   createMerchants,
   type MerchantOptions,
   type MerchantsOptions,
   OrdergrooveMerchants,
-} from "../core/merchants.js";
+} from "../core/merchants/merchants.js";
 export { createOrdergrooveMock, OrdergrooveMock } from "../core/mock.js";
 export { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
-export { type CalibrationProfile, ProfileError, type ProfileSummary, readProfile } from "../core/profile.js";
+export { type CalibrationProfile } from "../core/calibration/behaviours.js";
+export { ProfileError, readProfile } from "../core/calibration/profile-file.js";
+export { type ProfileSummary } from "../core/calibration/apply-profile.js";
 export {
   type HandlerOptions,
   ORDERGROOVE_BASE_URLS,

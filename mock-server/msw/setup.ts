@@ -7,17 +7,18 @@
  *   afterAll(() => og.close());
  */
 import { setupServer } from "msw/node";
-import * as assertions from "../core/assertions.js";
-import type { Product, ProductSeed } from "../core/catalog.js";
-import type { JournalEntry } from "../core/journal.js";
+import * as assertions from "../core/journal/assertions.js";
+import type { Product, ProductSeed } from "../core/products/catalog.js";
+import type { JournalEntry } from "../core/journal/journal.js";
 import {
   createMerchants,
   type MerchantOptions,
   type MerchantsOptions,
   type OrdergrooveMerchants,
-} from "../core/merchants.js";
+} from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
-import { type CalibrationProfile, readProfile } from "../core/profile.js";
+import { type CalibrationProfile } from "../core/calibration/behaviours.js";
+import { readProfile } from "../core/calibration/profile-file.js";
 import { type HandlerOptions, ordergrooveHandlers, type UnsupportedRequest } from "./handlers.js";
 
 /** One merchant of the fake, with the same helpers the suite has for the first one. */

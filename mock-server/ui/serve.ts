@@ -14,9 +14,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ADMIN_COOKIE, adminAuthorized, adminCookieValue } from "../core/admin.js";
+import { ADMIN_COOKIE, adminAuthorized, adminCookieValue } from "../core/admin/admin-api.js";
 import { constantTimeEqual } from "../../src/auth/signature.js";
-import type { CoreRequest } from "../core/http.js";
+import type { CoreRequest } from "../core/messages.js";
 
 export const UI_PATH = "/__admin/ui/";
 

@@ -1,11 +1,10 @@
 /** The options every og-stock command shares: where to send, as whom, how to print. */
-import { type ParseArgsConfig, parseArgs } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import type { ClientOptions } from "../client/client.js";
 import type { Credentials, Environment } from "../client/config.js";
+import { finiteNumber, FlagReader, type FlagValues, parseFlags, UsageError, wholeNumber } from "./flags.js";
 
-export class UsageError extends Error {
-  override name = "UsageError";
-}
+export { UsageError } from "./flags.js";
 
 export const COMMON_OPTIONS = {
   env: { type: "string" },
@@ -23,45 +22,26 @@ export const COMMON_OPTIONS = {
   help: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
-export type Values = Record<string, string | boolean | string[] | undefined>;
+export type Values = FlagValues;
 
 export function parse(
   argv: string[],
   extra: ParseArgsConfig["options"] = {},
 ): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...COMMON_OPTIONS, ...extra },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: values as Values, positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseFlags(argv, { ...COMMON_OPTIONS, ...extra }, { positionals: true });
 }
 
 /** A flag, else its environment variable, else undefined. */
 export function pick(values: Values, flag: string, env: NodeJS.ProcessEnv, envName: string): string | undefined {
-  const v = values[flag];
-  if (typeof v === "string") return v;
-  const e = env[envName];
-  return e === undefined || e === "" ? undefined : e;
+  return new FlagReader(values, env).string(flag, envName);
 }
 
 export function whole(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min)
-    throw new UsageError(`${flag} must be a whole number ≥ ${min}; got "${value}".`);
-  return Number(value);
+  return value === undefined ? undefined : wholeNumber(value, flag, min);
 }
 
 export function number(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n)) throw new UsageError(`${flag} must be a number; got "${value}".`);
-  return n;
+  return value === undefined ? undefined : finiteNumber(value, flag);
 }
 
 export function environmentFrom(values: Values, env: NodeJS.ProcessEnv): Environment {

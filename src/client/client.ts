@@ -6,8 +6,8 @@
 import createClient from "openapi-fetch";
 import { signedHeaders } from "../auth/signature.js";
 import type { components, operations, paths } from "../generated/openapi.js";
-import type { ItemResult } from "../spec/batch-results.js";
-import { batchLimit, describeSchemaError, schemaValidator } from "../spec/schemas.js";
+import type { ItemResult } from "./batch-results.js";
+import { batchLimit, describeSchemaError, schemaValidator } from "../validation/schemas.js";
 import { SlidingWindow } from "../throttle/sliding-window.js";
 import {
   ConfigError,

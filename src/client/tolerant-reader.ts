@@ -6,8 +6,8 @@
  * client's logger or its `onDrift` hook, so it is seen without breaking a stock update.
  */
 import type { components } from "../generated/openapi.js";
-import { compileSchema } from "../spec/runtime-schemas.js";
-import { describeSchemaError, schemaValidator } from "../spec/schemas.js";
+import { compileSchema } from "../validation/runtime-schemas.js";
+import { describeSchemaError, schemaValidator } from "../validation/schemas.js";
 
 export type ItemResult = components["schemas"]["ItemResult"];
 export type Product = components["schemas"]["Product"];

@@ -8,14 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { OrdergrooveMock } from "../../mock-server/core/mock.js";
-import {
-  type CalibrationProfile,
-  PROFILE_SCHEMA,
-  ProfileError,
-  parseProfile,
-  validateProfile,
-} from "../../mock-server/core/profile.js";
-import { startMockServer } from "../../mock-server/express/server.js";
+import { type CalibrationProfile, PROFILE_SCHEMA } from "../../mock-server/core/calibration/behaviours.js";
+import { ProfileError, parseProfile, validateProfile } from "../../mock-server/core/calibration/profile-file.js";
+import { startMockServer } from "../../mock-server/node/server.js";
 import { setupOrdergrooveMock } from "../../mock-server/msw/setup.js";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 import { ROOT, run, type Started, startOgMock } from "../helpers/spawn.js";
@@ -187,7 +182,7 @@ describe("og-mock --profile", () => {
 
   it("does not start with a bad profile: exit 64, the field named", async () => {
     const path = await file("bad.json", { ...PROFILE, observations: { "answer.batchForm": "xml" } });
-    const result = await run("mock-server/express/cli.ts", ["--port", "0", "--profile", path]);
+    const result = await run("mock-server/cli/bin.ts", ["--port", "0", "--profile", path]);
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(
       `og-mock: Invalid calibration profile ${path}: field observations → answer.batchForm must be one of "object", "list".`,

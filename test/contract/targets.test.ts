@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
+import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { run } from "../helpers/spawn.js";
 
 const CREDS = { publicId: "remote-merchant", sigField: "remote-user", hashKey: "remote-hash-key-123" };

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CREDENTIALS } from "../../mock-server/core/options.js";
-import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
+import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 
 let og: RunningMockServer;
 beforeAll(async () => {

@@ -60,7 +60,7 @@ export function startOgMock(
   bin?: string,
 ): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const entry = bin ? [bin] : [...TSX, "mock-server/express/cli.ts"];
+    const entry = bin ? [bin] : [...TSX, "mock-server/cli/bin.ts"];
     const child = spawn(process.execPath, [...entry, "--port", "0", ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },

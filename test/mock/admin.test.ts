@@ -39,7 +39,7 @@ describe("admin API", () => {
     expect((await og.admin("GET", "products/a")).body).toMatchObject({ live: true });
     expect((await og.admin("GET", "products/b")).body).toMatchObject({ live: false, merchant: "og-mock-merchant" });
     // Restore the default seed for the other tests.
-    const { defaultCatalog } = await import("../../mock-server/core/default-catalog.js");
+    const { defaultCatalog } = await import("../../mock-server/core/products/default-catalog.js");
     og.running.mock.catalog.seed(defaultCatalog);
   });
 

@@ -6,12 +6,12 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { authenticate, type AuthPolicy, type MockCredentials } from "../../mock-server/core/auth.js";
-import { authenticateCached } from "../../mock-server/core/auth-cache.js";
+import { authenticate, type AuthPolicy, type MockCredentials } from "../../mock-server/core/auth/authenticate.js";
+import { authenticateCached } from "../../mock-server/core/auth/cache.js";
 import { ManualClock } from "../../mock-server/core/clock.js";
-import { createMerchants } from "../../mock-server/core/merchants.js";
+import { createMerchants } from "../../mock-server/core/merchants/merchants.js";
 import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
-import type { Operation } from "../../mock-server/core/routes.js";
+import type { Operation } from "../../mock-server/core/products/routes.js";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 
 const T = unixSeconds(Date.UTC(2026, 10, 23, 12, 0, 0));

@@ -4,7 +4,7 @@
  * verdict and latency. Every JSON answer is checked against spec/admin.openapi.yaml.
  */
 import { describe, expect, it } from "vitest";
-import { startMockServer } from "../../mock-server/express/server.js";
+import { startMockServer } from "../../mock-server/node/server.js";
 import { computeSignature, signedHeaders } from "../../src/auth/signature.js";
 import { adminAnswerProblems } from "../helpers/admin-spec.js";
 import { API_KEY, CREDS, useMockServer } from "../helpers/mock-server.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Catalog, CatalogError } from "../../mock-server/core/catalog.js";
+import { Catalog, CatalogError } from "../../mock-server/core/products/catalog.js";
 import { ManualClock } from "../../mock-server/core/clock.js";
-import { defaultCatalog } from "../../mock-server/core/default-catalog.js";
+import { defaultCatalog } from "../../mock-server/core/products/default-catalog.js";
 import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
 
 describe("the embedded default catalog", () => {

@@ -12,7 +12,7 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
-import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
+import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 import { API_KEY, CREDS } from "../helpers/mock-server.js";
 

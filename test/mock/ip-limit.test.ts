@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
-import { createMerchants } from "../../mock-server/core/merchants.js";
+import { createMerchants } from "../../mock-server/core/merchants/merchants.js";
 import { useMockServer } from "../helpers/mock-server.js";
 
 const og = useMockServer({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Journal, type JournalEntry } from "../../mock-server/core/journal.js";
+import { Journal, type JournalEntry } from "../../mock-server/core/journal/journal.js";
 
 const items = [
   { product_id: "a", live: false },

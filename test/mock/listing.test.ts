@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultCatalog } from "../../mock-server/core/default-catalog.js";
+import { defaultCatalog } from "../../mock-server/core/products/default-catalog.js";
 import { type Answer, useMockServer } from "../helpers/mock-server.js";
 
 const og = useMockServer();

@@ -124,7 +124,7 @@ describe("og-mock, the standalone fake", () => {
     [["--frobnicate"], "Unknown option '--frobnicate'"],
     [["--low-memory", "maybe"], '--low-memory must be on, off or auto; got "maybe".'],
   ])("refuses %j with a clear message and exit code 64", async (args, message) => {
-    const result = await run("mock-server/express/cli.ts", args);
+    const result = await run("mock-server/cli/bin.ts", args);
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(message);
   });
@@ -135,7 +135,7 @@ describe("og-mock, the standalone fake", () => {
     [{ OG_MOCK_LOW_MEMORY: "maybe" }, 'OG_MOCK_LOW_MEMORY must be on, off or auto; got "maybe".'],
     [{ OG_MOCK_ITEM_STATUS: "x=500" }, 'OG_MOCK_ITEM_STATUS must look like PATTERN=404 or PATTERN=400; got "x=500".'],
   ])("names the environment variable %j when its value is bad (exit 64)", async (env, message) => {
-    const result = await run("mock-server/express/cli.ts", [], { env });
+    const result = await run("mock-server/cli/bin.ts", [], { env });
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(message);
   });
@@ -144,7 +144,7 @@ describe("og-mock, the standalone fake", () => {
     const dir = mkdtempSync(join(tmpdir(), "og-catalog-"));
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify([{ product_id: "a", live: "yes" }]));
-    const refused = await run("mock-server/express/cli.ts", ["--catalog", bad, "--port", "0"]);
+    const refused = await run("mock-server/cli/bin.ts", ["--catalog", bad, "--port", "0"]);
     expect(refused.code).toBe(64);
     expect(refused.stderr).toContain('Failed to read product "a": live: must be boolean.');
     const typo = join(dir, "typo.json");
@@ -162,7 +162,7 @@ describe("og-mock, the standalone fake", () => {
   });
 
   it("prints help", async () => {
-    const result = await run("mock-server/express/cli.ts", ["--help"]);
+    const result = await run("mock-server/cli/bin.ts", ["--help"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("og-mock: a fake Ordergroove products API");
     expect(result.stdout).toContain("Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 failed to start");

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readMerchantsFile } from "../../mock-server/core/merchants-file.js";
+import { readMerchantsFile } from "../../mock-server/core/merchants/merchants-file.js";
 import { run, type Started, startOgMock } from "../helpers/spawn.js";
 
 let started: Started | undefined;
@@ -43,8 +43,7 @@ describe("og-mock --merchants", () => {
 
   it("does not start on a bad file, and says what is wrong field by field", { timeout: 60_000 }, async () => {
     const path = await file({ merchants: [{ publicId: "acme", apiKeys: ["dup-secret-key"], extra: 1 }] });
-    const og = (...args: string[]) =>
-      run("mock-server/express/cli.ts", ["--port", "0", ...args], { timeoutMs: 40_000 });
+    const og = (...args: string[]) => run("mock-server/cli/bin.ts", ["--port", "0", ...args], { timeoutMs: 40_000 });
     const [bad, mixed] = await Promise.all([og("--merchants", path), og("--merchants", path, "--api-key", "k")]);
     expect(bad.stderr).toContain(
       `Failed to read the merchants file ${path}: it does not match spec/merchants.schema.json:`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Journal, type JournalEntry } from "../../mock-server/core/journal.js";
-import { TextArena } from "../../mock-server/core/text-arena.js";
+import { Journal, type JournalEntry } from "../../mock-server/core/journal/journal.js";
+import { TextArena } from "../../mock-server/core/journal/text-arena.js";
 
 /** A deterministic generator, so a failure names a case that can be run again. */
 function random(seed: number): () => number {

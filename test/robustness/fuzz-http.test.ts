@@ -10,8 +10,8 @@ import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
 import { ordergrooveHandlers } from "../../mock-server/msw/handlers.js";
 import { checkAdminAnswer } from "../helpers/admin-spec.js";
 import { computeSignature, signedHeaders } from "../../src/auth/signature.js";
-import { checkAnswer } from "../../src/spec/response-validator.js";
-import { defaultCatalog } from "../../mock-server/core/default-catalog.js";
+import { checkAnswer } from "../../src/validation/response-validator.js";
+import { defaultCatalog } from "../../mock-server/core/products/default-catalog.js";
 import { API_KEY, CREDS, useMockServer } from "../helpers/mock-server.js";
 import { rawRequest, toHeaderValue } from "../helpers/raw-http.js";
 

@@ -10,7 +10,7 @@
  */
 import { Agent, request } from "node:http";
 import { describe, expect, it } from "vitest";
-import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
+import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 
 const MERCHANTS = 4;

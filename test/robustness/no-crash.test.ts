@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
-import { type RunningMockServer, startMockServer } from "../../mock-server/express/server.js";
+import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { setupOrdergrooveMock } from "../../mock-server/msw/index.js";
 import { signedHeaders } from "../../src/auth/signature.js";
 import { CREDS } from "../helpers/mock-server.js";

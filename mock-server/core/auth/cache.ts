@@ -16,7 +16,7 @@
  *   policy, and the two-hour window against the clock now. Anything that differs goes to
  *   `authenticate`.
  */
-import { type AuthResult, authenticate, type MockCredentials } from "./auth.js";
+import { type AuthResult, authenticate, type MockCredentials } from "./authenticate.js";
 
 type Args = Parameters<typeof authenticate>;
 

@@ -17,11 +17,11 @@
  * With one merchant every request goes to it, unlooked-at: answers are exactly the engine's.
  */
 import { createHash } from "node:crypto";
-import { SlidingWindow } from "../../src/throttle/sliding-window.js";
-import { type CoreRequest, type CoreResponse, detail } from "./http.js";
-import { OrdergrooveMock } from "./mock.js";
-import type { MockOptions } from "./options.js";
-import { validateProfile } from "./profile.js";
+import { SlidingWindow } from "../../../src/throttle/sliding-window.js";
+import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
+import { OrdergrooveMock } from "../mock.js";
+import type { MockOptions } from "../options.js";
+import { validateProfile } from "../calibration/profile-file.js";
 
 export interface IpLimitSettings {
   /** Requests allowed per window from one client address, over all endpoints. */

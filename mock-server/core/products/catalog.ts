@@ -20,9 +20,9 @@
  * updated or added, and starts there in O(1) instead of scanning from the top. Removal leaves a
  * hole; `reset()`/`seed()` renumber and bump `epoch`, which invalidates older cursors.
  */
-import type { components } from "../../src/generated/openapi.js";
-import { describeSchemaError, schemaValidator } from "../../src/spec/schemas.js";
-import type { Clock } from "./clock.js";
+import type { components } from "../../../src/generated/openapi.js";
+import { describeSchemaError, schemaValidator } from "../../../src/validation/schemas.js";
+import type { Clock } from "../clock.js";
 
 export type Product = components["schemas"]["Product"];
 export type ProductFields = components["schemas"]["ProductFields"];

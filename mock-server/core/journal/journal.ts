@@ -3,7 +3,7 @@
  * Secrets are masked before an entry is stored: the signature in `authorization`, the
  * `x-api-key`, cookies. Nothing secret is ever kept, so nothing secret can be read back.
  */
-import type { Principal } from "./auth.js";
+import type { Principal } from "../auth/authenticate.js";
 import { TextArena } from "./text-arena.js";
 
 export interface JournalEntry {

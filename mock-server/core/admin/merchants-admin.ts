@@ -7,11 +7,11 @@
  * `?merchant=<public id>`; without either, the first merchant (the only one, by default).
  */
 import { adminRoute } from "./admin-path.js";
-import { ADMIN_PREFIX, ADMIN_UNAUTHORIZED, type AdminOptions, adminAuthorized, handleAdmin } from "./admin.js";
-import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
-import { type OrdergrooveMerchants, MerchantError, summarize } from "./merchants.js";
-import { checkMerchantEntry, merchantOptions } from "./merchants-file.js";
-import type { OrdergrooveMock } from "./mock.js";
+import { ADMIN_PREFIX, ADMIN_UNAUTHORIZED, type AdminOptions, adminAuthorized, handleAdmin } from "./admin-api.js";
+import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
+import { type OrdergrooveMerchants, MerchantError, summarize } from "../merchants/merchants.js";
+import { checkMerchantEntry, merchantOptions } from "../merchants/merchants-file.js";
+import type { OrdergrooveMock } from "../mock.js";
 
 export const MERCHANT_HEADER = "x-og-merchant";
 export const MERCHANT_QUERY = "merchant";

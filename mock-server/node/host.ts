@@ -12,12 +12,12 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { isAdminPath } from "../core/admin-path.js";
+import { isAdminPath } from "../core/admin/admin-path.js";
 import { elapsedMs } from "../core/clock.js";
-import type { CoreResponse } from "../core/http.js";
-import type { OrdergrooveMerchants } from "../core/merchants.js";
-import { matchRoute } from "../core/routes.js";
-import { answerSafely, type ErrorReporter } from "../core/safe.js";
+import type { CoreResponse } from "../core/messages.js";
+import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
+import { matchRoute } from "../core/products/routes.js";
+import { answerSafely, type ErrorReporter } from "../core/answer-safely.js";
 import { type Engine, readBody, refuseTooLarge, round, send, sendServerError, toCore } from "./exchange.js";
 import { RequestLog } from "./request-log.js";
 
@@ -44,7 +44,7 @@ export function createHost(merchants: OrdergrooveMerchants, options: HostOptions
   let app: Promise<RequestListener> | undefined;
 
   const viaExpress = (req: IncomingMessage, res: ServerResponse) => {
-    app ??= import("./app.js").then(({ createApp }) =>
+    app ??= import("../express/app.js").then(({ createApp }) =>
       createApp(merchants, { adminToken: options.adminToken, logger }),
     );
     app.then(

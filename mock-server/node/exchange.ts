@@ -12,9 +12,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { CoreRequest, CoreResponse } from "../core/http.js";
+import type { CoreRequest, CoreResponse } from "../core/messages.js";
 import { tooLarge } from "../core/mock.js";
-import { unexpectedError } from "../core/safe.js";
+import { unexpectedError } from "../core/answer-safely.js";
 
 /**
  * Reads the body as UTF-8 text (undefined when empty) and calls `onBody`; or, when the body is

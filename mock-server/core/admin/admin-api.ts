@@ -6,15 +6,15 @@
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { createHash } from "node:crypto";
-import { constantTimeEqual } from "../../src/auth/signature.js";
-import * as adminSchemas from "../../src/generated/admin-validators.js";
-import { describeSchemaError, knownFields, schemaValidator } from "../../src/spec/schemas.js";
-import { explainSignature, SignatureQuestionError, signatureHelp } from "./admin-signature.js";
-import { CatalogError, type ProductFields, type ProductSeed, storedFields } from "./catalog.js";
-import { FaultError, parseFaults } from "./faults.js";
-import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
-import type { OrdergrooveMock } from "./mock.js";
-import { checkAnswer, checkBehaviour } from "./options.js";
+import { constantTimeEqual } from "../../../src/auth/signature.js";
+import * as adminSchemas from "../../../src/generated/admin-validators.js";
+import { describeSchemaError, knownFields, schemaValidator } from "../../../src/validation/schemas.js";
+import { explainSignature, SignatureQuestionError, signatureHelp } from "./signature-debugger.js";
+import { CatalogError, type ProductFields, type ProductSeed, storedFields } from "../products/catalog.js";
+import { FaultError, parseFaults } from "../faults.js";
+import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
+import type { OrdergrooveMock } from "../mock.js";
+import { checkAnswer, checkBehaviour } from "../options.js";
 
 import { ADMIN_PREFIX, adminRoute } from "./admin-path.js";
 

@@ -9,7 +9,7 @@
  * so) instead of making the fake buffer without bound.
  */
 import type { ServerResponse } from "node:http";
-import type { JournalEntry } from "../core/journal.js";
+import type { JournalEntry } from "../core/journal/journal.js";
 import type { OrdergrooveMock } from "../core/mock.js";
 
 const FLUSH_MS = 50;

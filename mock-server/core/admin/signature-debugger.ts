@@ -10,9 +10,9 @@
  * and the name of a slip leave the fake, never an expected signature (which would be a working
  * credential for two hours). An expected signature is shown only for a key the caller typed in.
  */
-import { DOC_EXAMPLE, DOC_EXAMPLE_NOTE, diagnose, explain, USUAL_MISTAKES } from "../../src/auth/explain.js";
-import { authenticate, duration } from "./auth.js";
-import type { OrdergrooveMock } from "./mock.js";
+import { DOC_EXAMPLE, DOC_EXAMPLE_NOTE, diagnose, explain, USUAL_MISTAKES } from "../../../src/auth/explain.js";
+import { authenticate, duration } from "../auth/authenticate.js";
+import type { OrdergrooveMock } from "../mock.js";
 
 export interface SignatureQuestion {
   /** The `authorization` header as pasted: its JSON, optionally with `authorization:` and quotes around it. */

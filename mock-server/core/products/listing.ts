@@ -9,9 +9,9 @@
  * page-number form counts all matches for `count`, so each of its pages is a full scan.
  */
 import { Buffer } from "node:buffer";
-import type { components } from "../../src/generated/openapi.js";
+import type { components } from "../../../src/generated/openapi.js";
 import type { Catalog, FieldReader } from "./catalog.js";
-import { type CoreRequest, type CoreResponse, detail, json } from "./http.js";
+import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
 
 type GroupType = components["schemas"]["ProductGroupType"];
 type ProductGroup = components["schemas"]["ProductGroup"];

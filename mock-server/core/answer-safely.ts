@@ -4,8 +4,8 @@
  * (where Express's error handling does not reach) ended the whole process, so one odd request
  * refused every later one.
  */
-import type { CoreResponse } from "./http.js";
-import { detail } from "./http.js";
+import type { CoreResponse } from "./messages.js";
+import { detail } from "./messages.js";
 
 /** Told of every unexpected exception; gets the error only, never the request's headers or body. */
 export type ErrorReporter = (error: unknown, where: { method: string; path: string }) => void;

@@ -2,9 +2,9 @@
 import { createServer, STATUS_CODES, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { createMerchants, type MerchantsOptions, type OrdergrooveMerchants } from "../core/merchants.js";
+import { createMerchants, type MerchantsOptions, type OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
-import type { MockLogger } from "../core/options.js";
+import type { MockLogger } from "../core/settings.js";
 import { createHost } from "./host.js";
 
 export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {

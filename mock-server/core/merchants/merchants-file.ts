@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import { merchantsSchema } from "../../src/generated/merchants-schema.js";
-import type { ProductSeed } from "./catalog.js";
+import { merchantsSchema } from "../../../src/generated/merchants-schema.js";
+import type { ProductSeed } from "../products/catalog.js";
 import { type IpLimitSettings, MerchantError, type MerchantOptions } from "./merchants.js";
 
 /** One merchant as written in the file (see spec/merchants.schema.json). */

@@ -1,0 +1,303 @@
+/**
+ * og-mock's command line: its options (each a flag and an OG_MOCK_* environment variable; flags
+ * win), the help text, and the reading of the catalog and merchants files they name. Pure apart
+ * from reading those files: importing it starts nothing.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { FlagReader, oneOf, parseFlags, UsageError } from "../../src/cli/flags.js";
+import { openapiDocument } from "../../src/generated/document.js";
+import type { ProductSeed } from "../core/products/catalog.js";
+import type { RequestFault } from "../core/faults.js";
+import type { MerchantsOptions } from "../core/merchants/merchants.js";
+import { merchantOptions, readMerchantsFile } from "../core/merchants/merchants-file.js";
+import type { MockOptions } from "../core/options.js";
+import { readProfile } from "../core/calibration/profile-file.js";
+import { DEFAULT_HOST, DEFAULT_PORT } from "../node/server.js";
+
+const OPTIONS: Array<[flag: string, what: string, env: string]> = [
+  ["--port N", `port (default ${DEFAULT_PORT}; 0 picks a free one)`, "OG_MOCK_PORT"],
+  ["--host H", `interface (default ${DEFAULT_HOST}; others warn)`, "OG_MOCK_HOST"],
+  ["--catalog FILE", 'JSON list of products (or {"products": [...]}) to seed', "OG_MOCK_CATALOG"],
+  ["--public-id ID", "merchant public id", "OG_MOCK_PUBLIC_ID"],
+  ["--sig-field NAME", "API user (sig_field)", "OG_MOCK_SIG_FIELD"],
+  ["--hash-key KEY", "that API user's hash key", "OG_MOCK_HASH_KEY"],
+  ["--api-key KEY", "an x-api-key (repeat for several, up to 10)", "OG_MOCK_API_KEY (comma-separated)"],
+  ["--merchant-hash-key K", "key of storefront (customer-scope) signatures", "OG_MOCK_MERCHANT_HASH_KEY"],
+  ["--strict", "refuse items with fields the spec does not know (400)", "OG_MOCK_STRICT=1"],
+  ["", "(default: ignore them as Ordergroove's DRF does, with a warning)", ""],
+  ["--profile FILE", "calibration profile from og-contract --record (flags below win)", "OG_MOCK_PROFILE"],
+  ["--status 200|207", "HTTP status of a processed batch (default 207)", "OG_MOCK_STATUS"],
+  ["--form object|list", '{"results": [...]} (default) or the article\'s list', "OG_MOCK_FORM"],
+  ["--throttle N|off", "bulk requests per minute (default 600)", "OG_MOCK_THROTTLE"],
+  ["--auth-status 401|403", "status of refused credentials (default 403)", "OG_MOCK_AUTH_STATUS"],
+  ["--latency MS", "added to every answer", "OG_MOCK_LATENCY"],
+  ["--fail-next S[xN]", "answer the next N requests with status S, e.g. 503x3", "OG_MOCK_FAIL_NEXT"],
+  [
+    "--item-status P=S",
+    "per-item status S (400|404) for ids matching P (* ok)",
+    "OG_MOCK_ITEM_STATUS (comma-separated)",
+  ],
+  ["--admin-token T", "require x-admin-token on /__admin/", "OG_MOCK_ADMIN_TOKEN"],
+  ["--journal-limit N", "journal entries kept (default 1000)", "OG_MOCK_JOURNAL_LIMIT"],
+  ["--low-memory on|off|auto", "trade ~15% speed for a heap that stays small", "OG_MOCK_LOW_MEMORY"],
+  ["", "(auto: on for catalog files from 4 MiB, ~40k products)", ""],
+  ["--log-level L", "fatal|error|warn|info|debug|silent (default info)", "OG_MOCK_LOG_LEVEL"],
+  ["--help", "this text", ""],
+];
+
+const flagWidth = Math.max(...OPTIONS.map(([f]) => f.length)) + 2;
+const whatWidth = Math.max(...OPTIONS.map(([, w]) => w.length)) + 2;
+export const HELP = `og-mock: a fake Ordergroove products API for local development and CI.
+
+Usage: og-mock [options]            (every option also reads its environment variable; flags win)
+
+  ${"option".padEnd(flagWidth)}${"".padEnd(whatWidth)}environment variable
+${OPTIONS.map(([flag, what, env]) => `  ${flag.padEnd(flagWidth)}${what.padEnd(whatWidth)}${env}`.trimEnd()).join("\n")}
+
+Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 failed to start (e.g. port in use),
+64 bad usage (an option, an environment variable or the catalog file).
+`;
+
+/** About 40,000 products: from here the fake trades some speed for memory unless told otherwise. */
+const LOW_MEMORY_FROM_BYTES = 4 * 1024 * 1024;
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // readCatalog reports the problem
+  }
+}
+
+const FLAGS = {
+  port: { type: "string" },
+  host: { type: "string" },
+  catalog: { type: "string" },
+  "public-id": { type: "string" },
+  "sig-field": { type: "string" },
+  "hash-key": { type: "string" },
+  "api-key": { type: "string", multiple: true },
+  "merchant-hash-key": { type: "string" },
+  strict: { type: "boolean" },
+  merchants: { type: "string" },
+  "ip-limit": { type: "string" },
+  profile: { type: "string" },
+  status: { type: "string" },
+  form: { type: "string" },
+  throttle: { type: "string" },
+  "auth-status": { type: "string" },
+  latency: { type: "string" },
+  "fail-next": { type: "string" },
+  "item-status": { type: "string", multiple: true },
+  "admin-token": { type: "string" },
+  "journal-limit": { type: "string" },
+  "low-memory": { type: "string" },
+  "log-level": { type: "string" },
+  help: { type: "boolean" },
+} as const;
+
+/** The environment variable of a flag: --public-id reads OG_MOCK_PUBLIC_ID. */
+const envOf = (flag: string) => `OG_MOCK_${flag.toUpperCase().replaceAll("-", "_")}`;
+
+export type ServerOptions = Omit<MerchantsOptions, "logger"> & { port?: number; host?: string; adminToken?: string };
+
+export interface Cli {
+  options: ServerOptions;
+  logLevel: string;
+  /** Flags (without --) the user gave, by flag or environment variable. */
+  given: Set<string>;
+}
+
+/** og-mock's settings from its arguments and environment; "help" for --help; UsageError on bad input. */
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cli | "help" {
+  const flags = new FlagReader(parseFlags(argv, FLAGS).values, env);
+  if (flags.values.help) return "help";
+  const read = (flag: string) => flags.string(flag, envOf(flag));
+  const whole = (flag: string, min = 0) => flags.whole(flag, envOf(flag), min);
+
+  const options: ServerOptions = {};
+  options.port = whole("port") ?? DEFAULT_PORT;
+  if (options.port > 65535) throw new UsageError(`${flags.name("port")} must be at most 65535; got ${options.port}.`);
+  options.host = read("host") ?? DEFAULT_HOST;
+  const catalog = read("catalog");
+  lowMemory(oneOf(read("low-memory") ?? "auto", flags.name("low-memory"), ["on", "off", "auto"] as const), catalog);
+  if (catalog) options.products = readCatalog(catalog);
+  const strict = flags.boolean("strict", envOf("strict"));
+  if (strict !== undefined) options.strict = strict;
+  Object.assign(options, credentialOptions(flags, read));
+  const profileFile = read("profile");
+  if (profileFile !== undefined) {
+    // Read and checked here: a bad profile is the user's input (exit 64, the field named), and
+    // the fake does not start with it.
+    options.profile = asUsage(() => readProfile(profileFile));
+    options.profileSource = profileFile;
+  }
+  const status = read("status");
+  const form = read("form");
+  options.answer = {
+    ...(status
+      ? { batchStatus: Number(oneOf(status, flags.name("status"), ["200", "207"] as const)) as 200 | 207 }
+      : {}),
+    ...(form ? { batchForm: oneOf(form, flags.name("form"), ["object", "list"] as const) } : {}),
+  };
+  const throttle = read("throttle");
+  if (throttle !== undefined) options.throttle = throttle === "off" ? false : { limit: whole("throttle", 1)! };
+  const ipLimit = read("ip-limit");
+  if (ipLimit !== undefined) options.ipLimit = ipLimit === "off" ? false : { limit: whole("ip-limit", 1)! };
+  const authStatus = read("auth-status");
+  if (authStatus !== undefined)
+    options.auth = {
+      failureStatus: Number(oneOf(authStatus, flags.name("auth-status"), ["401", "403"] as const)) as 401 | 403,
+    };
+  options.faults = faultOptions(flags, read, whole);
+  const adminToken = read("admin-token");
+  if (adminToken) options.adminToken = adminToken;
+  const journalLimit = whole("journal-limit");
+  if (journalLimit !== undefined) options.journalLimit = journalLimit;
+  const logLevel = read("log-level") ?? "info";
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
+    throw new UsageError(
+      `${flags.name("log-level")} must be one of fatal, error, warn, info, debug, silent; got "${logLevel}".`,
+    );
+  }
+  return { options, logLevel, given: flags.given };
+}
+
+function lowMemory(setting: "on" | "off" | "auto", catalog: string | undefined): void {
+  if (setting === "on" || (setting === "auto" && catalog && fileSize(catalog) >= LOW_MEMORY_FROM_BYTES)) {
+    // V8 otherwise lets the heap of a large catalog grow far past what is live (measured with
+    // 100k products: 55 MB live, 400 MB resident under load); this keeps it near the live size.
+    // Set before the catalog is read, so parsing it is covered too.
+    // node:v8 required only here: importing it up front measured ~1 ms of every start.
+    (createRequire(import.meta.url)("node:v8") as typeof import("node:v8")).setFlagsFromString("--optimize-for-size");
+  }
+}
+
+/** One merchant's credentials from flags, or several merchants from a --merchants file. */
+function credentialOptions(
+  flags: FlagReader,
+  read: (flag: string) => string | undefined,
+): Pick<ServerOptions, "credentials" | "merchants" | "ipLimit"> {
+  const publicId = read("public-id");
+  const sigField = read("sig-field");
+  const hashKey = read("hash-key");
+  if ((sigField === undefined) !== (hashKey === undefined)) {
+    throw new UsageError(
+      "--sig-field and --hash-key go together: give both or neither. (Environment: OG_MOCK_SIG_FIELD with OG_MOCK_HASH_KEY.)",
+    );
+  }
+  const apiKeys = flags.list("api-key", envOf("api-key"));
+  const merchantHashKey = read("merchant-hash-key");
+  const merchantsFile = read("merchants");
+  if (merchantsFile === undefined) {
+    return {
+      credentials: {
+        ...(publicId ? { publicId } : {}),
+        ...(merchantHashKey ? { merchantHashKey } : {}),
+        ...(sigField && hashKey ? { apiUsers: [{ sigField, hashKey }] } : {}),
+        ...(apiKeys ? { apiKeys } : {}),
+      },
+    };
+  }
+  const clash = ["public-id", "sig-field", "hash-key", "api-key"].filter((f) => flags.given.has(f));
+  if (clash.length) {
+    throw new UsageError(
+      `--merchants gives every merchant its own credentials; drop ${clash.map((f) => `--${f}`).join(", ")} (or put them in the file).`,
+    );
+  }
+  const file = asUsage(() => readMerchantsFile(merchantsFile));
+  return {
+    merchants: file.merchants.map(merchantOptions),
+    ...(file.ipLimit !== undefined ? { ipLimit: file.ipLimit } : {}),
+  };
+}
+
+function faultOptions(
+  flags: FlagReader,
+  read: (flag: string) => string | undefined,
+  whole: (flag: string, min?: number) => number | undefined,
+): NonNullable<MockOptions["faults"]> {
+  const faults: NonNullable<MockOptions["faults"]> = {};
+  const latency = whole("latency");
+  if (latency !== undefined) faults.latencyMs = latency;
+  const failNext = read("fail-next");
+  if (failNext !== undefined) {
+    const m = /^(\d{3})(?:x(\d+))?$/.exec(failNext);
+    if (!m) throw new UsageError(`${flags.name("fail-next")} must look like 503 or 503x3; got "${failNext}".`);
+    const fault: RequestFault = { status: Number(m[1]), count: m[2] ? Number(m[2]) : 1 };
+    faults.next = [fault];
+  }
+  const itemStatus = flags.values["item-status"] as string[] | undefined;
+  const rules = itemStatus ?? read("item-status")?.split(",");
+  if (rules) {
+    faults.items = rules.map((rule) => {
+      const m = /^(.+)=(400|404)$/.exec(rule.trim());
+      if (!m)
+        throw new UsageError(
+          `${itemStatus ? "--item-status" : "OG_MOCK_ITEM_STATUS"} must look like PATTERN=404 or PATTERN=400; got "${rule}".`,
+        );
+      return { match: m[1]!, status: Number(m[2]) as 400 | 404 };
+    });
+  }
+  return faults;
+}
+
+/** A file the user named that cannot be used is bad usage (exit 64), not a failure to start. */
+function asUsage<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EISDIR: "it is a directory, not a file",
+  ENOTDIR: "a part of the path is not a directory",
+};
+
+function readCatalog(file: string): ProductSeed[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `Failed to read the catalog file ${file}: ${(code && READ_ERRORS[code]) ?? code ?? (error as Error).message}.`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`Failed to read the catalog file ${file}: not JSON (${(error as Error).message}).`);
+  }
+  const list = Array.isArray(value) ? value : (value as { products?: unknown } | null)?.products;
+  if (!Array.isArray(list))
+    throw new UsageError(
+      `Failed to read the catalog file ${file}: expected a JSON list of products or {"products": [...]}.`,
+    );
+  warnUnknownFields(file, list);
+  return list as ProductSeed[];
+}
+
+/**
+ * Fields that are not in the spec's Product schema are kept (the real service may carry more),
+ * but a typo such as "lve" should not go unnoticed: name them on stderr.
+ */
+function warnUnknownFields(file: string, list: unknown[]): void {
+  const known = new Set([...Object.keys(openapiDocument.components.schemas.Product.properties), "product_id"]);
+  const unknown = new Map<string, number>();
+  for (const product of list) {
+    if (product === null || typeof product !== "object") continue;
+    for (const key of Object.keys(product)) if (!known.has(key)) unknown.set(key, (unknown.get(key) ?? 0) + 1);
+  }
+  if (unknown.size === 0) return;
+  const names = [...unknown].map(([k, n]) => `${JSON.stringify(k)} (${n} product${n === 1 ? "" : "s"})`).join(", ");
+  console.error(
+    `og-mock: warning: the catalog file ${file} has field(s) not in Ordergroove's Product schema: ${names}. They are kept and answered as given; check for typos.`,
+  );
+}

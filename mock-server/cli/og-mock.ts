@@ -1,0 +1,86 @@
+/**
+ * `og-mock` (and `npm start`): runs the fake Ordergroove on 127.0.0.1 with the embedded catalog
+ * and default credentials, and prints the URL, the credentials and a curl that succeeds.
+ * Every flag has an environment variable (OG_MOCK_<FLAG>), flags win. `bin.ts` runs `main`;
+ * importing this module starts nothing.
+ */
+import type { Logger } from "pino";
+import { CatalogError } from "../core/products/catalog.js";
+import { describeProfile } from "../core/calibration/apply-profile.js";
+import { isLoopback, startMockServer } from "../node/server.js";
+import { type Cli, HELP, parseCli } from "./args.js";
+import { banner, merchantsBanner } from "./banner.js";
+
+/** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
+export const EXIT = { ok: 0, failedToStart: 1, usage: 64 } as const;
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  let parsed: Cli | "help";
+  try {
+    parsed = parseCli(argv);
+  } catch (error) {
+    console.error(`og-mock: ${(error as Error).message}\nRun og-mock --help for the options.`);
+    process.exit(EXIT.usage);
+  }
+  if (parsed === "help") {
+    process.stdout.write(HELP);
+    return;
+  }
+  const { options, logLevel, given } = parsed;
+  const logger = await makeLogger(logLevel);
+  // Signal handlers first: whoever reads the banner may stop us at once, and must find us ready.
+  let running: Awaited<ReturnType<typeof startMockServer>> | undefined;
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger?.info({ signal }, "shutting down");
+    (running ? running.close() : Promise.resolve()).then(() => process.exit(0));
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  try {
+    // At `silent` there is no pino at all, and the core's own warnings must stay quiet too.
+    running = await startMockServer({ ...options, logger: logger ?? { warn: () => {} } });
+    // The catalog keeps its own compact copy: let the parsed file go.
+    if (options) delete options.products;
+  } catch (error) {
+    if (error instanceof CatalogError) {
+      // The catalog file parsed but a product in it is not valid: the user's input, not a start failure.
+      console.error(`og-mock: ${error.message}\nRun og-mock --help for the options.`);
+      process.exit(EXIT.usage);
+    }
+    const e = error as NodeJS.ErrnoException;
+    const reason =
+      e.code === "EADDRINUSE" ? `port ${options?.port} is in use (try --port 0 for a free one)` : e.message;
+    console.error(`og-mock: failed to start: ${reason}.`);
+    process.exit(EXIT.failedToStart);
+  }
+  // Last line of defence: the hosts answer 500 for any exception in a handler, but should one
+  // escape from elsewhere (a timer, a socket event), log it and keep serving instead of exiting.
+  process.on("uncaughtException", (error) => logger?.error({ err: error }, "unexpected error; still serving"));
+  const { url, mock, host, merchants } = running;
+  if (!isLoopback(host)) {
+    logger?.warn(
+      `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
+    );
+  }
+  const calibrated = mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : "";
+  process.stdout.write(
+    (given.has("merchants")
+      ? merchantsBanner(url, merchants.summaries(), Boolean(options?.adminToken))
+      : banner(url, mock.options.credentials, given, mock.catalog.size, Boolean(options?.adminToken))
+    ).replace("\n", `\n${calibrated}`),
+  );
+}
+
+/** pino, loaded only when something will be logged: at `silent` it is not imported at all (start-up time). */
+async function makeLogger(level: string): Promise<Logger | undefined> {
+  if (level === "silent") return undefined;
+  const { pino } = await import("pino");
+  if (process.stdout.isTTY) {
+    const { default: pretty } = await import("pino-pretty");
+    return pino({ level }, pretty({ colorize: true, sync: true, ignore: "pid,hostname" }));
+  }
+  return pino({ level });
+}
