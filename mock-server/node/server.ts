@@ -1,11 +1,11 @@
 /** Starts the fake Ordergroove as an HTTP server: `startMockServer()` → { url, mock, close }. */
-import { createServer, STATUS_CODES, type Server } from "node:http";
+import { createServer, type RequestListener, STATUS_CODES, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createMerchants, type MerchantsOptions, type OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
 import type { MockLogger } from "../core/settings.js";
-import { createHost } from "./host.js";
+import { createHost, type HostOptions } from "./host.js";
 
 export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
   /** 0 picks a free port. Default 8787. */
@@ -20,11 +20,11 @@ export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
    */
   logger?: Logger | MockLogger | undefined;
   /**
-   * true (default): product routes are served by a lean node:http path and everything else by
-   * the Express app of `createApp()`; false: every request goes through that Express app.
-   * Both answer byte for byte the same.
+   * What answers the requests (default: og-mock's node:http host, ./host.ts). Another listener
+   * over the same merchants, e.g. `(merchants) => createApp(merchants)` for the Express app, gets
+   * the same server around it (timeouts, the JSON answer to unreadable requests).
    */
-  leanRoutes?: boolean | undefined;
+  listener?: ((merchants: OrdergrooveMerchants, options: HostOptions) => RequestListener) | undefined;
 }
 
 /** pino, as opposed to a bare `{ warn }` sink: only pino can take the request log. */
@@ -51,10 +51,9 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   const { logger } = options;
   // The core's warnings (an unknown item field, once per name) go to the same place as the rest.
   const merchants = createMerchants({ ...options, logger: logger && { warn: (message) => logger.warn(message) } });
-  const listener = createHost(merchants, {
+  const listener = (options.listener ?? createHost)(merchants, {
     adminToken: options.adminToken,
     logger: isPino(logger) ? logger : undefined,
-    leanRoutes: options.leanRoutes,
   });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, listener);
   // Requests Node's parser refuses (headers over 16 KiB, malformed HTTP, timeouts) still get the

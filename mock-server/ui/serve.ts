@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ADMIN_COOKIE, adminAuthorized, adminCookieValue } from "../core/admin/admin-api.js";
+import { ADMIN_COOKIE, adminAuthorized, adminCookieValue } from "../core/admin/admin-token.js";
 import { constantTimeEqual } from "../../src/auth/signature.js";
 import type { CoreRequest } from "../core/messages.js";
 

@@ -187,7 +187,7 @@ describe("GET /__admin/journal/stream", () => {
     }
     const bad = await fetch(`${og.url}/__admin/journal/stream?since=x`);
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ detail: 'Admin API: since must be a whole number; got "x".' });
+    expect(await bad.json()).toEqual({ detail: 'Admin API: since must be a whole number ≥ 0; got "x".' });
   });
 });
 

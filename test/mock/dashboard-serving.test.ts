@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { adminCookieValue } from "../../mock-server/core/admin/admin-api.js";
+import { adminCookieValue } from "../../mock-server/core/admin/admin-token.js";
 import { useMockServer } from "../helpers/mock-server.js";
 import { ROOT } from "../helpers/spawn.js";
 

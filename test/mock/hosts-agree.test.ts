@@ -1,9 +1,9 @@
 /**
- * og-mock answers product routes on a lean node:http path and everything else with the Express
- * app that `createApp()` users mount. Every kind of request goes to both (a fake with the lean
- * path and one with `leanRoutes: false`, same settings, same clock), as raw bytes on a socket,
- * and the answers must be the same bytes: status line, headers in order, body. Only the `Date`
- * header is left out. At the end both journals must match too (but for the time each answer took).
+ * og-mock serves every request with its own node:http host; `createApp()` users get the Express
+ * app. Both hand the request to the same dispatcher. Every kind of request goes to both (same
+ * settings, same clock), as raw bytes on a socket, and the answers must be the same bytes: status
+ * line, headers in order, body. Only the `Date` header is left out. At the end both journals must
+ * match too (but for the time each answer took).
  *
  * Both fakes hold two merchants behind the per-IP limit (the front of ../core/merchants.ts), so
  * the lean path is shown to go through the same front: a request reaches the one merchant it
@@ -12,6 +12,7 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
+import { createApp } from "../../mock-server/express/app.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
 import { API_KEY, CREDS } from "../helpers/mock-server.js";
@@ -42,7 +43,11 @@ beforeAll(async () => {
     ],
   };
   lean = await startMockServer({ ...options, clock: new ManualClock(START) });
-  express = await startMockServer({ ...options, clock: new ManualClock(START), leanRoutes: false });
+  express = await startMockServer({
+    ...options,
+    clock: new ManualClock(START),
+    listener: (merchants, host) => createApp(merchants, host),
+  });
 });
 afterAll(async () => {
   await lean?.close();

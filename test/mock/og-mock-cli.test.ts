@@ -101,7 +101,8 @@ describe("og-mock, the standalone fake", () => {
 
   it("warns when bound beyond loopback", async () => {
     started = await startOgMock(["--host", "0.0.0.0", "--log-level", "warn"]);
-    expect(started.output()).toContain("not loopback");
+    // The warning is a log line of its own: wait for it rather than assume it came with the banner.
+    await expect.poll(() => started!.output(), { timeout: 10_000 }).toContain("not loopback");
     expect(started.output()).toContain("set --admin-token");
   });
 

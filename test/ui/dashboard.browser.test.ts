@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { adminCookieValue } from "../../mock-server/core/admin/admin-api.js";
+import { adminCookieValue } from "../../mock-server/core/admin/admin-token.js";
 import { startMockServer } from "../../mock-server/node/server.js";
 import { signedHeaders } from "../../src/auth/signature.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";

@@ -5,8 +5,6 @@
  * are not journaled. (The journal's live stream and the dashboard are served by the HTTP host.)
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { createHash } from "node:crypto";
-import { constantTimeEqual } from "../../../src/auth/signature.js";
 import * as adminSchemas from "../../../src/generated/admin-validators.js";
 import { describeSchemaError, knownFields, schemaValidator } from "../../../src/validation/schemas.js";
 import { explainSignature, SignatureQuestionError, signatureHelp } from "./signature-debugger.js";
@@ -16,7 +14,9 @@ import { type CoreRequest, type CoreResponse, detail, json } from "../messages.j
 import type { OrdergrooveMock } from "../mock.js";
 import { checkAnswer, checkBehaviour } from "../options.js";
 
-import { ADMIN_PREFIX, adminRoute } from "./admin-path.js";
+import { ADMIN_PREFIX, adminRoute, notAllowed } from "./admin-path.js";
+import { AdminInputError, parseBool, parseWhole } from "./admin-input.js";
+import { ADMIN_UNAUTHORIZED, adminAuthorized } from "./admin-token.js";
 
 export { ADMIN_PREFIX, isAdminPath } from "./admin-path.js";
 
@@ -24,37 +24,6 @@ export interface AdminOptions {
   /** When set, every admin call must send `x-admin-token: <token>`. */
   token?: string | undefined;
 }
-
-/**
- * The cookie a browser holds after signing in to the dashboard with the admin token: derived
- * from the token (so it works across restarts with the same token and needs no session store),
- * but not the token itself, so the token is never stored by the browser.
- */
-export const ADMIN_COOKIE = "og_admin";
-
-export function adminCookieValue(token: string): string {
-  return createHash("sha256").update(`og-mock dashboard session\n${token}`, "utf8").digest("base64url");
-}
-
-/** True when no token is required, or the request carries it (header) or the dashboard's cookie. */
-export function adminAuthorized(headers: Record<string, string | undefined>, token: string | undefined): boolean {
-  if (token === undefined) return true;
-  const given = headers["x-admin-token"];
-  if (given !== undefined) return constantTimeEqual(given, token);
-  const cookie = readCookie(headers.cookie, ADMIN_COOKIE);
-  return cookie !== undefined && constantTimeEqual(cookie, adminCookieValue(token));
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(";")) {
-    const at = part.indexOf("=");
-    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
-  }
-  return undefined;
-}
-
-export const ADMIN_UNAUTHORIZED = "Admin API: missing or wrong x-admin-token header.";
 
 export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: AdminOptions = {}): CoreResponse {
   if (!adminAuthorized(req.headers, options.token)) return detail(401, ADMIN_UNAUTHORIZED);
@@ -77,8 +46,6 @@ export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: Ad
     throw error;
   }
 }
-
-class AdminInputError extends Error {}
 
 function dispatch(
   mock: OrdergrooveMock,
@@ -187,10 +154,7 @@ function dispatch(
   };
   const productMatch = /^products\/(.+)$/.exec(route);
   if (productMatch) {
-    if (method !== "GET" && method !== "PATCH")
-      return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: GET, HEAD, PATCH.`, {
-        allow: "GET, HEAD, PATCH",
-      });
+    if (method !== "GET" && method !== "PATCH") return notAllowed(method, route, ["GET", "HEAD", "PATCH"]);
     const id = decodeId(productMatch[1]!);
     if (method === "PATCH") {
       // Changes one product without credentials, throttle or journal (the dashboard's toggle);
@@ -224,10 +188,11 @@ function dispatch(
   const handler = handlers[method];
   if (!handler) {
     // HEAD is answered wherever GET is (see above), so the Allow header names it there.
-    const allow = Object.keys(handlers)
-      .flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m]))
-      .join(", ");
-    return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: ${allow}.`, { allow });
+    return notAllowed(
+      method,
+      route,
+      Object.keys(handlers).flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])),
+    );
   }
   return handler();
 }
@@ -296,22 +261,6 @@ function describe(errors: ErrorObject[] | null | undefined, what: string): strin
     default:
       return `${at.join(".")} ${e.message ?? "is invalid"}`;
   }
-}
-
-function parseBool(value: string, name: string): boolean {
-  if (value === "true") return true;
-  if (value === "false") return false;
-  throw new AdminInputError(`Admin API: ${name} must be true or false; got ${JSON.stringify(value)}.`);
-}
-
-function parseWhole(value: string | null, name: string, fallback: number): number {
-  if (value === null) return fallback;
-  const shown = JSON.stringify(value.slice(0, 40));
-  if (!/^\d+$/.test(value)) throw new AdminInputError(`Admin API: ${name} must be a whole number ≥ 0; got ${shown}.`);
-  const n = Number(value);
-  if (!Number.isSafeInteger(n))
-    throw new AdminInputError(`Admin API: ${name} must be at most ${Number.MAX_SAFE_INTEGER}; got ${shown}.`);
-  return n;
 }
 
 function parseThrottle(value: unknown): { limit?: number; windowMs?: number } | false {

@@ -3,6 +3,8 @@
  * from a product one without loading the admin API itself (its validators are not needed to
  * start, and a fake that is never administered never loads them).
  */
+import { type CoreResponse, detail } from "../messages.js";
+
 export const ADMIN_PREFIX = "/__admin/";
 
 export function isAdminPath(path: string): boolean {
@@ -24,4 +26,10 @@ export function adminRoute(path: string): { route: string; query: URLSearchParam
     route: pathname.slice(ADMIN_PREFIX.length).replace(/\/$/, ""),
     query: new URLSearchParams(q < 0 ? "" : target.slice(q + 1)),
   };
+}
+
+/** The 405 of every admin route: names the route and what it allows, in the message and the Allow header. */
+export function notAllowed(method: string, route: string, allow: readonly string[]): CoreResponse {
+  const list = allow.join(", ");
+  return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: ${list}.`, { allow: list });
 }

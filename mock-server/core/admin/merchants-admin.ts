@@ -6,8 +6,10 @@
  * A merchant is selected with the header `x-og-merchant: <public id>` or the query
  * `?merchant=<public id>`; without either, the first merchant (the only one, by default).
  */
-import { adminRoute } from "./admin-path.js";
-import { ADMIN_PREFIX, ADMIN_UNAUTHORIZED, type AdminOptions, adminAuthorized, handleAdmin } from "./admin-api.js";
+import { adminRoute, notAllowed } from "./admin-path.js";
+import { type AdminOptions, handleAdmin } from "./admin-api.js";
+import { AdminInputError, parseWhole } from "./admin-input.js";
+import { ADMIN_UNAUTHORIZED, adminAuthorized } from "./admin-token.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
 import { type OrdergrooveMerchants, MerchantError, summarize } from "../merchants/merchants.js";
 import { checkMerchantEntry, merchantOptions } from "../merchants/merchants-file.js";
@@ -40,6 +42,35 @@ export function handleMerchantsAdmin(
   // Reset means "back to the start" for a test: its per-IP windows start afresh too.
   if (route === "reset" && method === "POST" && response.status === 200) front.resetIpWindows();
   return response;
+}
+
+/** The live journal's route, `GET /__admin/journal/stream`: streamed by the host, decided here. */
+export function isJournalStream(path: string): boolean {
+  return adminRoute(path).route === "journal/stream";
+}
+
+/**
+ * What the journal's live stream answers, decided like every admin route (token, method,
+ * `since` or the Last-Event-ID an EventSource resends, the merchant): the journal to stream and
+ * where to start, or the refusal.
+ */
+export function journalStreamRequest(
+  front: OrdergrooveMerchants,
+  req: CoreRequest,
+  options: AdminOptions = {},
+): { journalOf: OrdergrooveMock; since: number } | CoreResponse {
+  if (!adminAuthorized(req.headers, options.token)) return detail(401, ADMIN_UNAUTHORIZED);
+  if (req.method.toUpperCase() !== "GET") return notAllowed(req.method, "journal/stream", ["GET"]);
+  const { query } = adminRoute(req.path);
+  let since: number;
+  try {
+    since = parseWhole(query.get("since") ?? req.headers["last-event-id"] ?? null, "since", 0);
+  } catch (error) {
+    if (error instanceof AdminInputError) return detail(400, error.message);
+    throw error;
+  }
+  const merchant = selectedMerchant(front, req, query);
+  return "status" in merchant ? merchant : { journalOf: merchant, since };
 }
 
 /** The merchant an admin request names (header or query), the first when none; else the refusal. */
@@ -108,12 +139,6 @@ function ipLimit(front: OrdergrooveMerchants, method: string, body: string | und
     return json(200, { ipLimit: front.ipLimit });
   }
   return notAllowed(method, "ip-limit", ["GET", "PUT"]);
-}
-
-function notAllowed(method: string, route: string, allow: string[]): CoreResponse {
-  return detail(405, `Method "${method}" not allowed on ${ADMIN_PREFIX}${route}; allowed: ${allow.join(", ")}.`, {
-    allow: allow.join(", "),
-  });
 }
 
 function readJson(body: string | undefined): unknown {

@@ -1,0 +1,147 @@
+/**
+ * One node:http request, answered: the only place that decides what a connection gets, used by
+ * both hosts (og-mock's node:http server in ./host.ts and `createApp()`'s Express app), so they
+ * cannot answer differently.
+ *
+ * - product routes and unknown paths: the merchants' front (../core/merchants/merchants.ts);
+ * - the admin API: ../core/admin/ (token, routes, 405s, query parameters, merchant selection);
+ * - the journal's live stream: decided by the core like any admin route, streamed here;
+ * - the dashboard's files: ../ui/serve.ts.
+ *
+ * Never throws: an exception becomes a JSON 500 and a log line with the error only (headers and
+ * bodies may carry secrets), and the fake keeps serving.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "pino";
+import { isAdminPath } from "../core/admin/admin-path.js";
+import { handleMerchantsAdmin, isJournalStream, journalStreamRequest } from "../core/admin/merchants-admin.js";
+import { answerSafely, type ErrorReporter } from "../core/answer-safely.js";
+import { elapsedMs } from "../core/clock.js";
+import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
+import type { CoreRequest, CoreResponse } from "../core/messages.js";
+import { handleUi, isUiPath } from "../ui/serve.js";
+import { readBody, refuseTooLarge, round, send, sendServerError, toCore } from "./exchange.js";
+import { streamJournal } from "./journal-stream.js";
+import { RequestLog } from "./request-log.js";
+
+export interface DispatchOptions {
+  /** Protects /__admin/ (API, stream and dashboard) with `x-admin-token` or the dashboard's cookie. */
+  adminToken?: string | undefined;
+  /** Request lines at info, unexpected errors at error. */
+  logger?: Logger | undefined;
+}
+
+/**
+ * Answers one request. `path` is the path as the client sent it below any mount point;
+ * `protocol` and `base` (the mount point) make the origin of list pages' absolute links.
+ */
+export type Dispatch = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  protocol?: string,
+  base?: string,
+) => void;
+
+export function createDispatcher(front: OrdergrooveMerchants, options: DispatchOptions = {}): Dispatch {
+  const { logger, adminToken } = options;
+  const admin = { token: adminToken };
+  const log = new RequestLog(logger);
+  const reportError: ErrorReporter = (error, where) => logger?.error({ err: error, ...where }, "unexpected error");
+  const fail = (req: IncomingMessage, res: ServerResponse, path: string, error: unknown) => {
+    reportError(error, { method: req.method ?? "GET", path: withoutQuery(path) });
+    sendServerError(req, res);
+  };
+
+  const respond = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    core: CoreRequest,
+    isAdmin: boolean,
+    response: CoreResponse,
+    started: number,
+  ): void => {
+    if (!log.on) return send(req, res, response, false);
+    send(req, res, response, false, () =>
+      log.write({
+        method: core.method,
+        // Admin paths without their query: a dashboard sign-in link carries the admin token there.
+        path: isAdmin ? withoutQuery(core.path) : core.path,
+        status: response.drop ? "dropped" : response.status,
+        ms: round(elapsedMs() - started),
+        admin: isAdmin,
+      }),
+    );
+  };
+
+  /** The admin side: the dashboard's files, the journal's live stream, or a JSON answer of the admin API. */
+  const answerAdmin = (req: IncomingMessage, res: ServerResponse, core: CoreRequest, started: number): void => {
+    if (isUiPath(withoutQuery(core.path))) {
+      const answer = handleUi(core, adminToken);
+      res.writeHead(answer.status, { ...answer.headers, "content-length": Buffer.byteLength(answer.body) });
+      res.end(core.method === "HEAD" ? undefined : answer.body);
+      if (log.on) log.write({ method: core.method, path: withoutQuery(core.path), status: answer.status, admin: true });
+      return;
+    }
+    if (isJournalStream(core.path)) {
+      const stream = journalStreamRequest(front, core, admin);
+      if ("status" in stream) return respond(req, res, core, true, stream, started);
+      streamJournal(stream.journalOf, res, stream.since);
+      if (log.on) log.write({ method: core.method, path: withoutQuery(core.path), status: 200, admin: true });
+      return;
+    }
+    respond(
+      req,
+      res,
+      core,
+      true,
+      answerSafely(() => handleMerchantsAdmin(front, core, admin), core, reportError),
+      started,
+    );
+  };
+
+  return (req, res, path, protocol, base) => {
+    // An exception here would escape into node:http's event loop and end the process.
+    try {
+      const isAdmin = isAdminPath(path);
+      readBody(
+        req,
+        front.options.maxBodyBytes,
+        (text) => {
+          // Runs in a stream callback: nothing may escape.
+          try {
+            const started = log.on ? elapsedMs() : 0;
+            const core = toCore(req, path, text, protocol, base);
+            if (isAdmin) answerAdmin(req, res, core, started);
+            else
+              respond(
+                req,
+                res,
+                core,
+                false,
+                answerSafely(() => front.handle(core), core, reportError),
+                started,
+              );
+          } catch (error) {
+            fail(req, res, path, error);
+          }
+        },
+        (bytes) => {
+          try {
+            refuseTooLarge(front, req, res, path, bytes, isAdmin, logger);
+          } catch (error) {
+            fail(req, res, path, error);
+          }
+        },
+      );
+    } catch (error) {
+      fail(req, res, path, error);
+    }
+  };
+}
+
+/** The path without its query (where an admin token may travel), cut short for logs. */
+function withoutQuery(path: string): string {
+  const q = path.indexOf("?");
+  return (q < 0 ? path : path.slice(0, q)).slice(0, 200);
+}
