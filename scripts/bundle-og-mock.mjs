@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Part of `npm run build`: bundles og-mock (mock-server/cli/bin.ts) into one start-up module
-// and a shared chunk in dist/mock-server/bin/, with the Express app (admin API, dashboard) in a
-// chunk of its own that loads on the first request that needs it. npm dependencies stay outside.
+// Part of `npm run build`: bundles og-mock (mock-server/cli/bin.ts) into one start-up module in
+// dist/mock-server/bin/ (code split, should a lazily imported module come back). og-mock's own
+// node:http host serves every route, so Express is not part of it. npm dependencies stay outside.
 //
 // Why: og-mock's cold start is measured against a bare node start (bench figure 4). Loaded as
 // ~35 separate ES modules, resolving and reading them was about a third of what it adds; one
