@@ -5,8 +5,16 @@
  */
 import createClient from "openapi-fetch";
 import { signedHeaders } from "../auth/signature.js";
-import type { components, operations, paths } from "../generated/openapi.js";
-import type { ItemResult } from "./batch-results.js";
+import type {
+  ItemResult,
+  Product,
+  ProductCreateItem,
+  ProductGroupType,
+  ProductList,
+  ProductPatch,
+  ProductUpdateItem,
+} from "../api-types.js";
+import type { operations, paths } from "../generated/openapi.js";
 import { batchLimit, describeSchemaError, schemaValidator } from "../validation/schemas.js";
 import { SlidingWindow } from "../throttle/sliding-window.js";
 import {
@@ -26,12 +34,7 @@ import { type Drift, DriftReporter, readBatchResults, readProduct } from "./tole
 
 export type { Drift } from "./tolerant-reader.js";
 
-export type Product = components["schemas"]["Product"];
-export type ProductUpdateItem = components["schemas"]["ProductUpdateItem"];
-export type ProductCreateItem = components["schemas"]["ProductCreateItem"];
-export type ProductPatch = components["schemas"]["ProductPatch"];
-export type ProductGroupType = components["schemas"]["ProductGroupType"];
-type ProductList = components["schemas"]["ProductList"];
+export type { Product, ProductCreateItem, ProductGroupType, ProductPatch, ProductUpdateItem } from "../api-types.js";
 /** The filters of GET /products/, named as Ordergroove names them (the pagination is the iterator's business). */
 export type ProductFilters = Omit<NonNullable<operations["listProducts"]["parameters"]["query"]>, "cursor" | "page">;
 

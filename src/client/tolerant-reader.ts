@@ -5,12 +5,9 @@
  * unexpected type or value. Such drift from the spec is reported once per kind, through the
  * client's logger or its `onDrift` hook, so it is seen without breaking a stock update.
  */
-import type { components } from "../generated/openapi.js";
+import type { ItemResult, Product } from "../api-types.js";
 import { compileSchema } from "../validation/runtime-schemas.js";
 import { describeSchemaError, schemaValidator } from "../validation/schemas.js";
-
-export type ItemResult = components["schemas"]["ItemResult"];
-export type Product = components["schemas"]["Product"];
 
 /** One way an answer differed from the spec without stopping the client. */
 export interface Drift {
