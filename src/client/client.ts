@@ -30,9 +30,9 @@ import { errorFor, NetworkError, OrdergrooveError, TimeoutError, UnexpectedRespo
 import { type BatchReport, buildReport, type ItemOutcome } from "./report.js";
 import { DEFAULT_RETRY, decideRetry, type RetryPolicy } from "./retry.js";
 import { redact } from "./secret.js";
-import { type Drift, DriftReporter, readBatchResults, readProduct } from "./tolerant-reader.js";
+import { type AnswerDrift, AnswerDriftReporter, readBatchResults, readProduct } from "./tolerant-reader.js";
 
-export type { Drift } from "./tolerant-reader.js";
+export type { AnswerDrift } from "./tolerant-reader.js";
 
 export type { Product, ProductCreateItem, ProductGroupType, ProductPatch, ProductUpdateItem } from "../api-types.js";
 /** The filters of GET /products/, named as Ordergroove names them (the pagination is the iterator's business). */
@@ -77,7 +77,7 @@ export interface ClientOptions {
    * Called once per kind when an answer differs from the spec in a field the client does not rely
    * on (e.g. a numeric price, an unknown status). Without it, drift goes to `logger.warn`.
    */
-  onDrift?: (drift: Drift) => void;
+  onDrift?: (drift: AnswerDrift) => void;
 }
 
 export interface BatchOptions {
@@ -106,7 +106,7 @@ export class OrdergrooveClient {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #logger: ClientLogger | undefined;
-  readonly #drift: DriftReporter;
+  readonly #drift: AnswerDriftReporter;
 
   constructor(options: ClientOptions) {
     this.baseUrl = resolveBaseUrl(options?.environment);
@@ -129,7 +129,7 @@ export class OrdergrooveClient {
     this.#random = options.random ?? Math.random;
     this.#logger = options.logger;
     const onDrift = options.onDrift;
-    this.#drift = new DriftReporter(
+    this.#drift = new AnswerDriftReporter(
       onDrift ??
         ((d) =>
           this.#logger?.warn?.(`Ordergroove's answer differs from the spec (${d.kind}): ${d.detail}`, {
