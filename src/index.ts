@@ -1,4 +1,6 @@
 /** ordergroove-stock-kit: the reference client, the stock-threshold sync and the signing helpers. */
+import type { AnswerDrift } from "./client/client.js";
+
 export {
   type ApiUserCredentials,
   type AuthorizationPayload,
@@ -10,12 +12,12 @@ export {
   signedMessage,
 } from "./auth/signature.js";
 export {
+  type AnswerDrift,
   type BatchOptions,
   type ClientLogger,
   type ClientOptions,
   createOrdergrooveClient,
   type ListOptions,
-  type Drift,
   OrdergrooveClient,
   type Product,
   type ProductCreateItem,
@@ -24,6 +26,8 @@ export {
   type ProductPatch,
   type ProductUpdateItem,
 } from "./client/client.js";
+/** @deprecated use AnswerDrift (renamed so it is not taken for reconcile's or the contract tests' drift). */
+export type Drift = AnswerDrift;
 export { ConfigError, type Credentials, ENVIRONMENTS, type Environment } from "./client/config.js";
 export {
   AuthenticationError,

@@ -9,7 +9,11 @@ import type { BatchReport, ItemOutcome } from "../client/report.js";
 import { desiredLive, type Thresholds } from "../sync/thresholds.js";
 import type { StockRow } from "./stock-file.js";
 
-export interface Drift {
+/**
+ * A product whose `live` flag at Ordergroove is not what its stock implies. (Not the client's
+ * AnswerDrift, an answer differing from the spec; og-stock's output still calls these "drift".)
+ */
+export interface CatalogMismatch {
   productId: string;
   stock: number;
   /** What Ordergroove has. */
@@ -22,7 +26,8 @@ export interface ReconcilePlan {
   /** Products read from Ordergroove. */
   read: number;
   pages: number;
-  drift: Drift[];
+  /** Named as og-stock prints it: the "Drift:" line and the `drift` key of --json. */
+  drift: CatalogMismatch[];
   inSync: number;
   /** Stock between the cut-off and the restock level: left as Ordergroove has it. */
   betweenThresholds: number;

@@ -2,30 +2,30 @@
  * The client reads Ordergroove's answers as a tolerant reader: it checks only what it relies on
  * (a batch answer's shape, each result's `product_id` and `status`, a product's
  * `external_product_id` and `live`) and never fails because a field it does not use has an
- * unexpected type or value. Such drift from the spec is reported once per kind, through the
+ * unexpected type or value. Such answer drift from the spec is reported once per kind, through the
  * client's logger or its `onDrift` hook, so it is seen without breaking a stock update.
  */
-import type { components } from "../generated/openapi.js";
+import type { ItemResult, Product } from "../api-types.js";
 import { compileSchema } from "../validation/runtime-schemas.js";
 import { describeSchemaError, schemaValidator } from "../validation/schemas.js";
 
-export type ItemResult = components["schemas"]["ItemResult"];
-export type Product = components["schemas"]["Product"];
-
-/** One way an answer differed from the spec without stopping the client. */
-export interface Drift {
+/**
+ * One way an answer differed from the spec without stopping the client. ("Answer" drift, to tell
+ * it from reconcile's catalog mismatches and the contract tests' profile drift.)
+ */
+export interface AnswerDrift {
   /** Stable key, reported once per client: e.g. `product.price`, `batch.status`. */
   kind: string;
   /** What was seen, for people. */
   detail: string;
 }
 
-export type DriftSink = (drift: Drift) => void;
+export type AnswerDriftSink = (drift: AnswerDrift) => void;
 
 /** Remembers which kinds were reported, so each is reported once. */
-export class DriftReporter {
+export class AnswerDriftReporter {
   readonly #seen = new Set<string>();
-  constructor(readonly sink: DriftSink) {}
+  constructor(readonly sink: AnswerDriftSink) {}
 
   report(kind: string, detail: string): void {
     if (this.#seen.has(kind)) return;
@@ -38,7 +38,7 @@ export class DriftReporter {
 export type Read<T> = { ok: true; value: T } | { ok: false; why: string };
 
 /** A product answer: needs an object with a string `external_product_id` and a boolean `live`. */
-export function readProduct(body: unknown, drift: DriftReporter): Read<Product> {
+export function readProduct(body: unknown, drift: AnswerDriftReporter): Read<Product> {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     return { ok: false, why: `the answer is not a product object (got ${kindOf(body)})` };
   }
@@ -79,7 +79,7 @@ export function readProduct(body: unknown, drift: DriftReporter): Read<Product> 
  * Each result needs a `status` (an integer, or digits in a string) and a `product_id` (a string,
  * null, or missing: then results are matched by position).
  */
-export function readBatchResults(body: unknown, drift: DriftReporter): Read<ItemResult[]> {
+export function readBatchResults(body: unknown, drift: AnswerDriftReporter): Read<ItemResult[]> {
   let raw: unknown[];
   if (Array.isArray(body)) {
     raw = [];

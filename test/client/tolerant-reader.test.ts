@@ -4,7 +4,7 @@
  * oddly typed fields it does not use are reported once as drift, never thrown.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { type Drift, OrdergrooveClient } from "../../src/client/client.js";
+import { type AnswerDrift, OrdergrooveClient } from "../../src/client/client.js";
 import {
   DOC_CREDENTIALS,
   type DocShapedOptions,
@@ -20,7 +20,7 @@ afterEach(async () => {
 
 async function clientAgainst(options: DocShapedOptions = {}) {
   server = await startDocShapedServer(options);
-  const drift: Drift[] = [];
+  const drift: AnswerDrift[] = [];
   const warnings: string[] = [];
   const client = new OrdergrooveClient({
     environment: { baseUrl: server.url },
