@@ -13,7 +13,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { CoreRequest, CoreResponse } from "../core/messages.js";
-import { tooLarge } from "../core/mock.js";
+import { tooLarge } from "../core/refusals.js";
 import { unexpectedError } from "../core/answer-safely.js";
 
 /**

@@ -1,0 +1,107 @@
+/**
+ * The journal entry of one request: what the fake's checks noted on the way (a Trace) and the
+ * answer, in the key order the journal has always shown. This runs for every request, so the
+ * entry is built as one literal, without spreads, and its time is formatted once per millisecond.
+ */
+import type { Principal } from "../auth/authenticate.js";
+import type { Clock } from "../clock.js";
+import type { CoreRequest, CoreResponse } from "../messages.js";
+import {
+  type Journal,
+  type JournalEntry,
+  journalBody,
+  type JournalTexts,
+  keepsParsed,
+  maskHeaders,
+} from "./journal.js";
+
+/** Carried from the checks to the journal entry of one request. */
+export interface Trace {
+  principal: Principal | null;
+  parsed?: unknown;
+  fault?: string;
+  authRefusal?: string;
+  /** What the journal keeps of the answer, when not the whole body. */
+  journalBody?: unknown;
+  /** Unknown item fields that were ignored (not refused), in order of first appearance. */
+  ignoredFields?: Set<string>;
+}
+
+/** The clock's time in ISO form, formatted once per millisecond however many requests share it. */
+export class EntryTime {
+  readonly #options: { readonly clock: Clock };
+  #ms = Number.NaN;
+  #iso = "";
+
+  /** Reads `options.clock` at each entry, as the fake's other checks do. */
+  constructor(options: { readonly clock: Clock }) {
+    this.#options = options;
+  }
+
+  now(): string {
+    const now = this.#options.clock.now();
+    if (now !== this.#ms) {
+      this.#ms = now;
+      this.#iso = new Date(now).toISOString();
+    }
+    return this.#iso;
+  }
+}
+
+/**
+ * Journals one exchange. When the journal keeps entries, the answer's text is made here once and
+ * left on `response.text`, so the host sends it rather than stringifying the body again.
+ */
+export function recordExchange(
+  journal: Journal,
+  time: EntryTime,
+  req: CoreRequest,
+  response: CoreResponse,
+  trace: Trace,
+  ms: number,
+): void {
+  // Bodies are kept as their texts and parsed again when the journal is read (JournalTexts).
+  const lazy = keepsParsed(req.body, trace.parsed);
+  const answerText =
+    journal.limit > 0 && !response.drop && response.body !== undefined && !("journalBody" in trace)
+      ? (response.text = JSON.stringify(response.body))
+      : undefined;
+  // Built without spreads: this runs for every request (measured ~1 µs of a 1-item batch's 5).
+  let texts: JournalTexts | undefined;
+  if (lazy) texts = answerText === undefined ? { body: req.body! } : { body: req.body!, responseBody: answerText };
+  else if (answerText !== undefined) texts = { responseBody: answerText };
+  const entry: Omit<JournalEntry, "seq"> = {
+    at: time.now(),
+    method: req.method.toUpperCase(),
+    path: req.path,
+    headers: maskHeaders(req.headers),
+    body: lazy ? null : journalBody(req.body, trace.parsed),
+    principal: trace.principal,
+    response: response.drop
+      ? { dropped: true }
+      : {
+          status: response.status,
+          body: answerText !== undefined ? null : "journalBody" in trace ? trace.journalBody : response.body,
+        },
+    ms: Math.round(ms * 100) / 100,
+  };
+  journal.record(trace.ignoredFields || trace.authRefusal || trace.fault ? withNotes(entry, trace) : entry, texts);
+}
+
+/** The entry with the trace's notes, in the order the journal has always shown them. */
+function withNotes(entry: Omit<JournalEntry, "seq">, trace: Trace): Omit<JournalEntry, "seq"> {
+  const { at, method, path, headers, body, principal, response, ms } = entry;
+  return {
+    at,
+    method,
+    path,
+    headers,
+    body,
+    principal,
+    ...(trace.ignoredFields ? { ignoredFields: [...trace.ignoredFields] } : {}),
+    response,
+    ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
+    ...(trace.fault ? { fault: trace.fault } : {}),
+    ms,
+  };
+}
