@@ -8,6 +8,7 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { openapiDocument } from "../generated/document.js";
 import * as precompiled from "../generated/validators.js";
+import { describeError, type Wording } from "./errors.js";
 
 export type PrecompiledSchema =
   | "ProductUpdateItem"
@@ -24,31 +25,19 @@ export function schemaValidator(name: PrecompiledSchema): ValidateFunction {
   return (precompiled as unknown as Record<PrecompiledSchema, ValidateFunction>)[name];
 }
 
+/**
+ * How the spec's schemas word their errors (see ./errors.ts): their objects are products, and a
+ * price is a number or a decimal string, so it is explained by what it takes.
+ */
+export const SPEC_WORDING: Wording = {
+  kind: "product",
+  expects: { price: "must be a decimal number such as 15.00" },
+};
+
 /** One readable sentence for the first error ajv found, e.g. `live: must be boolean`. */
 export function describeSchemaError(errors: ErrorObject[] | null | undefined): string {
   const e = errors?.[0];
-  if (!e) return "is invalid";
-  const at = e.instancePath
-    .split("/")
-    .slice(1)
-    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .join(".");
-  const params = e.params as Record<string, unknown>;
-  // A price may be a number or a decimal string: name what is expected, not the first branch tried.
-  if (at === "price" || at.endsWith(".price")) return `${at}: must be a decimal number such as 15.00`;
-  switch (e.keyword) {
-    case "required":
-      return `${at ? `${at}.` : ""}${String(params.missingProperty)}: is required`;
-    case "unevaluatedProperties":
-    case "additionalProperties": {
-      const name = String(params.unevaluatedProperty ?? params.additionalProperty);
-      return `${at ? `${at}.` : ""}${name}: is not a known product field`;
-    }
-    case "enum":
-      return `${at || "value"}: must be one of ${JSON.stringify(params.allowedValues)}`;
-    default:
-      return `${at || "value"}: ${e.message ?? "is invalid"}`;
-  }
+  return e ? describeError(e, SPEC_WORDING) : "is invalid";
 }
 
 /** The spec's `maxItems` of a batch schema: the fake refuses longer lists and the client splits at it. */

@@ -48,19 +48,19 @@ describe("a profile is checked before it is used", () => {
   });
 
   it.each([
-    [{ ...PROFILE, format: "og-profile/2" }, 'field format must be "og-profile/1"'],
-    [{ ...PROFILE, target: "https://user:pw@staging.example/products" }, "field target must match pattern"],
+    [{ ...PROFILE, format: "og-profile/2" }, 'format: must be "og-profile/1"'],
+    [{ ...PROFILE, target: "https://user:pw@staging.example/products" }, "target: must match pattern"],
     [
       { ...PROFILE, observations: { "answer.batchStatus": "207" } },
-      "field observations → answer.batchStatus must be integer",
+      'observations["answer.batchStatus"]: must be integer',
     ],
     [
       { ...PROFILE, observations: { "answer.colour": "blue" } },
-      "field observations → answer.colour is not a field of a profile",
+      'observations["answer.colour"]: is not a known profile field (a newer kit\'s profile, or a typo?)',
     ],
     [{ ...PROFILE, observations: { "behaviour.unknownFields": "shrug" } }, 'must be one of "ignore", "refuse"'],
-    [{ ...PROFILE, recordedAt: "yesterday" }, 'field recordedAt must match format "date-time"'],
-    [(({ kit: _kit, ...rest }) => rest)(PROFILE), "field kit is missing"],
+    [{ ...PROFILE, recordedAt: "yesterday" }, 'recordedAt: must match format "date-time"'],
+    [(({ kit: _kit, ...rest }) => rest)(PROFILE), "kit: is required"],
   ])("refuses %j naming the field", (bad, message) => {
     expect(() => validateProfile(bad, "p.json")).toThrow(ProfileError);
     expect(() => validateProfile(bad, "p.json")).toThrow(message);
@@ -88,7 +88,7 @@ describe("a profile is checked before it is used", () => {
 
   it("stops a fake from being built with a bad one", () => {
     expect(() => new OrdergrooveMock({ profile: { ...PROFILE, format: "x" } as never })).toThrow(ProfileError);
-    expect(() => setupOrdergrooveMock({ profile: { ...PROFILE, kit: "" } })).toThrow(/field kit must NOT have fewer/);
+    expect(() => setupOrdergrooveMock({ profile: { ...PROFILE, kit: "" } })).toThrow(/: kit: must NOT have fewer/);
   });
 });
 
@@ -185,7 +185,7 @@ describe("og-mock --profile", () => {
     const result = await run("mock-server/cli/bin.ts", ["--port", "0", "--profile", path]);
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(
-      `og-mock: Invalid calibration profile ${path}: field observations → answer.batchForm must be one of "object", "list".`,
+      `og-mock: Invalid calibration profile ${path}: observations["answer.batchForm"]: must be one of "object", "list".`,
     );
     expect(result.stdout).not.toContain("listening");
   });

@@ -59,7 +59,7 @@ describe("admin API", () => {
     [
       "a product with a wrong type",
       [{ product_id: "x", live: "yes" }],
-      /^Admin API: invalid products: products\[0\].live must be boolean\.$/,
+      /^Admin API: invalid products: products\[0\].live: must be boolean\.$/,
     ],
     ["a duplicate id", [{ product_id: "x" }, { product_id: "x" }], /product id "x" appears twice/],
   ])("refuses a seed with %s and keeps the catalog", async (_name, body, detail) => {

@@ -67,7 +67,7 @@ describe("the spec's own examples", () => {
   it("would catch an example that breaks its schema", () => {
     const validate = compileSchema("ProductUpdateBatch");
     expect(validate([{ product_id: "x", live: "no" }])).toBe(false);
-    expect(describeSchemaError(validate.errors)).toBe("0.live: must be boolean");
+    expect(describeSchemaError(validate.errors)).toBe("[0].live: must be boolean");
   });
 });
 

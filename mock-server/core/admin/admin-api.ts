@@ -4,9 +4,10 @@
  * settings, explain signatures, health. Framework-free like the rest of the core; admin calls
  * are not journaled. (The journal's live stream and the dashboard are served by the HTTP host.)
  */
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import * as adminSchemas from "../../../src/generated/admin-validators.js";
-import { describeSchemaError, knownFields, schemaValidator } from "../../../src/validation/schemas.js";
+import { deepestError, describeError, unknownField } from "../../../src/validation/errors.js";
+import { describeSchemaError, knownFields, SPEC_WORDING, schemaValidator } from "../../../src/validation/schemas.js";
 import { explainSignature, SignatureQuestionError, signatureHelp } from "./signature-debugger.js";
 import { CatalogError, type ProductFields, type ProductSeed, storedFields } from "../products/catalog.js";
 import { FaultError, parseFaults } from "../faults.js";
@@ -169,7 +170,7 @@ function dispatch(
       const known = knownFields("ProductFields");
       const unknown = Object.keys(fields).find((k) => !known.has(k));
       if (unknown !== undefined)
-        throw new AdminInputError(`Admin API: invalid product fields: ${unknown}: is not a known product field.`);
+        throw new AdminInputError(`Admin API: invalid product fields: ${unknownField("", unknown, SPEC_WORDING)}.`);
       const updated = mock.catalog.update(id, storedFields(fields as ProductFields));
       return updated ? json(200, updated) : detail(404, `Admin API: no product ${JSON.stringify(id)}.`);
     }
@@ -231,36 +232,13 @@ type AdminSchema = "ProductsInput" | "SettingsPatch" | "Faults";
 function checked(schema: AdminSchema, value: unknown, what: string): unknown {
   const validate = (adminSchemas as unknown as Record<AdminSchema, ValidateFunction>)[schema];
   if (validate(value)) return value;
-  throw new AdminInputError(`Admin API: invalid ${what}: ${describe(validate.errors, what)}.`);
-}
-
-function describe(errors: ErrorObject[] | null | undefined, what: string): string {
-  // oneOf reports each branch; the most specific error is the deepest one.
-  const e = [...(errors ?? [])].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
-  if (!e) return "it does not match spec/admin.openapi.yaml";
-  // "/0/live" reads as products[0].live
-  const at = [
-    e.instancePath
-      .split("/")
-      .slice(1)
-      .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
-      .reduce((path, p) => (/^\d+$/.test(p) ? `${path}[${p}]` : path ? `${path}.${p}` : p), ""),
-  ];
-  // A list is named by what it holds (products[0].live); an object by its fields (answer.batchForm).
-  if (!at[0] || at[0].startsWith("[")) at[0] = `${what}${at[0]}`;
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case "additionalProperties":
-      return `${[...at, String(params.additionalProperty)].join(".")} is not a known field`;
-    case "required":
-      return `${[...at, String(params.missingProperty)].join(".")} is required`;
-    case "enum":
-      return `${at.join(".")} must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-    case "const":
-      return `${at.join(".")} must be ${JSON.stringify(params.allowedValue)}`;
-    default:
-      return `${at.join(".")} ${e.message ?? "is invalid"}`;
-  }
+  // oneOf reports each branch; the deepest error is the most specific. A list is named by what
+  // it holds (products[0].live); an object by its fields (answer.batchForm), after "invalid <what>".
+  const error = deepestError(validate.errors);
+  const sentence = error
+    ? describeError(error, schema === "ProductsInput" ? { root: what } : { whole: what })
+    : "it does not match spec/admin.openapi.yaml";
+  throw new AdminInputError(`Admin API: invalid ${what}: ${sentence}.`);
 }
 
 function parseThrottle(value: unknown): { limit?: number; windowMs?: number } | false {

@@ -1,7 +1,8 @@
 /** Reading and checking a calibration profile file against its JSON Schema (PROFILE_SCHEMA). */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import { createAjv } from "../../../src/validation/ajv.js";
+import { describeError, type Wording } from "../../../src/validation/errors.js";
 import { type CalibrationProfile, PROFILE_SCHEMA } from "./behaviours.js";
 
 export class ProfileError extends Error {
@@ -11,46 +12,25 @@ export class ProfileError extends Error {
 let validator: ValidateFunction | undefined;
 
 function compile(): ValidateFunction {
-  // Loaded on first use: a fake started without a profile never pays for ajv's compiler.
-  const require = createRequire(import.meta.url);
-  const { Ajv2020 } = require("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020Class };
-  const addFormats = require("ajv-formats") as (ajv: Ajv2020Class) => void;
-  const ajv = new Ajv2020({ allErrors: false, strict: true });
-  addFormats(ajv);
-  return ajv.compile(PROFILE_SCHEMA);
+  // On first use: a fake started without a profile never pays for ajv's compiler. Strict, because
+  // PROFILE_SCHEMA is written for ajv (a keyword it does not know is a mistake in the kit); the
+  // first error only, as one sentence is given; formats for recordedAt's date-time.
+  return createAjv({ strict: true, allErrors: false, formats: true }).compile(PROFILE_SCHEMA);
 }
 
-function where(error: ErrorObject): string {
-  const path = error.instancePath
-    .split("/")
-    .slice(1)
-    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
-  if (error.keyword === "additionalProperties") path.push(String(error.params.additionalProperty));
-  if (error.keyword === "required") path.push(String(error.params.missingProperty));
-  return path.length ? path.join(" → ") : "(the profile)";
-}
-
-function explain(error: ErrorObject): string {
-  switch (error.keyword) {
-    case "additionalProperties":
-      return "is not a field of a profile (a newer kit's profile, or a typo?)";
-    case "required":
-      return "is missing";
-    case "enum":
-      return `must be one of ${(error.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-    case "const":
-      return `must be ${JSON.stringify(error.params.allowedValue)}`;
-    default:
-      return error.message ?? "is invalid";
-  }
-}
+/** How a profile's errors are worded (see src/validation/errors.ts). */
+const PROFILE_WORDING: Wording = {
+  whole: "the profile",
+  kind: "profile",
+  unknownFieldHint: "a newer kit's profile, or a typo?",
+};
 
 /** Checks a parsed profile against PROFILE_SCHEMA; throws a ProfileError naming the field. */
 export function validateProfile(value: unknown, source = "the profile"): CalibrationProfile {
   validator ??= compile();
   if (!validator(value)) {
-    const error = validator.errors![0]!;
-    throw new ProfileError(`Invalid calibration profile ${source}: field ${where(error)} ${explain(error)}.`);
+    const sentence = describeError(validator.errors![0]!, PROFILE_WORDING);
+    throw new ProfileError(`Invalid calibration profile ${source}: ${sentence}.`);
   }
   return value as CalibrationProfile;
 }

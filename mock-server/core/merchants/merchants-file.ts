@@ -4,8 +4,9 @@
  * wrong field, then turned into engine options. A file with any error starts nothing.
  */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import type { Ajv2020 as Ajv2020Class, ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
+import { createAjv } from "../../../src/validation/ajv.js";
+import { describeError, fieldPath } from "../../../src/validation/errors.js";
 import { merchantsSchema } from "../../../src/generated/merchants-schema.js";
 import type { ProductSeed } from "../products/catalog.js";
 import { type IpLimitSettings, MerchantError, type MerchantOptions } from "./merchants.js";
@@ -32,8 +33,9 @@ function compiled(): { file: ValidateFunction; merchant: ValidateFunction } {
   if (!validators) {
     // ajv's compiler is loaded when a merchants file or an added merchant is first checked, not
     // at start-up: it is most of what importing this module would cost a fake without merchants.
-    const { Ajv2020 } = createRequire(import.meta.url)("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020Class };
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    // Every error, so a file is fixed in one go; not strict, as the schema carries descriptions;
+    // no formats, as the schema uses none.
+    const ajv = createAjv({ strict: false, allErrors: true, formats: false });
     ajv.addSchema(merchantsSchema as object);
     validators = {
       file: ajv.getSchema(merchantsSchema.$id)!,
@@ -118,53 +120,18 @@ function describeErrors(errors: ErrorObject[], root: string): string {
       !(e.keyword === "type" && oneOfAt.has(e.instancePath)),
   );
   for (const e of specific) {
-    const at = where(e.instancePath, root);
-    const params = e.params as Record<string, unknown>;
-    switch (e.keyword) {
-      case "required":
-        lines.add(`${join(at, String(params.missingProperty))}: is required`);
-        break;
-      case "additionalProperties":
-        lines.add(`${join(at, String(params.additionalProperty))}: is not a known field`);
-        break;
-      case "anyOf":
-        lines.add(
-          /products\[\d+\]$/.test(at)
-            ? `${at}: needs an external_product_id (or product_id)`
-            : `${at || "merchant"}: needs apiUsers or apiKeys (or both), else nobody can authenticate to it`,
-        );
-        break;
-      case "oneOf":
-        if (!specific.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== "oneOf"))
-          lines.add(`${at}: must be false or an object {"limit": N, "windowMs": N}`);
-        break;
-      case "uniqueItems":
-        // Positions only: the items may be API keys.
-        lines.add(
-          `${at}: lists the same value twice (items ${Math.min(Number(params.i), Number(params.j))} and ${Math.max(Number(params.i), Number(params.j))})`,
-        );
-        break;
-      case "enum":
-        lines.add(
-          `${at}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`,
-        );
-        break;
-      default:
-        lines.add(`${at || "the file"}: ${e.message ?? "is invalid"}`);
-    }
+    const at = fieldPath(e.instancePath, root);
+    // The schema's anyOf and oneOf are explained by what they ask for; the rest by ajv's error.
+    if (e.keyword === "anyOf") {
+      lines.add(
+        /products\[\d+\]$/.test(at)
+          ? `${at}: needs an external_product_id (or product_id)`
+          : `${at || "merchant"}: needs apiUsers or apiKeys (or both), else nobody can authenticate to it`,
+      );
+    } else if (e.keyword === "oneOf") {
+      if (!specific.some((o) => o !== e && o.instancePath.startsWith(e.instancePath) && o.keyword !== "oneOf"))
+        lines.add(`${at}: must be false or an object {"limit": N, "windowMs": N}`);
+    } else lines.add(describeError(e, { root, whole: "the file" }));
   }
   return [...lines].join("\n");
-}
-
-function where(instancePath: string, root: string): string {
-  let out = root;
-  for (const part of instancePath.split("/").slice(1)) {
-    const name = part.replace(/~1/g, "/").replace(/~0/g, "~");
-    out = /^\d+$/.test(name) ? `${out}[${name}]` : join(out, name);
-  }
-  return out;
-}
-
-function join(at: string, name: string): string {
-  return at ? `${at}.${name}` : name;
 }
