@@ -3,7 +3,7 @@
  * the same run (never as timed asserts). Servers compared with each other run together and are
  * measured in interleaved rounds (./interleave.ts); ratios are taken per round and reported as
  * a median with the spread [min–max], next to the machine's steal time. Prints a table, writes
- * bench/results/latest.json and latest.md, and refreshes README's table; `--json` prints the
+ * bench/results/latest.json and latest.md, and refreshes the table in docs/performance.md; `--json` prints the
  * results as JSON on stdout instead of the table; `--only=1,4` runs just those figures and writes
  * nothing.
  *
@@ -497,10 +497,10 @@ async function main(): Promise<void> {
   if (SMOKE || only) return;
   writeFileSync(join(ROOT, "bench/results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(ROOT, "bench/results/latest.md"), md);
-  const readmePath = join(ROOT, "README.md");
-  const readme = readFileSync(readmePath, "utf8");
+  const pagePath = join(ROOT, "docs/performance.md");
+  const readme = readFileSync(pagePath, "utf8");
   writeFileSync(
-    readmePath,
+    pagePath,
     readme.replace(
       /<!-- bench:start -->[\s\S]*?<!-- bench:end -->/,
       () => `<!-- bench:start -->\n${md}<!-- bench:end -->`,

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The consumer check: the kit as another project gets it. It packs the kit once, lints the
 // tarball (publint, @arethetypeswrong/cli), installs it into fresh projects outside the repo and
-// runs there the examples README shows (taken from README itself, see readme-examples.mjs):
-//   vitest + msw 2 on Node 20 (ESM): README's suite type-checked and run, README's client and
+// runs there the examples README and docs/ show (taken from the pages themselves, see
+// readme-examples.mjs):
+//   vitest + msw 2 on Node 20 (ESM): the docs' suite type-checked and run, their client and
 //     sync examples compiled and run against the installed og-mock, og-contract from the package
 //   jest + msw 2 on Node 20 · vitest + msw 3 on Node 22 (plus require() on Node 22)
 //   CommonJS + TypeScript: require() of every entry point on Node 20, and a TypeScript project
@@ -15,10 +16,10 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { readmeExamples } from "./readme-examples.mjs";
+import { docPages, readmeExamples } from "./readme-examples.mjs";
 
 const root = resolve(import.meta.dirname, "..");
-const examples = readmeExamples(join(root, "README.md"));
+const examples = readmeExamples(docPages(root));
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const work = mkdtempSync(join(tmpdir(), "og-consumer-"));
 const results = [];
@@ -66,7 +67,7 @@ function project(name, { type = "module", deps, files }) {
 
 function example(name) {
   const text = examples.get(name);
-  if (text === undefined) throw new Error(`README no longer shows the example ${name}`);
+  if (text === undefined) throw new Error(`neither README nor docs/ shows the example ${name} any more`);
   return text;
 }
 
@@ -151,7 +152,7 @@ check("lint: attw on the tarball", () =>
   ),
 );
 
-check("vitest-msw2: README's suite, client and sync on Node 20 (ESM)", () => {
+check("vitest-msw2: the docs' suite, client and sync on Node 20 (ESM)", () => {
   const dir = project("vitest-msw2", {
     deps: ["msw@^2.12", "vitest@4.1", "typescript@5.9", "@types/node@20"],
     files: {
@@ -163,7 +164,7 @@ check("vitest-msw2: README's suite, client and sync on Node 20 (ESM)", () => {
         "*.ts",
         "*.js",
       ]),
-      // README's client and sync examples, compiled, against the fake from the installed package.
+      // The docs' client and sync examples, compiled, against the fake from the installed package.
       "tsconfig.run.json": JSON.stringify({
         extends: "./tsconfig.json",
         compilerOptions: { noEmit: false, outDir: "out" },
@@ -180,7 +181,7 @@ sync.onStockChanged("og-green-tea-100", 3);
 await sync.shutdown();
 assert.equal(og.mock.catalog.get("og-green-tea-100").live, false);
 await og.close();
-console.log("README's client and sync examples ran against the packed kit");
+console.log("the docs' client and sync examples ran against the packed kit");
 `,
     },
   });
@@ -208,11 +209,12 @@ console.log("README's client and sync examples ran against the packed kit");
   console.log("broken export and broken types were both caught");
 });
 
-check("jest-msw2: README's suite with jest on Node 20", () => {
-  // README's suite, with its test functions from @jest/globals, as README says.
+check("jest-msw2: the docs' suite with jest on Node 20", () => {
+  // The docs' suite, with its test functions from @jest/globals, as docs/testing-your-suite.md says.
   const suite = example("inventory.test.ts");
   const jestSuite = suite.replace('from "vitest";', 'from "@jest/globals";');
-  if (jestSuite === suite) throw new Error("README's inventory.test.ts no longer imports from vitest as expected");
+  if (jestSuite === suite)
+    throw new Error("docs/testing-your-suite.md's inventory.test.ts no longer imports from vitest as expected");
   const dir = project("jest-msw2", {
     deps: ["msw@^2.12", "jest@30", "@jest/globals@30"],
     files: {
@@ -224,7 +226,7 @@ check("jest-msw2: README's suite with jest on Node 20", () => {
   sh("node", ["--experimental-vm-modules", "node_modules/jest/bin/jest.js"], dir);
 });
 
-check("vitest-msw3: README's suite with msw 3 on Node 22, and require() there", () => {
+check("vitest-msw3: the docs' suite with msw 3 on Node 22, and require() there", () => {
   const dir = project("vitest-msw3", {
     deps: ["msw@^3", "vitest@4.1", "node@22"],
     files: {

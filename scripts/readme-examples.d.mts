@@ -1,2 +1,4 @@
-/** Map of file name to contents of README's `<!-- example: NAME -->` blocks, in README order. */
-export function readmeExamples(readmePath: string): Map<string, string>;
+/** README.md, then every docs/*.md in name order: the pages whose examples are run. */
+export function docPages(root: string): string[];
+/** Map of file name to contents of the pages' `<!-- example: NAME -->` blocks, in page order. */
+export function readmeExamples(paths: string | string[]): Map<string, string>;

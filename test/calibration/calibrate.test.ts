@@ -36,11 +36,11 @@ afterAll(() => odd?.stop());
 const contract = (args: string[], env: Record<string, string> = {}) =>
   run("contract-tests/run.ts", args, { env: { OG_CONTRACT_TARGET: "", ...env }, timeoutMs: 120_000 });
 
-/** The fenced block after `<!-- output: NAME -->` in README. */
+/** The fenced block after `<!-- output: NAME -->` in docs/contract-tests.md. */
 function readmeBlock(name: string): string {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const readme = readFileSync(join(ROOT, "docs/contract-tests.md"), "utf8");
   const at = readme.indexOf(`<!-- output: ${name} -->`);
-  if (at < 0) throw new Error(`README has no <!-- output: ${name} --> block`);
+  if (at < 0) throw new Error(`docs/contract-tests.md has no <!-- output: ${name} --> block`);
   return /```text\n([\s\S]*?)\n```/.exec(readme.slice(at))![1]!;
 }
 
@@ -128,7 +128,7 @@ describe("og-contract --record, --profile and --compare", () => {
     expect(result.stdout).toMatch(/answer\.batchForm\s+list\s+object\s+changed/);
     expect(result.stdout).toMatch(/behaviour\.unknownFields\s+refuse\s+ignore\s+changed/);
     expect(result.stdout).toMatch(/Drift: \d+ of \d+ behaviours changed since the profile was recorded( \(.*\))?\./);
-    // README shows this very output.
+    // docs/contract-tests.md shows this very output.
     const printed = result.stdout.slice(result.stdout.indexOf("Compared with")).trimEnd();
     expect(printed.replaceAll(profileFile, "og-profile.json")).toBe(readmeBlock("calibrate-drift"));
     const xml = await readFile(junit, "utf8");

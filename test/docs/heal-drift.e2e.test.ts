@@ -1,31 +1,29 @@
 /**
- * README's "Heal drift" section is real: its commands run against the fake with the embedded
- * catalog, and the output shown is what they print. `UPDATE_README=1` rewrites the shown output.
+ * docs/og-stock.md's "Heal drift" section is real: its commands run against the fake with the
+ * embedded catalog, and the output shown is what they print. `UPDATE_DOCS=1` (or the older
+ * `UPDATE_README=1`) rewrites the shown output.
  */
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { systemClock } from "../mock-server/core/clock.js";
-import { main } from "../src/cli/main.js";
-import { useMockServer } from "./helpers/mock-server.js";
-import { ROOT } from "./helpers/spawn.js";
+import { systemClock } from "../../mock-server/core/clock.js";
+import { main } from "../../src/cli/main.js";
+import { useMockServer } from "../helpers/mock-server.js";
+import { ROOT } from "../helpers/spawn.js";
+import { blockAt, page } from "./pages.js";
 
 const sh = promisify(execFile);
-const README_PATH = join(ROOT, "README.md");
+const PAGE = "docs/og-stock.md";
+const UPDATE = process.env.UPDATE_DOCS === "1" || process.env.UPDATE_README === "1";
 const og = useMockServer({ clock: systemClock, throttle: false });
 
-function block(readme: string, marker: string): { at: number; text: string } {
-  const start = readme.indexOf(`<!-- ${marker} -->`);
-  if (start < 0) throw new Error(`README has no <!-- ${marker} --> block`);
-  const m = /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(start))!;
-  return { at: start + m.index + m[0].indexOf("\n") + 1, text: m[1]! };
-}
+const block = (text: string, marker: string) => blockAt(text, marker, PAGE);
 
-it("README's Heal drift section runs as shown and prints what it shows", async () => {
-  let readme = readFileSync(README_PATH, "utf8");
-  const lines = block(readme, "tested: heal-drift")
+it("docs/og-stock.md's Heal drift section runs as shown and prints what it shows", async () => {
+  let text = page(PAGE);
+  const lines = block(text, "tested: heal-drift")
     .text.split("\n")
     .filter((l) => l.trim() && !l.startsWith("npm start"));
   const env: NodeJS.ProcessEnv = {};
@@ -55,11 +53,11 @@ it("README's Heal drift section runs as shown and prints what it shows", async (
   const shown = ["dry-run", "heal", "again"];
   for (const [i, name] of shown.entries()) {
     const out = outputs[i + 1]!.stdout;
-    const b = block(readme, `output: heal-drift ${name}`);
-    if (process.env.UPDATE_README === "1") {
-      readme = readme.slice(0, b.at) + out + readme.slice(b.at + b.text.length);
-      writeFileSync(README_PATH, readme);
-    } else expect(out, `README output block "${name}"`).toBe(b.text);
+    const b = block(text, `output: heal-drift ${name}`);
+    if (UPDATE) {
+      text = text.slice(0, b.at) + out + text.slice(b.at + b.text.length);
+      writeFileSync(join(ROOT, PAGE), text);
+    } else expect(out, `${PAGE} output block "${name}"`).toBe(b.text);
   }
   expect(outputs[3]!.stdout).toContain("No drift");
 });

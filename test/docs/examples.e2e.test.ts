@@ -1,39 +1,23 @@
 /**
- * Every example in README.md is real. The library examples (test suite, client, sync) are taken
- * from the README text, type-checked and run; shown commands run as shown.
+ * Every example of README.md and docs/*.md is real. The library examples (README's first test,
+ * the test suite, client, sync) are taken from the pages, type-checked and run; shown commands
+ * run as shown. The shell walkthrough in reading order is walkthrough.e2e.test.ts.
  */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify, stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemClock } from "../mock-server/core/clock.js";
-import { main } from "../src/cli/main.js";
-import { useMockServer } from "./helpers/mock-server.js";
-import { ROOT } from "./helpers/spawn.js";
-import { readmeExamples } from "../scripts/readme-examples.mjs";
+import { systemClock } from "../../mock-server/core/clock.js";
+import { main } from "../../src/cli/main.js";
+import { useMockServer } from "../helpers/mock-server.js";
+import { ROOT } from "../helpers/spawn.js";
+import { readmeExamples } from "../../scripts/readme-examples.mjs";
+import { blockAfter, commands, docPages, page } from "./pages.js";
 
 const sh = promisify(execFile);
-const README = readFileSync(join(ROOT, "README.md"), "utf8");
 const og = useMockServer({ clock: systemClock, throttle: false });
-
-/** The fenced block right after a `<!-- marker -->` comment. */
-function blockAfter(marker: string): string {
-  const at = README.indexOf(`<!-- ${marker} -->`);
-  if (at < 0) throw new Error(`README has no <!-- ${marker} --> block`);
-  const m = /```[a-z]*\n([\s\S]*?)```/.exec(README.slice(at));
-  return m![1]!;
-}
-
-/** Shell lines of a block, with backslash continuations joined. */
-function commands(block: string): string[] {
-  return block
-    .replace(/\\\n\s*/g, "")
-    .split("\n")
-    .filter((l) => l.trim() && !l.startsWith("#"));
-}
 
 /** The kit's entry points as a user imports them, mapped to this repo's source. */
 const ENTRY_POINTS: Record<string, string> = {
@@ -43,15 +27,15 @@ const ENTRY_POINTS: Record<string, string> = {
   "ordergroove-stock-kit/express": "mock-server/express/index.ts",
 };
 
-describe("README's library examples, taken from the README text", () => {
-  const examples = readmeExamples(join(ROOT, "README.md"));
+describe("the library examples, taken from README and docs/", () => {
+  const examples = readmeExamples(docPages(ROOT));
   let dir: string;
 
   // The examples as files in a project of their own, beside this repo's node_modules.
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "og-readme-examples-"));
+    dir = await mkdtemp(join(tmpdir(), "og-docs-examples-"));
     await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
-    await writeFile(join(dir, "package.json"), JSON.stringify({ name: "readme-examples", type: "module" }));
+    await writeFile(join(dir, "package.json"), JSON.stringify({ name: "docs-examples", type: "module" }));
     for (const [name, text] of examples) await writeFile(join(dir, name), text);
     const paths = Object.fromEntries(Object.entries(ENTRY_POINTS).map(([k, v]) => [k, [join(ROOT, v)]]));
     const compilerOptions = {
@@ -76,29 +60,35 @@ describe("README's library examples, taken from the README text", () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it("are the files README names, in its library sections", () => {
-    expect([...examples.keys()]).toEqual(["inventory.js", "inventory.test.ts", "client.ts", "sync-service.ts"]);
+  it("are the files the pages name: README's first test, then docs/ in page order", () => {
+    expect([...examples.keys()]).toEqual([
+      "first-test.test.ts",
+      "client.ts",
+      "sync-service.ts",
+      "inventory.js",
+      "inventory.test.ts",
+    ]);
   });
 
   it("type-check as a user's strict TypeScript project", async () => {
     await sh(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", dir]).catch((e) => {
-      throw new Error(`README's examples do not type-check:\n${e.stdout}${e.stderr}`);
+      throw new Error(`The docs' examples do not type-check:\n${e.stdout}${e.stderr}`);
     });
   }, 180_000); // a whole TypeScript program: tens of seconds on a busy 2-core machine
 
-  it("has a test suite that passes under vitest with MSW", async () => {
+  it("have test suites that pass under vitest with MSW", async () => {
     const run = sh(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--root", dir], {
       env: { ...process.env, CI: "" },
     });
     const { stdout } = await run.catch((e) => {
-      throw new Error(`README's inventory.test.ts fails:\n${e.stdout}${e.stderr}`);
+      throw new Error(`The docs' test suites fail:\n${e.stdout}${e.stderr}`);
     });
-    expect(stripVTControlCharacters(stdout)).toMatch(/Tests\s+4 passed \(4\)/);
+    expect(stripVTControlCharacters(stdout)).toMatch(/Tests\s+5 passed \(5\)/);
   }, 180_000); // a vitest of its own
 
-  it("has a client example whose report says what README says", async () => {
+  it("has a client example whose report says what the page says", async () => {
     process.env.OG_BASE_URL = og.url;
-    await import(join(dir, "client.ts")); // its assertions are README's claims
+    await import(join(dir, "client.ts")); // its assertions are the page's claims
     expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(false);
     expect(og.running.mock.catalog.get("og-green-tea-100")?.live).toBe(true); // refused: unchanged
   });
@@ -115,31 +105,56 @@ describe("README's library examples, taken from the README text", () => {
   });
 });
 
-describe("README", () => {
-  it("shows a curl that succeeds with the answer shown", async () => {
-    const [curl] = commands(blockAfter("tested: curl"));
+describe("the shell examples, each on the page that shows it", () => {
+  it("README's quick-start curl answers what README shows", async () => {
+    const [curl] = commands(blockAfter("README.md", "tested: quick-og-mock")).filter((l) => !l.startsWith("npm start"));
     const { stdout } = await sh("sh", ["-c", curl!.replaceAll("http://127.0.0.1:8787", og.url)]);
-    const shown = /answers `207`[^`]*```json\n(.*?)\n```/s.exec(README)![1]!;
+    expect(JSON.parse(stdout)).toEqual(JSON.parse(blockAfter("README.md", "output: quick-og-mock")));
+  });
+
+  it("README's og-stock commands run with exit code 0", async () => {
+    const lines = commands(blockAfter("README.md", "tested: quick-og-stock"));
+    const env: NodeJS.ProcessEnv = {};
+    for (const [, k, v] of lines[0]!.matchAll(/(\w+)=(\S+)/g)) env[k!] = v!.replace("http://127.0.0.1:8787", og.url);
+    const codes: number[] = [];
+    let stdout = "";
+    for (const line of lines.slice(1)) {
+      const argv = line
+        .replace(/\s+#.*$/, "") // the shell's comment
+        .replace(/^(npx )?og-stock /, "")
+        .split(" ");
+      codes.push(await main(argv, { env, stdout: (t) => void (stdout += t), stderr: () => {}, isTTY: false }));
+    }
+    expect(codes).toEqual([0, 0]);
+    expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(false);
+    expect(stdout).toMatch(/og-coffee-beans-1kg +live=false/); // as README says
+  });
+
+  it("docs/og-mock.md shows a curl that succeeds with the answer shown", async () => {
+    const OG_MOCK = page("docs/og-mock.md");
+    const [curl] = commands(blockAfter("docs/og-mock.md", "tested: curl"));
+    const { stdout } = await sh("sh", ["-c", curl!.replaceAll("http://127.0.0.1:8787", og.url)]);
+    const shown = /answers `207`[^`]*```json\n(.*?)\n```/s.exec(OG_MOCK)![1]!;
     expect(JSON.parse(stdout)).toEqual(JSON.parse(shown));
   });
 
-  it("shows admin API calls that work", async () => {
-    const lines = commands(blockAfter("tested: admin"));
+  it("docs/og-mock.md shows admin API calls that work", async () => {
+    const lines = commands(blockAfter("docs/og-mock.md", "tested: admin"));
     expect(lines).toHaveLength(7);
     for (const line of lines) {
       const { stdout } = await sh("sh", ["-c", line.replaceAll("http://127.0.0.1:8787", og.url)]);
       expect(JSON.parse(stdout), line).not.toHaveProperty("detail");
     }
     // The block replaced the seed: put the default catalog back for the other examples.
-    const { defaultCatalog } = await import("../mock-server/core/products/default-catalog.js");
+    const { defaultCatalog } = await import("../../mock-server/core/products/default-catalog.js");
     og.running.mock.catalog.seed(defaultCatalog);
   });
 
-  it("shows og-stock commands that run with the exit codes documented", async () => {
-    const lines = commands(blockAfter("tested: og-stock"));
+  it("docs/og-stock.md shows og-stock commands that run with the exit codes documented", async () => {
+    const lines = commands(blockAfter("docs/og-stock.md", "tested: og-stock"));
     const env: NodeJS.ProcessEnv = {};
     for (const [, k, v] of lines[0]!.matchAll(/(\w+)=(\S+)/g)) env[k!] = v!.replace("http://127.0.0.1:8787", og.url);
-    const dir = await mkdtemp(join(tmpdir(), "og-readme-"));
+    const dir = await mkdtemp(join(tmpdir(), "og-docs-"));
     const csv = join(dir, "stock.csv");
     await writeFile(csv, "product_id,stock\nog-coffee-beans-1kg,2\nog-green-tea-100,40\n");
     const codes: number[] = [];
@@ -151,13 +166,5 @@ describe("README", () => {
       codes.push(await main(argv, { env, stdout: () => {}, stderr: () => {}, isTTY: false }));
     }
     expect(codes).toEqual([0, 0, 2, 0, 0, 0]);
-  });
-
-  it("shows the benchmark table of the last `npm run bench`", () => {
-    const table = readFileSync(join(ROOT, "bench/results/latest.md"), "utf8");
-    expect(README).toContain(`<!-- bench:start -->\n${table}<!-- bench:end -->`);
-    expect(table).toMatch(/^Measured \d{4}-\d{2}-\d{2} on /);
-    // Figures 1-9; figure 9 (the Prism peer) says why when Prism could not be installed.
-    expect(table.split("\n").filter((l) => /^\| \d \|/.test(l))).toHaveLength(9);
   });
 });

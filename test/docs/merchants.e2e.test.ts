@@ -1,23 +1,24 @@
-/** README's two-merchant setup, end to end: its file, its og-mock command, its curls, its answers. */
+/**
+ * docs/og-mock.md's two-merchant setup, end to end: its file, its og-mock command, its curls,
+ * its answers.
+ */
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
-import { ROOT, type Started, startOgMock } from "./helpers/spawn.js";
+import { type Started, startOgMock } from "../helpers/spawn.js";
+import { blockAfter as blockOn, page } from "./pages.js";
 
 const sh = promisify(execFile);
-const README = readFileSync(join(ROOT, "README.md"), "utf8");
-const SECTION = README.slice(README.indexOf("### One fake for a whole team: several merchants"));
+const PAGE = "docs/og-mock.md";
+const TEXT = page(PAGE);
+const HEADING = "## One fake for a whole team: several merchants";
+if (!TEXT.includes(HEADING)) throw new Error(`${PAGE} has no section "${HEADING}"`);
+const SECTION = TEXT.slice(TEXT.indexOf(HEADING));
 
-/** The fenced block right after a `<!-- marker -->` comment. */
-function blockAfter(marker: string): string {
-  const at = README.indexOf(`<!-- ${marker} -->`);
-  if (at < 0) throw new Error(`README has no <!-- ${marker} --> block`);
-  return /```[a-z]*\n([\s\S]*?)```/.exec(README.slice(at))![1]!;
-}
+const blockAfter = (marker: string) => blockOn(PAGE, marker);
 
 /** The n-th ```json block of the section (after its merchants.json). */
 function shownJson(n: number): unknown {
@@ -28,9 +29,9 @@ function shownJson(n: number): unknown {
 let started: Started | undefined;
 afterAll(async () => started?.stop());
 
-describe("README: one fake for a whole team", () => {
+describe("docs/og-mock.md: one fake for a whole team", () => {
   it("starts from the file shown, and every request shown answers as shown", { timeout: 60_000 }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), "og-readme-merchants-"));
+    const dir = await mkdtemp(join(tmpdir(), "og-docs-merchants-"));
     const file = join(dir, "merchants.json");
     await writeFile(file, blockAfter("tested: merchants.json"));
     const [start, ...curls] = blockAfter("tested: merchants").trim().split("\n");

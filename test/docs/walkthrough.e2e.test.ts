@@ -1,0 +1,107 @@
+/**
+ * README and docs/ in reading order against ONE fake, as a newcomer would follow them: every
+ * tested shell block (`<!-- tested: ... -->`) of README, then docs/og-mock.md, then
+ * docs/og-stock.md, in document order, against the same running fake, with no reset or reseed in
+ * between. An example that spoils the state a later one relies on (say, an admin call that
+ * replaces the seed before the og-stock examples) fails here.
+ *
+ * `npx og-stock` runs the CLI from source here (tsx), so the test needs no build; the scripted
+ * newcomer run in CI (scripts/newcomer-check.sh) runs the built command exactly as README shows.
+ */
+import { spawn } from "node:child_process";
+import { relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../mock-server/core/clock.js";
+import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
+import { ROOT } from "../helpers/spawn.js";
+import { commands, docPages, page } from "./pages.js";
+
+const SHOWN_URL = "http://127.0.0.1:8787";
+
+/** The pages whose shell examples build on each other, in the order docs/README.md gives. */
+const READING_ORDER = ["README.md", "docs/og-mock.md", "docs/og-stock.md"];
+
+/**
+ * Blocks that are scenarios of their own. "Heal drift" starts its own fake and compares its
+ * printed output line by line: heal-drift.e2e.test.ts. The two-merchant setup starts its own
+ * fake from its own merchants file: merchants.e2e.test.ts.
+ */
+const OWN_SCENARIOS = new Set(["heal-drift", "merchants.json", "merchants"]);
+
+const TESTED = /<!-- tested: (\S+) -->\n```[a-z]*\n([\s\S]*?)```/g;
+
+function testedBlocks(): Array<{ name: string; lines: string[] }> {
+  const blocks = READING_ORDER.flatMap((path) => [...page(path).matchAll(TESTED)]).filter(
+    (m) => !OWN_SCENARIOS.has(m[1]!),
+  );
+  return blocks.map((m) => ({
+    name: m[1]!,
+    // `npm start` is the fake this test has started already.
+    lines: commands(m[2]!).filter((l) => !l.startsWith("npm start")),
+  }));
+}
+
+function sh(line: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("sh", ["-c", line], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+let fake: RunningMockServer;
+beforeAll(async () => {
+  // The pages' own defaults (npm start): system clock, throttle on, default catalog.
+  fake = await startMockServer({ port: 0, clock: systemClock });
+});
+afterAll(() => fake.close());
+
+describe("README and docs/, followed in reading order against one fake", () => {
+  it("has the tested blocks in the order a newcomer meets them", () => {
+    expect(testedBlocks().map((b) => b.name)).toEqual(["quick-og-mock", "quick-og-stock", "curl", "admin", "og-stock"]);
+  });
+
+  it("leaves no tested block out: every page's blocks are in the reading order or a scenario of their own", () => {
+    const elsewhere = docPages(ROOT)
+      .map((path) => relative(ROOT, path))
+      .filter((path) => !READING_ORDER.includes(path))
+      .flatMap((path) => [...page(path).matchAll(TESTED)].map((m) => `${path}: ${m[1]}`))
+      .filter((block) => !OWN_SCENARIOS.has(block.split(": ")[1]!));
+    expect(elsewhere).toEqual([]);
+  });
+
+  it("runs every example in order, each answering as the page says", async () => {
+    const env: NodeJS.ProcessEnv = {};
+    const ogStockCodes: Record<string, number[]> = {};
+    for (const block of testedBlocks()) {
+      for (const line of block.lines) {
+        const exported = /^export (.*)$/.exec(line);
+        if (exported) {
+          for (const [, k, v] of exported[1]!.matchAll(/(\w+)=(\S+)/g)) env[k!] = v!.replaceAll(SHOWN_URL, fake.url);
+          continue;
+        }
+        const command = line
+          .replaceAll(SHOWN_URL, fake.url)
+          .replace(/^(npx )?og-stock /, `${process.execPath} --import tsx src/cli/bin.ts `);
+        const result = await sh(command, env);
+        if (block.name.endsWith("og-stock")) {
+          (ogStockCodes[block.name] ??= []).push(result.code);
+          expect(result.stderr, line).not.toMatch(/404|not found/i);
+          continue;
+        }
+        expect(result.code, `${line}\n${result.stderr}`).toBe(0);
+        expect(JSON.parse(result.stdout), line).not.toHaveProperty("detail");
+      }
+    }
+    // og-stock's documented exit codes: only the line with "unknown-sku" has a rejected item.
+    expect(ogStockCodes).toEqual({ "quick-og-stock": [0, 0], "og-stock": [0, 0, 2, 0, 0, 0] });
+    // The admin block ended with a reset: the seed is the default catalog again, nothing replaced it.
+    expect(fake.mock.catalog.size).toBe(24);
+    expect(fake.mock.catalog.get("sku-1")).toBeUndefined();
+    expect(fake.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(false);
+  }, 120_000);
+});
