@@ -51,8 +51,7 @@ export async function ensurePrism(): Promise<Peer> {
 /** Prism mocking our spec, on a free port, started like the other servers (pinned, own process). */
 export async function startPrism(peer: Extract<Peer, { ok: true }>): Promise<ChildServer> {
   const port = await freePort();
-  return startChild([
-    peer.entry,
+  return startChild(peer.entry, [
     "mock",
     "-h",
     "127.0.0.1",

@@ -28,7 +28,6 @@ import {
   cpuCounters,
   load,
   median,
-  OG_MOCK_BIN,
   PINNED,
   ROOT,
   round,
@@ -36,6 +35,7 @@ import {
   sequentialLatencies,
   spread,
   startChild,
+  startOgMockChild,
   stealPercent,
 } from "./lib.js";
 import { listingFigure } from "./listing.js";
@@ -78,8 +78,7 @@ async function catalogFile(size: number): Promise<string> {
 }
 
 function startFake(catalog: string, extra: string[] = []): Promise<ChildServer> {
-  return startChild([
-    OG_MOCK_BIN,
+  return startOgMockChild([
     "--port",
     "0",
     "--throttle",
@@ -125,9 +124,9 @@ async function throughput(catalog: string): Promise<void> {
   ] as const) {
     const body = items(size);
     const servers: Record<string, ChildServer> = {
-      ceiling: await startChild(["--import", "tsx", join(ROOT, "bench/ceiling-server.ts")]),
+      ceiling: await startChild(join(ROOT, "bench/ceiling-server.ts")),
       fake: await startFake(catalog),
-      express: await startChild(["--import", "tsx", join(ROOT, "bench/express-floor-server.ts")]),
+      express: await startChild(join(ROOT, "bench/express-floor-server.ts")),
     };
     // Prism answers the same signed request with its example (it neither checks the signature nor
     // keeps a catalog): a peer for the 1-item figure only.
@@ -288,7 +287,7 @@ async function coldStart(): Promise<void> {
     });
   for (let i = 0; i < runs + 1; i++) {
     let started = performance.now();
-    const fake = await startChild([OG_MOCK_BIN, "--port", "0", "--log-level", "silent"]);
+    const fake = await startOgMockChild(["--port", "0", "--log-level", "silent"]);
     const res = await fetch(`${fake.url}/products-batch/update/`, {
       method: "PATCH",
       headers: headers(),
@@ -329,7 +328,7 @@ async function coldStart(): Promise<void> {
 async function mswCost(): Promise<void> {
   const { setupOrdergrooveMock } = await import("../mock-server/msw/setup.js");
   const og = setupOrdergrooveMock({ throttle: false, ipLimit: false });
-  const ceiling = await startChild(["--import", "tsx", join(ROOT, "bench/ceiling-server.ts")]);
+  const ceiling = await startChild(join(ROOT, "bench/ceiling-server.ts"));
   const n = SMOKE ? 200 : 3000;
   const body = items(100, 0, "og-coffee-beans-1kg-");
   const time = async (url: string) => {
