@@ -1,9 +1,11 @@
 /** Shared pieces of the benchmarks: child-process servers, load runs, small statistics. */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, request } from "node:http";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
+import { type RunningProcess, startOgMock, startServerProcess } from "../mock-server/cli/start-og-mock.js";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const OG_MOCK_BIN = `${ROOT}dist/mock-server/bin/og-mock.js`;
@@ -31,45 +33,43 @@ const TASKSET = (() => {
 })();
 export const PINNED = TASKSET;
 
-/** Starts a server process and waits for its "listening on http://..." line. */
-export function startChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ChildServer> {
-  return new Promise((resolve, reject) => {
-    const [cmd, argv] = TASKSET ? ["taskset", ["-c", "0", process.execPath, ...args]] : [process.execPath, args];
-    const child = spawn(cmd, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in 60 s: ${args.join(" ")}\n${out}`)),
-      60_000,
-    );
-    let started = false;
-    child.stdout!.on("data", (d) => {
-      if (started) return; // keep draining what a chatty server prints, without keeping it
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m && timer) {
-        started = true;
-        clearTimeout(timer);
-        resolve({
-          url: m[1]!,
-          child,
-          peakRss: () => {
-            const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-            return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
-          },
-          stop: () =>
-            new Promise((done) => {
-              if (child.exitCode !== null) return done();
-              child.once("exit", () => done());
-              child.kill("SIGTERM");
-            }),
-        });
-      }
-    });
-    child.stderr!.on("data", (d) => {
-      if (!started) out += d;
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
+/**
+ * Starts a server process (a .js entry with node, a .ts one through tsx) pinned like every
+ * server, and waits for its "listening on http://..." line.
+ */
+export async function startChild(bin: string, args: string[] = []): Promise<ChildServer> {
+  return withPeakRss(await startServerProcess({ ...childOptions(bin, args), name: basename(bin) }));
+}
+
+/** og-mock from the bundle `npm run build` makes, as the installed bin runs, started like startChild. */
+export async function startOgMockChild(args: string[]): Promise<ChildServer> {
+  return withPeakRss(await startOgMock(childOptions(OG_MOCK_BIN, args)));
+}
+
+function childOptions(bin: string, args: string[]) {
+  return {
+    bin,
+    args,
+    cwd: ROOT,
+    launcher: TASKSET ? ["taskset", "-c", "0"] : [],
+    timeoutMs: 60_000,
+    // Drain, without keeping, what a chatty server (Prism logs every request) prints under load.
+    keepOutput: false,
+  };
+}
+
+function withPeakRss(server: RunningProcess): ChildServer {
+  return {
+    url: server.url,
+    child: server.child,
+    peakRss: () => {
+      const status = readFileSync(`/proc/${server.child.pid}/status`, "utf8");
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
+    },
+    stop: async () => {
+      await server.stop();
+    },
+  };
 }
 
 export interface LoadResult {

@@ -22,6 +22,16 @@ export const PRISM_PACKAGE = "@stoplight/prism-cli@5";
 
 export type Peer = { ok: true; version: string; entry: string } | { ok: false; reason: string };
 
+/**
+ * Prism for this run: installed only by a full run, on demand; a smoke run (CI) and BENCH_PEERS=off
+ * report its figure as skipped.
+ */
+export async function prismForThisRun(smoke: boolean): Promise<Peer> {
+  if (smoke) return { ok: false, reason: "smoke run (Prism is installed and measured only by a full `npm run bench`)" };
+  if (process.env.BENCH_PEERS === "off") return { ok: false, reason: "BENCH_PEERS=off" };
+  return ensurePrism();
+}
+
 /** Prism 5, installed into <cache>/prism with `npm install --prefix` unless it is there already. */
 export async function ensurePrism(): Promise<Peer> {
   const prefix = join(CACHE_DIR, "prism");
@@ -51,8 +61,7 @@ export async function ensurePrism(): Promise<Peer> {
 /** Prism mocking our spec, on a free port, started like the other servers (pinned, own process). */
 export async function startPrism(peer: Extract<Peer, { ok: true }>): Promise<ChildServer> {
   const port = await freePort();
-  return startChild([
-    peer.entry,
+  return startChild(peer.entry, [
     "mock",
     "-h",
     "127.0.0.1",

@@ -6,12 +6,10 @@
  * Credentials: OG_PUBLIC_ID + OG_SIG_FIELD + OG_HASH_KEY (HMAC) and/or OG_API_KEY.
  * Products to touch: OG_CONTRACT_PRODUCT_IDS (two existing ids, comma-separated; read, changed, restored).
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { startOgMock } from "../mock-server/cli/start-og-mock.js";
 import type { Credentials } from "../src/client/config.js";
 
 export const PRODUCTION = "https://restapi.ordergroove.com";
@@ -108,76 +106,51 @@ const SEED = [
 
 /** Starts the standalone fake (compiled when installed, from source in this repo) on a free port. */
 async function startFake(): Promise<Target> {
-  const here = fileURLToPath(new URL(".", import.meta.url));
-  const compiled = join(here, "../mock-server/cli/bin.js");
-  const args = existsSync(compiled) ? [compiled] : ["--import", "tsx", join(here, "../mock-server/cli/bin.ts")];
   const dir = await mkdtemp(join(tmpdir(), "og-contract-"));
   const catalog = join(dir, "catalog.json");
   await writeFile(catalog, JSON.stringify(SEED));
-  const child = spawn(
-    process.execPath,
-    [
-      ...args,
-      "--port",
-      "0",
-      "--catalog",
-      catalog,
-      "--public-id",
-      FAKE_CREDENTIALS.publicId,
-      "--sig-field",
-      FAKE_CREDENTIALS.sigField,
-      "--hash-key",
-      FAKE_CREDENTIALS.hashKey,
-      "--api-key",
-      FAKE_CREDENTIALS.apiKey,
-      "--log-level",
-      "warn",
-      // og-contract --profile: the fake calibrated as that profile says (og-mock checks the file).
-      ...(process.env.OG_CONTRACT_PROFILE ? ["--profile", process.env.OG_CONTRACT_PROFILE] : []),
-    ],
-    // The fake is configured by these flags alone: an OG_MOCK_* of the shell must not change it.
-    { stdio: ["ignore", "pipe", "pipe"], env: withoutOgMockEnv(process.env) },
-  );
-  const baseUrl = await waitForUrl(child);
+  let fake: Awaited<ReturnType<typeof startOgMock>>;
+  try {
+    fake = await startOgMock({
+      args: [
+        "--port",
+        "0",
+        "--catalog",
+        catalog,
+        "--public-id",
+        FAKE_CREDENTIALS.publicId,
+        "--sig-field",
+        FAKE_CREDENTIALS.sigField,
+        "--hash-key",
+        FAKE_CREDENTIALS.hashKey,
+        "--api-key",
+        FAKE_CREDENTIALS.apiKey,
+        "--log-level",
+        "warn",
+        // og-contract --profile: the fake calibrated as that profile says (og-mock checks the file).
+        ...(process.env.OG_CONTRACT_PROFILE ? ["--profile", process.env.OG_CONTRACT_PROFILE] : []),
+      ],
+      // The fake is configured by these flags alone: an OG_MOCK_* of the shell must not change it.
+      env: withoutOgMockEnv(process.env),
+      timeoutMs: 15_000,
+    });
+  } catch (error) {
+    throw new TargetError(`The fake did not start: ${(error as Error).message}`);
+  }
   const { apiKey, ...hmac } = FAKE_CREDENTIALS;
   return {
     kind: "mock",
-    baseUrl,
+    baseUrl: fake.url,
     hmac: { kind: "hmac", ...hmac },
     apiKey,
     credentials: { kind: "hmac", ...hmac },
     productIds: ["contract-coffee", "contract-tea"],
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    stop: async () => {
+      await fake.stop();
+    },
   };
 }
 
 function withoutOgMockEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("OG_MOCK_")));
-}
-
-function waitForUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new TargetError(`The fake did not start within 15 s:\n${out}`)), 15_000);
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /og-mock listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.stderr!.on("data", (d) => {
-      out += d;
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new TargetError(`The fake exited with ${code} before listening:\n${out}`));
-    });
-  });
 }

@@ -1,6 +1,7 @@
 /** Runs the kit's command-line programs from source, as a user would run the installed bins. */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { type RunningProcess, startOgMock as startOgMockProcess } from "../../mock-server/cli/start-og-mock.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSX = ["--import", "tsx"];
@@ -43,56 +44,23 @@ export function run(
   });
 }
 
-export interface Started {
-  child: ChildProcess;
-  url: string;
-  output(): string;
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
+export type Started = RunningProcess;
 
 /**
- * Starts og-mock and waits for its "listening on" line: from source, or with `bin` (a built
- * JavaScript file, e.g. the bundle that `npm run build` makes) as the installed bin runs.
+ * Starts og-mock on a free port and waits for its "listening on" line: from source, or with
+ * `bin` (a built JavaScript file, e.g. the bundle that `npm run build` makes) as the installed
+ * bin runs. The shipped helper does the work (mock-server/cli/start-og-mock.ts).
  */
 export function startOgMock(
   args: string[],
   env: Record<string, string | undefined> = {},
   bin?: string,
 ): Promise<Started> {
-  return new Promise((resolve, reject) => {
-    const entry = bin ? [bin] : [...TSX, "mock-server/cli/bin.ts"];
-    const child = spawn(process.execPath, [...entry, "--port", "0", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = /og-mock listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        child.stdout.off("data", onData);
-        child.stdout.on("data", (more) => {
-          out += more;
-        });
-        resolve({
-          child,
-          url: m[1]!,
-          output: () => out,
-          stop: (signal = "SIGTERM") =>
-            new Promise((done) => {
-              if (child.exitCode !== null) return done(child.exitCode);
-              child.once("exit", (code) => done(code));
-              child.kill(signal);
-            }),
-        });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", (d) => {
-      out += d;
-    });
-    child.once("exit", (code) => reject(new Error(`og-mock exited with ${code} before listening:\n${out}`)));
-    setTimeout(() => reject(new Error(`og-mock did not start in time:\n${out}`)), 15_000);
+  return startOgMockProcess({
+    bin: bin ?? "mock-server/cli/bin.ts",
+    args: ["--port", "0", ...args],
+    env: { ...process.env, ...env },
+    cwd: ROOT,
+    timeoutMs: 15_000,
   });
 }

@@ -2,37 +2,25 @@
  * Figure 8: a cursor page of 100 products (GET /products/, X-OG-API-VERSION 2, unfiltered)
  * taken from the middle of the catalog, by catalog size. The page starts at its cursor's
  * position, so it should cost the same at 100k products as at 1k: O(page), not O(catalog).
- * Self-contained: run.ts hands it the way to start a fake on a catalog of a given size.
  */
-import { median, round } from "./lib.js";
+import { catalogFile, type Figure, type Row, SMOKE, startFake } from "../figure.js";
+import { median, round } from "../lib.js";
 
-export interface ListingFigure {
-  id: number;
-  figure: string;
-  value: string;
-  baseline: string;
-  ratio: number | null;
-  target: string;
-  met: boolean | null;
-  numbers: Record<string, number>;
-}
+const SIZES = SMOKE ? [1000, 10_000] : [1000, 10_000, 100_000];
 
-interface Fake {
-  url: string;
-  stop(): Promise<unknown>;
-}
+export const id = 8;
+export const title = "cursor page of 100 products by catalog size";
+export const target = `${SIZES.at(-1)! / 1000}k within 1.2x of 1k`;
 
 const HEADERS = { "x-api-key": "og-mock-api-key", "x-og-api-version": "2" };
 const WHOLE = "autoship_enabled=all&allow_discontinued=true&page_size=100";
 
-export async function listingFigure(
-  startFake: (size: number) => Promise<Fake>,
-  smoke: boolean,
-): Promise<ListingFigure> {
-  const sizes = smoke ? [1000, 10_000] : [1000, 10_000, 100_000];
+export const figure: Figure = { id, title, target, run: () => listing(SIZES, SMOKE) };
+
+async function listing(sizes: number[], smoke: boolean): Promise<Row> {
   const p50: Record<number, number> = {};
   let pageNumber: number;
-  const fakes = await Promise.all(sizes.map((size) => startFake(size)));
+  const fakes = await Promise.all(sizes.map(async (size) => startFake(await catalogFile(size))));
   try {
     // Walk each catalog to its middle by next links (the cursor is opaque).
     const urls: string[] = [];
@@ -76,12 +64,12 @@ export async function listingFigure(
   const largest = sizes.at(-1)!;
   const ratio = p50[largest]! / p50[1000]!;
   return {
-    id: 8,
+    id,
     figure: "cursor page of 100 products from the middle of the catalog (median, 1 connection), by catalog size",
     value: sizes.map((s) => `${s / 1000}k: ${p50[s]} ms`).join(", "),
     baseline: `1k: ${p50[1000]} ms (deprecated page-number form, same page at ${sizes.at(-1)! / 1000}k: ${pageNumber} ms)`,
     ratio: round(ratio),
-    target: `${largest / 1000}k within 1.2x of 1k`,
+    target,
     met: ratio <= 1.2,
     numbers: { ...Object.fromEntries(sizes.map((s) => [`p50_${s}`, p50[s]!])), page_number_p50: pageNumber },
   };
