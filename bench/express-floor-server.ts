@@ -1,6 +1,6 @@
 /**
  * Context for figure 1, not a target: an Express 5 app doing the ceiling's JSON work
- * (./json-work.ts) and nothing else, so the README can say how much of the fake's distance to
+ * (./json-work.ts) and nothing else, so docs/performance.md can say how much of the fake's distance to
  * the ceiling is Express itself.
  */
 import type { AddressInfo } from "node:net";
