@@ -1,4 +1,4 @@
-/** The standalone fake as a library: `ordergroove-stock-kit/express`. */
+/** The fake as a server in your own code: `ordergroove-stock-kit/express` (`startMockServer`, and `createApp()` to mount it in an Express app). */
 export { type AppOptions, createApp } from "./app.js";
 export {
   DEFAULT_HOST,
