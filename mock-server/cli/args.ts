@@ -114,11 +114,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const flags = new FlagReader(parseFlags(argv, FLAGS).values, env);
   if (flags.values.help) return "help";
   const read = (flag: string) => flags.string(flag, envOf(flag));
-  const whole = (flag: string, min = 0) => flags.whole(flag, envOf(flag), min);
+  const whole = (flag: string, min = 0, max?: number) => flags.whole(flag, envOf(flag), min, max);
 
   const options: ServerOptions = {};
-  options.port = whole("port") ?? DEFAULT_PORT;
-  if (options.port > 65535) throw new UsageError(`${flags.name("port")} must be at most 65535; got ${options.port}.`);
+  options.port = whole("port", 0, 65535) ?? DEFAULT_PORT;
   options.host = read("host") ?? DEFAULT_HOST;
   const catalog = read("catalog");
   lowMemory(oneOf(read("low-memory") ?? "auto", flags.name("low-memory"), ["on", "off", "auto"] as const), catalog);
@@ -136,10 +135,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const status = read("status");
   const form = read("form");
   options.answer = {
-    ...(status
+    ...(status !== undefined
       ? { batchStatus: Number(oneOf(status, flags.name("status"), ["200", "207"] as const)) as 200 | 207 }
       : {}),
-    ...(form ? { batchForm: oneOf(form, flags.name("form"), ["object", "list"] as const) } : {}),
+    ...(form !== undefined ? { batchForm: oneOf(form, flags.name("form"), ["object", "list"] as const) } : {}),
   };
   const throttle = read("throttle");
   if (throttle !== undefined) options.throttle = throttle === "off" ? false : { limit: whole("throttle", 1)! };

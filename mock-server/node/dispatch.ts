@@ -140,8 +140,8 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
   };
 }
 
-/** The path without its query (where an admin token may travel), cut short for logs. */
+/** The path without its query (where an admin token may travel) or fragment, cut short for logs. */
 function withoutQuery(path: string): string {
-  const q = path.indexOf("?");
-  return (q < 0 ? path : path.slice(0, q)).slice(0, 200);
+  const end = path.search(/[?#]/);
+  return (end < 0 ? path : path.slice(0, end)).slice(0, 200);
 }

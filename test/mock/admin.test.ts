@@ -5,6 +5,13 @@ import { rawRequest } from "../helpers/raw-http.js";
 const og = useMockServer();
 
 describe("admin API", () => {
+  it("takes /__admin with a query as an admin request: answered by the admin API, never journaled", async () => {
+    const res = await fetch(`${og.url}/__admin?token=not-for-the-journal`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/^Admin API: no route GET \/__admin\//);
+    expect((await og.admin("GET", "journal")).body).toEqual({ total: 0, entries: [] });
+  });
+
   it("reports health", async () => {
     const answer = await og.admin("GET", "health");
     expect(answer.body).toEqual({ status: "ok", products: 24, journal: { size: 0, total: 0, limit: 1000 } });

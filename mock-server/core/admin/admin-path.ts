@@ -7,8 +7,11 @@ import { type CoreResponse, detail } from "../messages.js";
 
 export const ADMIN_PREFIX = "/__admin/";
 
+/** `/__admin/...`, and `/__admin` itself with or without a query (whose `?token=` must not be logged as a product path). */
 export function isAdminPath(path: string): boolean {
-  return path.startsWith(ADMIN_PREFIX) || path === "/__admin";
+  return (
+    path.startsWith(ADMIN_PREFIX) || path === "/__admin" || path.startsWith("/__admin?") || path.startsWith("/__admin#")
+  );
 }
 
 /**
