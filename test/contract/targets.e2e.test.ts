@@ -10,6 +10,7 @@ import { run } from "../helpers/spawn.js";
 const CREDS = { publicId: "remote-merchant", sigField: "remote-user", hashKey: "remote-hash-key-123" };
 const API_KEY = "remote-api-key-456";
 let honest: RunningMockServer;
+const warnings: string[] = [];
 let liar: Server;
 let liarUrl: string;
 
@@ -39,6 +40,8 @@ function startLiar(upstream: string): Promise<string> {
 beforeAll(async () => {
   honest = await startMockServer({
     port: 0,
+    // The suite's A5 probe sends an unknown field on purpose: the fake's warning is expected.
+    logger: { warn: (message) => warnings.push(message) },
     credentials: {
       publicId: CREDS.publicId,
       apiUsers: [{ sigField: CREDS.sigField, hashKey: CREDS.hashKey }],
@@ -75,6 +78,9 @@ describe("the contract suite pointed at a base URL", () => {
       "Skipped on remote:\n  C9 an injected 503 is retried by the client and the batch still applies: faults cannot be injected into Ordergroove's sandbox",
     );
     expect(result.stdout).toMatch(/Tests\s+25 passed \| 3 skipped/);
+    expect(warnings).toEqual([
+      expect.stringContaining('ignored the unknown product field "og_contract_unknown_field"'),
+    ]);
     expect(honest.mock.catalog.get("remote-1")?.live).toBe(true);
     expect(honest.mock.catalog.get("remote-2")?.live).toBe(false);
     expect(result.stdout + result.stderr).not.toContain(CREDS.hashKey);
