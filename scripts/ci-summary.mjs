@@ -1,13 +1,23 @@
-// Prints vitest's JSON report as one closing line: "vitest: N passed, N failed, N skipped".
+// Prints vitest's JSON reports (one per tier) as one closing line: "vitest: N passed, N failed, N skipped".
 import { readFileSync } from "node:fs";
 
-const file = process.argv[2] ?? "test-results/vitest.json";
-let report;
-try {
-  report = JSON.parse(readFileSync(file, "utf8"));
-} catch {
-  console.log("vitest: 0 passed, 1 failed (no report: the tests did not run to the end)");
-  process.exit(0);
+const files = process.argv.length > 2 ? process.argv.slice(2) : ["test-results/vitest.json"];
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const missing = [];
+for (const file of files) {
+  let report;
+  try {
+    report = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    missing.push(file);
+    continue;
+  }
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  skipped += report.numPendingTests + report.numTodoTests;
 }
-const skipped = report.numPendingTests + report.numTodoTests;
-console.log(`vitest: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);
+// A tier without a report did not run to the end (or at all): count it as one failure, and say which.
+const note = missing.length ? ` (no report: ${missing.join(", ")}; the tests did not run to the end)` : "";
+console.log(`vitest: ${passed} passed, ${failed + missing.length} failed, ${skipped} skipped${note}`);

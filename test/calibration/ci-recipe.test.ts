@@ -1,7 +1,7 @@
 /**
  * The CI recipe in examples/ci: the GitHub Actions workflow parses as YAML, has the shape GitHub
  * reads (checked against a JSON Schema of the keys it relies on), and does what README says it
- * does; the shell script is valid sh. The script itself runs in og-contract-calibrate.test.ts.
+ * does; the shell script is valid sh. The script itself runs in calibrate.e2e.test.ts.
  */
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";

@@ -1,46 +1,20 @@
 /**
  * A calibration profile on the fake's side: checked field by field before anything starts,
  * applied under the user's own options, shown by the admin API and og-mock's banner, and taken by
- * the MSW setup as a file path or parsed JSON.
+ * the MSW setup as a file path or parsed JSON. og-mock --profile, in its own process, is in
+ * profile-cli.e2e.test.ts.
  */
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OrdergrooveMock } from "../../mock-server/core/mock.js";
-import { type CalibrationProfile, PROFILE_SCHEMA } from "../../mock-server/core/calibration/behaviours.js";
+import { PROFILE_SCHEMA } from "../../mock-server/core/calibration/behaviours.js";
 import { ProfileError, parseProfile, validateProfile } from "../../mock-server/core/calibration/profile-file.js";
 import { startMockServer } from "../../mock-server/node/server.js";
 import { setupOrdergrooveMock } from "../../mock-server/msw/setup.js";
 import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
-import { ROOT, run, type Started, startOgMock } from "../helpers/spawn.js";
-
-const PROFILE: CalibrationProfile = {
-  format: "og-profile/1",
-  kit: "ordergroove-stock-kit@0.1.0",
-  target: "https://staging.restapi.ordergroove.com",
-  recordedAt: "2026-11-28T12:00:00.000Z",
-  productIds: ["sku-1", "sku-2"],
-  observations: {
-    "answer.batchStatus": 200,
-    "answer.batchForm": "list",
-    "auth.failureStatus": 401,
-    "auth.missing.status": 401,
-    "auth.wrongHashKey.status": 403,
-    "answer.priceType": "string",
-    "behaviour.tooManyItems": "process",
-    "behaviour.missingContentType": "assume-json",
-    "behaviour.retryAfter": "not-observed",
-  },
-};
-
-let dir: string | undefined;
-async function file(name: string, content: unknown): Promise<string> {
-  dir ??= await mkdtemp(join(tmpdir(), "og-profile-"));
-  const path = join(dir, name);
-  await writeFile(path, typeof content === "string" ? content : JSON.stringify(content));
-  return path;
-}
+import { ROOT } from "../helpers/spawn.js";
+import { file, PROFILE } from "./profile-fixture.js";
 
 describe("a profile is checked before it is used", () => {
   it("ships its JSON Schema as spec/og-profile.schema.json", async () => {
@@ -163,30 +137,5 @@ describe("a profile applied", () => {
     const suite = setupOrdergrooveMock({ profile: await file("msw.json", PROFILE) });
     expect(suite.mock.answer.batchForm).toBe("list");
     expect(suite.mock.profile?.source).toMatch(/msw\.json$/);
-  });
-});
-
-describe("og-mock --profile", () => {
-  let started: Started | undefined;
-  afterAll(() => started?.stop());
-
-  it("says which profile is active in its banner", async () => {
-    const path = await file("og-profile.json", PROFILE);
-    started = await startOgMock(["--profile", path, "--log-level", "silent"]);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(started.output()).toContain(
-      `  profile:      ${path} (recorded 2026-11-28 against https://staging.restapi.ordergroove.com;`,
-    );
-    expect(started.output()).toContain("not reproducible by this fake: auth.wrongHashKey.status=403");
-  });
-
-  it("does not start with a bad profile: exit 64, the field named", async () => {
-    const path = await file("bad.json", { ...PROFILE, observations: { "answer.batchForm": "xml" } });
-    const result = await run("mock-server/cli/bin.ts", ["--port", "0", "--profile", path]);
-    expect(result.code).toBe(64);
-    expect(result.stderr).toContain(
-      `og-mock: Invalid calibration profile ${path}: observations["answer.batchForm"]: must be one of "object", "list".`,
-    );
-    expect(result.stdout).not.toContain("listening");
   });
 });

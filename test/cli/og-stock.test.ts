@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
-import { run } from "../helpers/spawn.js";
 
 const og = useMockServer({ throttle: false });
 
@@ -261,14 +260,5 @@ describe("og-stock usage", () => {
     const result = await ogStock(argv, environment);
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(message);
-  });
-
-  it("runs as an executable with the same exit codes", async () => {
-    const ok = await run("src/cli/bin.ts", ["out", "og-coffee-beans-1kg", "--base-url", og.url], {
-      env: { OG_API_KEY: "og-mock-api-key" },
-    });
-    expect(ok.code).toBe(0);
-    const usage = await run("src/cli/bin.ts", ["out", "x"], { env: { OG_BASE_URL: "", OG_ENV: "" } });
-    expect(usage.code).toBe(64);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { defaultCatalog } from "../../mock-server/core/products/default-catalog.js";
 import type { Product } from "../../src/client/client.js";
 import { clientFor } from "../helpers/client.js";
@@ -48,20 +48,38 @@ describe("client.listProducts", () => {
   });
 
   it("reads at most `prefetch` pages ahead of a consumer that stops, and stops reading when it breaks", async () => {
-    const { client } = clientFor(og);
+    // Page requests counted as the client makes them: sent, and answered.
+    let sent = 0;
+    let answered = 0;
+    const { client } = clientFor(og, {
+      fetch: async (request) => {
+        sent++;
+        try {
+          return await fetch(request);
+        } finally {
+          answered++;
+        }
+      },
+    });
+    const idle = () => expect(answered).toBe(sent);
     const seen: string[] = [];
     for await (const product of client.listProducts({ ...WHOLE, page_size: 2 }, { prefetch: 3 })) {
       seen.push(product.external_product_id);
       if (seen.length === 1) {
-        await new Promise((r) => setTimeout(r, 200)); // the reader runs ahead meanwhile, up to its limit
-        // The page being consumed + 3 read ahead (one of them may still be on the wire).
-        expect(listRequests().length).toBeLessThanOrEqual(5);
-        expect(listRequests().length).toBeGreaterThanOrEqual(3);
+        // The reader runs ahead meanwhile, up to its limit: the page being consumed + 3 read ahead.
+        await vi.waitFor(() => {
+          expect(sent).toBeGreaterThanOrEqual(4);
+          idle();
+        });
+        expect(sent).toBe(4);
+        expect(listRequests()).toHaveLength(4);
       }
       if (seen.length === 4) break;
     }
-    await new Promise((r) => setTimeout(r, 100));
-    expect(listRequests().length).toBeLessThanOrEqual(6); // 12 pages exist; it stopped
+    // Once the one read that may have been on its way is in, nothing more is asked for.
+    await vi.waitFor(idle);
+    expect(sent).toBeLessThanOrEqual(6); // 12 pages exist; it stopped
+    expect(listRequests()).toHaveLength(sent);
   });
 
   it("retries a page that failed with 503, with the client's retry policy", async () => {

@@ -24,6 +24,9 @@ const B_API_KEY = "b-api-key";
 const START = Date.UTC(2026, 10, 23, 12, 0, 0);
 let lean: RunningMockServer;
 let express: RunningMockServer;
+const leanWarnings: string[] = [];
+const expressWarnings: string[] = [];
+const collect = (into: string[]) => ({ warn: (message: string) => void into.push(message) });
 
 beforeAll(async () => {
   const options = {
@@ -42,11 +45,13 @@ beforeAll(async () => {
       },
     ],
   };
-  lean = await startMockServer({ ...options, clock: new ManualClock(START) });
+  // The fake's warnings (an unknown field is ignored) are expected: kept per host, to compare.
+  lean = await startMockServer({ ...options, clock: new ManualClock(START), logger: collect(leanWarnings) });
   express = await startMockServer({
     ...options,
     clock: new ManualClock(START),
     listener: (merchants, host) => createApp(merchants, host),
+    logger: collect(expressWarnings),
   });
 });
 afterAll(async () => {
@@ -396,5 +401,10 @@ describe("the lean path and the Express app answer byte for byte the same", () =
     // B's own requests, and the one sent with A's key under B's name, are in B's journal only.
     expect((aB as { entries: unknown[] }).entries.length).toBeGreaterThanOrEqual(4);
     expect(aB).toEqual(bB);
+  });
+
+  it("and both warned the same, once per unknown field", () => {
+    expect(leanWarnings).toEqual([expect.stringContaining('ignored the unknown product field "lve"')]);
+    expect(expressWarnings).toEqual(leanWarnings);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * More of "no request can kill the fake" (see no-crash.test.ts), plus HEAD and a mounted createApp(): malformed paths answer a precise 4xx, and an exception nobody
+ * More of "no request can kill the fake" (see no-crash-suite.ts), plus HEAD and a mounted createApp(): malformed paths answer a precise 4xx, and an exception nobody
  * expected answers a JSON 500 {detail}, is logged without secrets, and the fake keeps serving.
  * On both hosts: the Express server and the MSW handlers.
  */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { StockSync, type SyncFlush } from "../../src/sync/stock-sync.js";
 import { clientFor } from "../helpers/client.js";
 import { useMockServer } from "../helpers/mock-server.js";
@@ -41,7 +41,8 @@ describe("StockSync", () => {
     og.running.mock.faults.set({ items: [], next: [], latencyMs: 300, dropNext: 0 });
     sync.record({ productId: "og-coffee-beans-1kg", stock: 0 }); // Ordergroove has true: send false
     const sending = sync.flush();
-    await new Promise((r) => setTimeout(r, 10)); // false is on its way
+    // False is on its way: the fake has applied it and holds the answer back for 300 ms.
+    await vi.waitFor(() => expect(batches()).toHaveLength(1));
     sync.record({ productId: "og-coffee-beans-1kg", stock: 50 }); // back in stock before the answer
     await sending;
     await sync.flush();

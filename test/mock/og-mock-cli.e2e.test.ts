@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ROOT, run, type Started, startOgMock } from "../helpers/spawn.js";
 
 const sh = promisify(execFile);
@@ -89,13 +89,15 @@ describe("og-mock, the standalone fake", () => {
     ]);
     await send();
     expect((await send()).status).toBe(429);
-    // Structured logs: one JSON line per request, no secrets.
-    await new Promise((r) => setTimeout(r, 100));
-    const logs = started
-      .output()
-      .split("\n")
-      .filter((l) => l.startsWith("{"));
-    expect(logs.map((l) => JSON.parse(l).status)).toEqual([200, 200, 429]);
+    // Structured logs: one JSON line per request (written once the answer is sent), no secrets.
+    const statuses = () =>
+      started!
+        .output()
+        .split("\n")
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l).status);
+    await vi.waitFor(() => expect(statuses()).toHaveLength(3), { timeout: 5_000 });
+    expect(statuses()).toEqual([200, 200, 429]);
     expect(started.output()).not.toContain("my-private-api-key");
   });
 

@@ -8,7 +8,9 @@ import { type RunningMockServer, startMockServer } from "../../mock-server/node/
 import { run } from "../helpers/spawn.js";
 
 const CREDS = { publicId: "remote-merchant", sigField: "remote-user", hashKey: "remote-hash-key-123" };
+const API_KEY = "remote-api-key-456";
 let honest: RunningMockServer;
+const warnings: string[] = [];
 let liar: Server;
 let liarUrl: string;
 
@@ -38,10 +40,12 @@ function startLiar(upstream: string): Promise<string> {
 beforeAll(async () => {
   honest = await startMockServer({
     port: 0,
+    // The suite's A5 probe sends an unknown field on purpose: the fake's warning is expected.
+    logger: { warn: (message) => warnings.push(message) },
     credentials: {
       publicId: CREDS.publicId,
       apiUsers: [{ sigField: CREDS.sigField, hashKey: CREDS.hashKey }],
-      apiKeys: [],
+      apiKeys: [API_KEY],
     },
     products: [
       { product_id: "remote-1", name: "One", price: "1.00" },
@@ -74,9 +78,24 @@ describe("the contract suite pointed at a base URL", () => {
       "Skipped on remote:\n  C9 an injected 503 is retried by the client and the batch still applies: faults cannot be injected into Ordergroove's sandbox",
     );
     expect(result.stdout).toMatch(/Tests\s+25 passed \| 3 skipped/);
+    expect(warnings).toEqual([
+      expect.stringContaining('ignored the unknown product field "og_contract_unknown_field"'),
+    ]);
     expect(honest.mock.catalog.get("remote-1")?.live).toBe(true);
     expect(honest.mock.catalog.get("remote-2")?.live).toBe(false);
     expect(result.stdout + result.stderr).not.toContain(CREDS.hashKey);
+  }, 150_000);
+
+  it("skips the clauses that need HMAC credentials, with the reason, when given an API key only", async () => {
+    const apiKeyOnly = { ...env(honest.url), OG_PUBLIC_ID: "", OG_SIG_FIELD: "", OG_HASH_KEY: "", OG_API_KEY: API_KEY };
+    const result = await run("contract-tests/run.ts", [], { env: apiKeyOnly, timeoutMs: 90_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    // Skipped, not passed: the 3 mock-only clauses and C4.6, C5 and A8.
+    expect(result.stdout).toMatch(/Tests\s+22 passed \| 6 skipped/);
+    expect(result.stdout).toContain(
+      "C5 a signature older than two hours is refused and changes nothing: needs HMAC credentials (OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY)",
+    );
+    expect(result.stdout + result.stderr).not.toContain(API_KEY);
   }, 150_000);
 
   it("fails against a server that breaks the contract, naming the clause that broke", async () => {

@@ -28,7 +28,7 @@ describe("one fake, many merchants, under load", () => {
   it(
     `keeps ${MERCHANTS} merchants x ${CLIENTS} concurrent clients x ${BATCHES} batches apart, with no write lost or reordered`,
     { timeout: 180_000 },
-    async () => {
+    async ({ annotate }) => {
       const ids = Array.from({ length: CLIENTS }, (_, c) => `product-${c}`);
       const running: RunningMockServer = await startMockServer({
         port: 0,
@@ -97,7 +97,8 @@ describe("one fake, many merchants, under load", () => {
         const used = process.cpuUsage(cpu);
         const cpuSeconds = (used.user + used.system) / 1e6;
         const requests = MERCHANTS * CLIENTS * (BATCHES + BATCHES / READ_EVERY);
-        console.log(
+        // The throughput, kept with the test's result (JSON and JUnit reports), not printed.
+        await annotate(
           `[merchants-load] ${requests} requests in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s of CPU, clients and fake together)`,
         );
 

@@ -2,7 +2,6 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { readMerchantsFile } from "../../mock-server/core/merchants/merchants-file.js";
 import { run, type Started, startOgMock } from "../helpers/spawn.js";
 
 let started: Started | undefined;
@@ -55,31 +54,5 @@ describe("og-mock --merchants", () => {
       expect(r.stdout + r.stderr).not.toContain("og-mock listening");
       expect(r.stdout + r.stderr).not.toContain("dup-secret-key");
     }
-  });
-
-  it("finds what one merchant's schema cannot see (shared ids and keys) without echoing a key", async () => {
-    const clash = await file({
-      merchants: [
-        { publicId: "acme", apiKeys: ["dup-secret-key"] },
-        { publicId: "acme", apiKeys: ["dup-secret-key"] },
-      ],
-    });
-    let message = "";
-    try {
-      readMerchantsFile(clash);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message.split("\n")).toEqual([
-      `Failed to read the merchants file ${clash}: it does not match spec/merchants.schema.json:`,
-      "  merchants[1].publicId: is the public id of merchants[0] too",
-      "  merchants[1].apiKeys[0]: is also merchants[0].apiKeys[0]; every API key belongs to one merchant",
-      "",
-    ]);
-    const notJson = await file("{nope");
-    expect(() => readMerchantsFile(notJson)).toThrow(/Failed to read the merchants file .*: not JSON/);
-    expect(() => readMerchantsFile("/nonexistent/m.json")).toThrow(
-      "Failed to read the merchants file /nonexistent/m.json: ENOENT.",
-    );
   });
 });

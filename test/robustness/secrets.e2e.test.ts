@@ -5,7 +5,7 @@
  * checked to never print the hash key.)
  */
 import { inspect } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { signedHeaders } from "../../src/auth/signature.js";
 import { main } from "../../src/cli/main.js";
 import { OrdergrooveClient } from "../../src/client/client.js";
@@ -139,7 +139,10 @@ describe("secrets", () => {
     });
     captured.push(JSON.stringify(mock.journal.entries()));
 
-    await new Promise((r) => setTimeout(r, 200));
+    // A last request, and its log line: the fake writes one line per request once it has answered,
+    // in order, so when this one is out, every line before it is too.
+    await fetch(`${fake.url}/products/secrets-last-request/`);
+    await vi.waitFor(() => expect(fake.output()).toContain("secrets-last-request"), { timeout: 5_000 });
     captured.push(fake.output()); // banner and every log line of the fake
 
     const everything = captured.join("\n");
