@@ -25,7 +25,7 @@ import { figure as coldStart } from "./figures/4-cold-start.js";
 import { figure as mswCost } from "./figures/5-msw-cost.js";
 import { figure as clientUnderThrottle } from "./figures/6-client-under-throttle.js";
 import { figure as memory } from "./figures/7-memory.js";
-import { figure as cursorListing } from "./figures/8-cursor-listing.js";
+import { figure as listing } from "./figures/8-listing.js";
 import { figure as prism } from "./figures/9-prism.js";
 import { cpuCounters, PINNED, ROOT, round, stealPercent } from "./lib.js";
 
@@ -42,7 +42,7 @@ const FIGURES: Figure[] = [
   mswCost,
   clientUnderThrottle,
   memory,
-  cursorListing,
+  listing,
 ];
 
 const JSON_OUTPUT = process.argv.includes("--json");

@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { Catalog } from "../../mock-server/core/products/catalog.js";
 import { defaultCatalog } from "../../mock-server/core/products/default-catalog.js";
 import { type Answer, useMockServer } from "../helpers/mock-server.js";
 
@@ -172,7 +173,7 @@ describe("GET /products/ filters", () => {
   });
 });
 
-describe("GET /products/ without the header: the deprecated page-number form", () => {
+describe("GET /products/ without the header: the page-number form every public client uses", () => {
   it("answers {count, next, previous, results} with page links", async () => {
     const first = await list("page_size=10", false);
     expect(first.page.count).toBe(defaultCatalog.length - 1);
@@ -182,6 +183,25 @@ describe("GET /products/ without the header: the deprecated page-number form", (
     expect(third.page.results).toHaveLength(3);
     expect(third.page.next).toBeNull();
     expect(new URL(third.page.previous!).searchParams.get("page")).toBe("2");
+  });
+
+  it("walks the catalog once for a whole page-by-page listing, and again only after the catalog changed", async () => {
+    const walks = vi.spyOn(Catalog.prototype, "walk");
+    try {
+      const first = await list("page_size=10&live=true", false);
+      const second = await list("page_size=10&live=true&page=2", false);
+      expect(walks).toHaveBeenCalledTimes(1);
+      expect(second.page.count).toBe(first.page.count);
+      // A product leaves the filter: the next page is counted afresh and reads the change.
+      const gone = first.page.results[0]!.external_product_id;
+      expect((await og.patchBatch([{ product_id: gone, live: false }])).status).toBe(207);
+      const after = await list("page_size=10&live=true", false);
+      expect(walks).toHaveBeenCalledTimes(2);
+      expect(after.page.count).toBe(first.page.count! - 1);
+      expect(after.page.results.map((p) => p.external_product_id)).not.toContain(gone);
+    } finally {
+      walks.mockRestore();
+    }
   });
 
   it("answers 404 Invalid page. past the last page", async () => {

@@ -41,6 +41,7 @@ export class Catalog {
   #order: Array<string | undefined> = [];
   #position = new Map<string, number>();
   #epoch = 0;
+  #version = 0;
   #seed: readonly Stored[] = [];
   readonly #defaults: Omit<Product, "external_product_id" | "name" | "created" | "last_update">;
   #isoSecond = -1;
@@ -97,6 +98,14 @@ export class Catalog {
   /** Bumped whenever positions are renumbered (seed, reset): cursors of an older epoch are invalid. */
   get epoch(): number {
     return this.#epoch;
+  }
+
+  /**
+   * Bumped by every change to any product (update, create, upsert, remove, seed, reset): what a
+   * listing computed over the whole catalog is still true while it is unchanged.
+   */
+  get version(): number {
+    return this.#version;
   }
 
   /** One past the last position handed out. */
@@ -183,6 +192,7 @@ export class Catalog {
   apply(id: string, fields: ProductFields & { product_id?: unknown }, at = this.timestamp()): boolean {
     let record = this.#products.get(id) as Record<string, unknown> | undefined;
     if (!record) return false;
+    this.#version++;
     if (Object.isFrozen(record)) {
       // A seed record, shared with what reset() returns to: the catalog's own copy from now on.
       record = Object.assign({}, record);
@@ -210,6 +220,7 @@ export class Catalog {
   /** Adds or replaces products without changing the seed that `reset()` returns to. */
   upsert(seeds: readonly ProductSeed[]): number {
     const products = seeds.map((s) => this.#normalize(s));
+    this.#version++;
     for (const p of products) {
       if (this.#products.has(p.external_product_id)) this.#products.set(p.external_product_id, p);
       else this.#add(p);
@@ -220,12 +231,14 @@ export class Catalog {
   remove(id: string): boolean {
     const position = this.#position.get(id);
     if (position !== undefined) this.#order[position] = undefined;
+    this.#version++;
     this.#position.delete(id);
     return this.#products.delete(id);
   }
 
   /** A new product goes to the end of the order. */
   #add(stored: Stored): void {
+    this.#version++;
     this.#products.set(stored.external_product_id, stored);
     this.#position.set(stored.external_product_id, this.#order.length);
     this.#order.push(stored.external_product_id);
@@ -257,6 +270,7 @@ export class Catalog {
     this.#order = this.#seed.map((p) => p.external_product_id);
     this.#position = new Map(this.#order.map((id, i) => [id!, i]));
     this.#epoch++;
+    this.#version++;
   }
 
   #live(stored: Stored): boolean {

@@ -5,12 +5,14 @@
  * products until the page is full, so an unfiltered page of 100 costs O(100) whatever the
  * catalog's size. `external_product_ids[]` is indexed (one lookup per id). Every other filter
  * (live, search, group, type...) is a predicate checked on each product visited: a page of a
- * filter few products match visits many products, up to the whole catalog. The deprecated
- * page-number form counts all matches for `count`, so each of its pages is a full scan.
+ * filter few products match visits many products, up to the whole catalog. The page-number form
+ * (what every public client sends) needs every match for `count`: one walk of the catalog per
+ * filter, kept while the catalog is unchanged (its `version`), so a client that walks a 100k
+ * catalog page by page pays for one scan, not one per page (bench figure 8).
  */
 import { Buffer } from "node:buffer";
 import type { components } from "../../../src/generated/openapi.js";
-import type { Catalog, FieldReader } from "./catalog.js";
+import type { Catalog, FieldReader, Product } from "./catalog.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
 
 type GroupType = components["schemas"]["ProductGroupType"];
@@ -55,7 +57,7 @@ export function listProducts(catalog: Catalog, req: CoreRequest): CoreResponse {
   if (req.headers["x-og-api-version"]?.trim() === "2") {
     return cursorPage(catalog, query.get("cursor"), pageSize, match, positions, link);
   }
-  return numberedPage(catalog, query.get("page"), pageSize, match, positions, link);
+  return numberedPage(catalog, query.get("page"), pageSize, matchesOf(catalog, query, match, positions), link);
 }
 
 /** GET /products/{id}/{group_type}/{group_name}: `{product_has_group}`. */
@@ -143,21 +145,46 @@ function numberedPage(
   catalog: Catalog,
   rawPage: string | null,
   size: number,
-  match: Match,
-  positions: number[] | undefined,
+  all: readonly string[],
   link: (set: Record<string, string>, drop: string[]) => string,
 ): CoreResponse {
   const page = pageNumberOf(rawPage);
-  const all = collect(catalog, 0, 1, Number.POSITIVE_INFINITY, match, positions);
   const last = Math.max(1, Math.ceil(all.length / size));
   if (page === undefined || page > last) return detail(404, "Invalid page.");
   const at = (n: number) => link({ page: String(n) }, ["cursor", "page"]);
+  const results: Product[] = [];
+  for (let i = (page - 1) * size; i < Math.min(page * size, all.length); i++) results.push(catalog.get(all[i]!)!);
   return json(200, {
     count: all.length,
     next: page < last ? at(page + 1) : null,
     previous: page > 1 ? at(page - 1) : null,
-    results: all.slice((page - 1) * size, page * size).map((p) => catalog.get(p.id)!),
+    results,
   });
+}
+
+/** Filters whose matches are kept, per catalog; the oldest goes first. A bound, not a tuning knob. */
+const KEPT_FILTERS = 8;
+const kept = new WeakMap<Catalog, Map<string, { version: number; ids: string[] }>>();
+
+/**
+ * The ids of every product the query's filters match, in catalog order: walked once, then kept
+ * until the catalog changes. Pagination parameters are not part of the key: every page of one
+ * listing shares the walk.
+ */
+function matchesOf(catalog: Catalog, query: URLSearchParams, match: Match, positions: number[] | undefined): string[] {
+  const filters = new URLSearchParams(query);
+  for (const name of ["page", "page_size", "cursor"]) filters.delete(name);
+  filters.sort();
+  const key = filters.toString();
+  let byFilter = kept.get(catalog);
+  const hit = byFilter?.get(key);
+  if (hit && hit.version === catalog.version) return hit.ids;
+  const ids = collect(catalog, 0, 1, Number.POSITIVE_INFINITY, match, positions).map((p) => p.id);
+  if (!byFilter) kept.set(catalog, (byFilter = new Map()));
+  byFilter.delete(key);
+  if (byFilter.size >= KEPT_FILTERS) byFilter.delete(byFilter.keys().next().value!);
+  byFilter.set(key, { version: catalog.version, ids });
+  return ids;
 }
 
 /** Up to `limit` matching products from `start` in direction `step`. */
