@@ -39,6 +39,7 @@ const OPTIONS: Array<[flag: string, what: string, env: string]> = [
     "OG_MOCK_ITEM_STATUS (comma-separated)",
   ],
   ["--admin-token T", "require x-admin-token on /__admin/", "OG_MOCK_ADMIN_TOKEN"],
+  ["--allowed-hosts H,..", "host names /__admin/ accepts besides localhost and IPs", "OG_MOCK_ALLOWED_HOSTS"],
   ["--journal-limit N", "journal entries kept (default 1000)", "OG_MOCK_JOURNAL_LIMIT"],
   ["--low-memory on|off|auto", "trade ~15% speed for a heap that stays small", "OG_MOCK_LOW_MEMORY"],
   ["", "(auto: on for catalog files from 4 MiB, ~40k products)", ""],
@@ -91,6 +92,7 @@ const FLAGS = {
   "fail-next": { type: "string" },
   "item-status": { type: "string", multiple: true },
   "admin-token": { type: "string" },
+  "allowed-hosts": { type: "string" },
   "journal-limit": { type: "string" },
   "low-memory": { type: "string" },
   "log-level": { type: "string" },
@@ -100,7 +102,12 @@ const FLAGS = {
 /** The environment variable of a flag: --public-id reads OG_MOCK_PUBLIC_ID. */
 const envOf = (flag: string) => `OG_MOCK_${flag.toUpperCase().replaceAll("-", "_")}`;
 
-export type ServerOptions = Omit<MerchantsOptions, "logger"> & { port?: number; host?: string; adminToken?: string };
+export type ServerOptions = Omit<MerchantsOptions, "logger"> & {
+  port?: number;
+  host?: string;
+  adminToken?: string;
+  allowedHosts?: string[];
+};
 
 export interface Cli {
   options: ServerOptions;
@@ -150,8 +157,24 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       failureStatus: Number(oneOf(authStatus, flags.name("auth-status"), ["401", "403"] as const)) as 401 | 403,
     };
   options.faults = faultOptions(flags, read, whole);
+  // An empty flag would silently mean "no protection" (an unset variable in a script): refuse it.
+  // (An empty environment variable counts as unset, as for every option.)
+  if (flags.values["admin-token"] === "")
+    throw new UsageError(
+      `${flags.name("admin-token")} is empty: give a token, or leave the option out for an open admin API.`,
+    );
   const adminToken = read("admin-token");
   if (adminToken) options.adminToken = adminToken;
+  const allowedHosts = read("allowed-hosts");
+  if (allowedHosts !== undefined) {
+    const names = allowedHosts.split(",").map((h) => h.trim());
+    const bad = names.find((h) => !/^(\*|\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*)$/i.test(h));
+    if (bad !== undefined)
+      throw new UsageError(
+        `${flags.name("allowed-hosts")} takes host names without scheme or port, comma-separated (e.g. og-mock,.test.internal); got ${JSON.stringify(bad)}.`,
+      );
+    options.allowedHosts = names;
+  }
   const journalLimit = whole("journal-limit");
   if (journalLimit !== undefined) options.journalLimit = journalLimit;
   const logLevel = read("log-level") ?? "info";

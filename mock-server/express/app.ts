@@ -14,6 +14,11 @@ import { sendServerError } from "../node/exchange.js";
 export interface AppOptions {
   /** Protects /__admin/ (API and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */
   adminToken?: string | undefined;
+  /**
+   * Host names (without port) the admin API, stream and dashboard accept besides loopback names
+   * and IP addresses, e.g. a docker-compose service name; ".example.test" allows subdomains, "*" any.
+   */
+  allowedHosts?: readonly string[] | undefined;
   logger?: Logger | undefined;
   /** The per-IP limit when `createApp` is given one merchant's engine (default 6,000/min; `false` off). */
   ipLimit?: Partial<IpLimitSettings> | false | undefined;

@@ -60,7 +60,8 @@ export function ordergrooveHandlers(
       const url = new URL(request.url);
       const path = url.pathname.slice(prefix.length) + url.search;
       const route = matchRoute(request.method, url.pathname.slice(prefix.length));
-      if (route.kind === "none" && options.onUnsupportedRequest !== "404") {
+      // A CORS preflight is answered on any path, as the real service's CORS layer does.
+      if (route.kind === "none" && request.method !== "OPTIONS" && options.onUnsupportedRequest !== "404") {
         unsupported.push({ method: request.method, url: request.url });
         report(
           `[ordergroove-stock-kit] Failed to handle ${request.method} ${request.url}: the fake Ordergroove does not serve this route` +

@@ -13,6 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
+import { adminGuard } from "../core/admin/admin-guard.js";
 import { isAdminPath } from "../core/admin/admin-path.js";
 import { handleMerchantsAdmin, isJournalStream, journalStreamRequest } from "../core/admin/merchants-admin.js";
 import { answerSafely, type ErrorReporter } from "../core/answer-safely.js";
@@ -27,6 +28,8 @@ import { RequestLog } from "./request-log.js";
 export interface DispatchOptions {
   /** Protects /__admin/ (API, stream and dashboard) with `x-admin-token` or the dashboard's cookie. */
   adminToken?: string | undefined;
+  /** Host names accepted on /__admin/ besides loopback names and IP addresses (../core/admin/admin-guard.ts). */
+  allowedHosts?: readonly string[] | undefined;
   /** Request lines at info, unexpected errors at error. */
   logger?: Logger | undefined;
 }
@@ -45,6 +48,9 @@ export type Dispatch = (
 
 export function createDispatcher(front: OrdergrooveMerchants, options: DispatchOptions = {}): Dispatch {
   const { logger, adminToken } = options;
+  // An empty token would silently mean "no protection": refuse it where it is given.
+  if (adminToken === "") throw new RangeError("adminToken must not be empty: leave it out for an open admin API.");
+  const guard = { allowedHosts: options.allowedHosts };
   const admin = { token: adminToken };
   const log = new RequestLog(logger);
   const reportError: ErrorReporter = (error, where) => logger?.error({ err: error, ...where }, "unexpected error");
@@ -76,6 +82,9 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
 
   /** The admin side: the dashboard's files, the journal's live stream, or a JSON answer of the admin API. */
   const answerAdmin = (req: IncomingMessage, res: ServerResponse, core: CoreRequest, started: number): void => {
+    // Cross-site use first, for the dashboard, the stream and the API alike (before the token).
+    const refused = adminGuard(core, guard);
+    if (refused) return respond(req, res, core, true, refused, started);
     if (isUiPath(withoutQuery(core.path))) {
       const answer = handleUi(core, adminToken);
       res.writeHead(answer.status, { ...answer.headers, "content-length": Buffer.byteLength(answer.body) });

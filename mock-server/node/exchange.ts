@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import type { CoreRequest, CoreResponse } from "../core/messages.js";
 import { tooLarge } from "../core/refusals.js";
 import { unexpectedError } from "../core/answer-safely.js";
+import { withCors } from "../core/cors.js";
 
 /**
  * Reads the body as UTF-8 text (undefined when empty) and calls `onBody`; or, when the body is
@@ -171,7 +172,10 @@ export function refuseTooLarge(
   admin: boolean,
   logger: Logger | undefined,
 ): void {
-  const response = tooLarge(bytes, engine.options.maxBodyBytes);
+  // A products answer carries CORS like every other (a browser could not read the 413 otherwise).
+  const response = admin
+    ? tooLarge(bytes, engine.options.maxBodyBytes)
+    : withCors(tooLarge(bytes, engine.options.maxBodyBytes));
   if (!admin) engine.recordRefusal(toCore(req, path, undefined), response, "body too large");
   // The path without its query: a dashboard sign-in link carries the admin token there.
   logger?.warn({ method: req.method, path: path.split("?")[0], status: 413 }, "refused");

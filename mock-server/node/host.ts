@@ -14,6 +14,8 @@ import { createDispatcher } from "./dispatch.js";
 
 export interface HostOptions {
   adminToken?: string | undefined;
+  /** Host names accepted on /__admin/ besides loopback names and IP addresses. */
+  allowedHosts?: readonly string[] | undefined;
   logger?: Logger | undefined;
 }
 

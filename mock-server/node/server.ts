@@ -14,6 +14,11 @@ export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
   host?: string;
   adminToken?: string | undefined;
   /**
+   * Host names (without port) the admin API, stream and dashboard accept besides loopback names,
+   * IP addresses and `host` itself, e.g. a docker-compose service name; "*" any.
+   */
+  allowedHosts?: readonly string[] | undefined;
+  /**
    * A pino logger (requests at info, the fake's warnings, unexpected errors) or, like the core's
    * option, any `{ warn(message) }` sink (then only the fake's warnings go there). Default: warnings
    * to the console, no request log.
@@ -51,8 +56,11 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   const { logger } = options;
   // The core's warnings (an unknown item field, once per name) go to the same place as the rest.
   const merchants = createMerchants({ ...options, logger: logger && { warn: (message) => logger.warn(message) } });
+  const host = options.host ?? DEFAULT_HOST;
   const listener = (options.listener ?? createHost)(merchants, {
     adminToken: options.adminToken,
+    // The name the fake was bound to is one its users type (e.g. --host og-mock in a container).
+    allowedHosts: [...(options.allowedHosts ?? []), host],
     logger: isPino(logger) ? logger : undefined,
   });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, listener);
@@ -76,7 +84,6 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
-  const host = options.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_PORT, host, () => {

@@ -4,8 +4,8 @@
  *
  * How a browser proves it has the admin token: EventSource (the live journal) cannot send an
  * `x-admin-token` header, so the browser signs in once (the form here posts the token, or a link
- * with `?token=`), and the fake answers with an HttpOnly, SameSite=Strict cookie derived from the
- * token (see adminCookieValue). Same-origin fetch and EventSource send it; other sites cannot.
+ * with `?token=`), and the fake answers with an HttpOnly, SameSite=Strict cookie, an HMAC of the
+ * token under a secret drawn per run, named after the port and expiring (see adminSetCookie). Same-origin fetch and EventSource send it; other sites cannot.
  * The token itself is not kept by the browser, and the `?token=` URL is replaced at once by a
  * redirect so it does not stay in the address bar or history.
  *
@@ -14,7 +14,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ADMIN_COOKIE, adminAuthorized, adminCookieValue } from "../core/admin/admin-token.js";
+import { adminAuthorized, adminSetCookie } from "../core/admin/admin-token.js";
 import { constantTimeEqual } from "../../src/auth/signature.js";
 import type { CoreRequest } from "../core/messages.js";
 
@@ -74,13 +74,13 @@ export function handleUi(req: CoreRequest, token: string | undefined): UiRespons
   if (url.pathname === "/__admin/ui") return redirect(UI_PATH + url.search, 308);
   const name = url.pathname.slice(UI_PATH.length);
   if (name === "login" && method === "POST") {
-    return signIn(new URLSearchParams(req.body ?? "").get("token") ?? "", token);
+    return signIn(new URLSearchParams(req.body ?? "").get("token") ?? "", token, req.headers.host);
   }
   if (method !== "GET" && method !== "HEAD")
     return text(405, `Method "${method}" not allowed on ${url.pathname}; allowed: GET, HEAD.`, { allow: "GET, HEAD" });
   if (name === "") {
     const given = url.searchParams.get("token");
-    if (given !== null) return signIn(given, token);
+    if (given !== null) return signIn(given, token, req.headers.host);
   }
   const file = loadAssets().get(name === "" ? "index.html" : name);
   if (!file) return text(404, `No dashboard file ${url.pathname}.`);
@@ -93,11 +93,11 @@ export function handleUi(req: CoreRequest, token: string | undefined): UiRespons
   return { status: 200, headers: { ...SECURITY_HEADERS, "content-type": file.type }, body: file.bytes };
 }
 
-function signIn(given: string, token: string | undefined): UiResponse {
+function signIn(given: string, token: string | undefined, host: string | undefined): UiResponse {
   if (token === undefined) return redirect(UI_PATH, 303); // nothing to sign in to
   if (!constantTimeEqual(given, token)) return page(401, signInPage("That is not the admin token."));
   return redirect(UI_PATH, 303, {
-    "set-cookie": `${ADMIN_COOKIE}=${adminCookieValue(token)}; Path=/__admin; HttpOnly; SameSite=Strict`,
+    "set-cookie": adminSetCookie(token, host),
   });
 }
 

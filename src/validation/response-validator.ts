@@ -42,6 +42,8 @@ export interface AnswerToCheck {
  */
 export function checkAnswer(answer: AnswerToCheck): string[] {
   const where = `${answer.method.toUpperCase()} ${answer.path} → ${answer.status}`;
+  // A CORS preflight is answered by the service's CORS layer on any path (the spec's x-og-cors).
+  if (answer.method.toUpperCase() === "OPTIONS") return preflightProblems(answer, where);
   const template = matchPathTemplate(answer.path);
   const operations = template ? (openapiDocument.paths[template] as Record<string, unknown>) : undefined;
   const operation = operations?.[answer.method.toLowerCase()] as
@@ -82,4 +84,16 @@ function resolveRef(ref: string): { content?: Record<string, { schema: { $ref?: 
   let node: unknown = openapiDocument;
   for (const part of ref.replace(/^#\//, "").split("/")) node = (node as Record<string, unknown>)[part];
   return node as { content?: Record<string, { schema: { $ref?: string } }> };
+}
+
+function preflightProblems(answer: AnswerToCheck, where: string): string[] {
+  // Refused before the CORS layer (headers too large, a bad request line): the usual error shape.
+  if (answer.status >= 400) return schemaProblems("Error", answer.body, where);
+  const problems: string[] = [];
+  if (answer.status !== 204) problems.push(`${where}: a CORS preflight is answered 204 (x-og-cors)`);
+  const origin = Object.entries(answer.headers ?? {}).find(
+    ([k]) => k.toLowerCase() === "access-control-allow-origin",
+  )?.[1];
+  if (origin !== "*") problems.push(`${where}: a CORS preflight allows every origin (access-control-allow-origin: *)`);
+  return problems;
 }

@@ -28,6 +28,9 @@ export function rawRequest(
     const { hostname, port } = new URL(url);
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries(headers)) if (v !== undefined) clean[k] = toHeaderValue(v);
+    // node:http sends an OPTIONS body without a length, so the server read it as the next request.
+    if (body !== undefined && !Object.keys(clean).some((k) => k.toLowerCase() === "content-length"))
+      clean["content-length"] = String(Buffer.byteLength(body));
     const req = request({ hostname, port, method, path, headers: clean, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));

@@ -58,7 +58,10 @@ describe("the dashboard behind an admin token", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/__admin/ui/");
     const cookie = res.headers.get("set-cookie")!;
-    expect(cookie).toBe(`og_admin=${adminCookieValue(TOKEN)}; Path=/__admin; HttpOnly; SameSite=Strict`);
+    // Named after the port, an HMAC under a per-run secret, expiring (issue 25).
+    expect(cookie).toBe(
+      `og_admin_${og.running.port}=${adminCookieValue(TOKEN)}; Path=/__admin; Max-Age=43200; HttpOnly; SameSite=Strict`,
+    );
     expect(cookie).not.toContain(TOKEN);
     const jar = cookie.split(";")[0]!;
     expect((await get("/__admin/ui/", { cookie: jar })).status).toBe(200);
@@ -76,7 +79,7 @@ describe("the dashboard behind an admin token", () => {
     const signed = await get(`/__admin/ui/?token=${TOKEN}`);
     expect(signed.status).toBe(303);
     expect(signed.headers.get("location")).toBe("/__admin/ui/");
-    expect(signed.headers.get("set-cookie")).toContain(`og_admin=${adminCookieValue(TOKEN)}`);
+    expect(signed.headers.get("set-cookie")).toContain(`og_admin_${og.running.port}=${adminCookieValue(TOKEN)}`);
   });
 
   it("refuses a wrong token or cookie, and never answers with the token", async () => {
@@ -92,10 +95,10 @@ describe("the dashboard behind an admin token", () => {
     expect(wrong.headers.get("set-cookie")).toBeNull();
     expect(await wrong.text()).toContain("That is not the admin token.");
     expect((await get("/__admin/ui/?token=guess")).status).toBe(401);
-    const guessed = await get("/__admin/ui/", { cookie: "og_admin=guess" });
+    const guessed = await get("/__admin/ui/", { cookie: `og_admin_${og.running.port}=guess` });
     expect(await guessed.text()).toContain("Enter it to open the dashboard.");
-    expect((await get("/__admin/ui/app.js", { cookie: "og_admin=guess" })).status).toBe(401);
-    expect((await get("/__admin/health", { cookie: `og_admin=${TOKEN}` })).status).toBe(401);
+    expect((await get("/__admin/ui/app.js", { cookie: `og_admin_${og.running.port}=guess` })).status).toBe(401);
+    expect((await get("/__admin/health", { cookie: `og_admin_${og.running.port}=${TOKEN}` })).status).toBe(401);
     const jar = await signIn();
     for (const path of ["/__admin/ui/", ...readdirSync(ASSETS).map((f) => `/__admin/ui/${f}`)]) {
       const res = await get(path, { cookie: jar });

@@ -61,7 +61,9 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
     page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
     page.setDefaultTimeout(15_000);
     // Signed in for every test (the first one signs in through the form itself).
-    await context.addCookies([{ name: "og_admin", value: adminCookieValue(TOKEN), url: `${og.url}/__admin/` }]);
+    await context.addCookies([
+      { name: `og_admin_${og.running.port}`, value: adminCookieValue(TOKEN), url: `${og.url}/__admin/` },
+    ]);
   });
 
   afterEach(() => {
@@ -88,7 +90,10 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
     await page.locator(".stream-live").waitFor();
     expect(page.url()).toBe(`${og.url}/__admin/ui/`);
     const cookies = await context.cookies(`${og.url}/__admin/ui/`);
-    expect(cookies.find((c) => c.name === "og_admin")).toMatchObject({ httpOnly: true, sameSite: "Strict" });
+    expect(cookies.find((c) => c.name === `og_admin_${og.running.port}`)).toMatchObject({
+      httpOnly: true,
+      sameSite: "Strict",
+    });
     expect(JSON.stringify(cookies)).not.toContain(TOKEN);
   });
 
@@ -206,7 +211,7 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
   });
 
   it("searches a 100k catalog on the server, a page at a time", async () => {
-    // A fake of its own (same admin token, so the same sign-in cookie), seeded before it listens:
+    // A fake of its own (same admin token, its own port's sign-in cookie), seeded before it listens:
     // seeding blocks this process for seconds, which pooled connections to a running fake may not survive.
     const big = await startMockServer({
       port: 0,
@@ -217,6 +222,9 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
       })),
     });
     try {
+      await context.addCookies([
+        { name: `og_admin_${big.port}`, value: adminCookieValue(TOKEN), url: `${big.url}/__admin/` },
+      ]);
       await page.goto("about:blank");
       await page.goto(`${big.url}/__admin/ui/#catalog`);
       await poll(() => page.locator("#catalog-counts").textContent()).toContain("100,000 products");

@@ -22,6 +22,7 @@ import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
 import { OrdergrooveMock } from "../mock.js";
 import type { MockOptions } from "../options.js";
 import { validateProfile } from "../calibration/profile-file.js";
+import { corsPreflight, withCors } from "../cors.js";
 
 export interface IpLimitSettings {
   /** Requests allowed per window from one client address, over all endpoints. */
@@ -173,14 +174,17 @@ export class OrdergrooveMerchants {
     this.#windows = new Map();
   }
 
+  /** A products request: its CORS preflight, the per-IP limit, then the one merchant it names; CORS headers on every answer. */
   handle(req: CoreRequest): CoreResponse {
+    const preflight = corsPreflight(req);
+    if (preflight) return preflight;
     const engine = this.pick(req);
     const limited = this.#overIpLimit(req);
     if (limited) {
       engine.recordRefusal(req, limited, "over the per-IP limit");
-      return limited;
+      return withCors(limited);
     }
-    return engine.handle(req);
+    return withCors(engine.handle(req));
   }
 
   /** Journals a request its host refused before the core saw its body, in the merchant it names. */
