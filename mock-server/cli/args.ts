@@ -41,6 +41,7 @@ const OPTIONS: Array<[flag: string, what: string, env: string]> = [
   ["--admin-token T", "require x-admin-token on /__admin/", "OG_MOCK_ADMIN_TOKEN"],
   ["--allowed-hosts H,..", "host names /__admin/ accepts besides localhost and IPs", "OG_MOCK_ALLOWED_HOSTS"],
   ["--journal-limit N", "journal entries kept (default 1000)", "OG_MOCK_JOURNAL_LIMIT"],
+  ["--journal-max-bytes N", "bytes of bodies the journal keeps (default 32 MiB)", "OG_MOCK_JOURNAL_MAX_BYTES"],
   ["--low-memory on|off|auto", "trade ~15% speed for a heap that stays small", "OG_MOCK_LOW_MEMORY"],
   ["", "(auto: on for catalog files from 4 MiB, ~40k products)", ""],
   ["--log-level L", "fatal|error|warn|info|debug|silent (default info)", "OG_MOCK_LOG_LEVEL"],
@@ -94,6 +95,7 @@ const FLAGS = {
   "admin-token": { type: "string" },
   "allowed-hosts": { type: "string" },
   "journal-limit": { type: "string" },
+  "journal-max-bytes": { type: "string" },
   "low-memory": { type: "string" },
   "log-level": { type: "string" },
   help: { type: "boolean" },
@@ -177,6 +179,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   }
   const journalLimit = whole("journal-limit");
   if (journalLimit !== undefined) options.journalLimit = journalLimit;
+  const journalMaxBytes = whole("journal-max-bytes", 1);
+  if (journalMaxBytes !== undefined) options.journalMaxBytes = journalMaxBytes;
   const logLevel = read("log-level") ?? "info";
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
     throw new UsageError(

@@ -61,7 +61,7 @@ export class OrdergrooveMock {
       options.products ?? defaultCatalog,
       options.products === undefined,
     );
-    this.journal = new Journal(this.options.journalLimit);
+    this.journal = new Journal(this.options.journalLimit, this.options.journalMaxBytes);
     this.#items = { catalog: this.catalog, faults: this.faults, unknownFields: new UnknownFields(this.options) };
     this.#entryTime = new EntryTime(this.options);
     this.#answer = { ...this.options.answer };

@@ -1,4 +1,5 @@
 /** Everything a fake Ordergroove can be told, with the defaults it starts with. */
+import { DEFAULT_JOURNAL_MAX_BYTES } from "./journal/journal.js";
 import type { AuthPolicy, MockCredentials } from "./auth/authenticate.js";
 import type { ProductSeed } from "./products/catalog.js";
 import { type Clock, systemClock } from "./clock.js";
@@ -41,6 +42,8 @@ export interface MockOptions {
   maxBodyBytes?: number;
   /** Journal entries kept (oldest fall off). 0 keeps none. */
   journalLimit?: number;
+  /** Bytes the journal's kept bodies may take (oldest entries fall off past it). Default 32 MiB. */
+  journalMaxBytes?: number;
 }
 
 /** The credentials the fake accepts when none are given. Printed at start, documented in README. */
@@ -55,6 +58,7 @@ export const DEFAULT_CREDENTIALS: MockCredentials = {
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_JOURNAL_LIMIT = 1000;
+export { DEFAULT_JOURNAL_MAX_BYTES };
 
 export interface ResolvedOptions {
   credentials: MockCredentials;
@@ -66,6 +70,7 @@ export interface ResolvedOptions {
   clock: Clock;
   maxBodyBytes: number;
   journalLimit: number;
+  journalMaxBytes: number;
 }
 
 export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
@@ -96,6 +101,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     clock: options.clock ?? systemClock,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     journalLimit: options.journalLimit ?? DEFAULT_JOURNAL_LIMIT,
+    journalMaxBytes: options.journalMaxBytes ?? DEFAULT_JOURNAL_MAX_BYTES,
   };
 }
 

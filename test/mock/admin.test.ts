@@ -9,12 +9,16 @@ describe("admin API", () => {
     const res = await fetch(`${og.url}/__admin?token=not-for-the-journal`);
     expect(res.status).toBe(404);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/^Admin API: no route GET \/__admin\//);
-    expect((await og.admin("GET", "journal")).body).toEqual({ total: 0, entries: [] });
+    expect((await og.admin("GET", "journal")).body).toEqual({ total: 0, dropped: 0, entries: [] });
   });
 
   it("reports health", async () => {
     const answer = await og.admin("GET", "health");
-    expect(answer.body).toEqual({ status: "ok", products: 24, journal: { size: 0, total: 0, limit: 1000 } });
+    expect(answer.body).toEqual({
+      status: "ok",
+      products: 24,
+      journal: { size: 0, total: 0, limit: 1000, dropped: 0, bytes: 0, maxBytes: 32 * 1024 * 1024 },
+    });
   });
 
   it("lists products, filtered by live and paged", async () => {

@@ -66,7 +66,7 @@ describe("the request journal", () => {
 
   it("is cleared through the admin API", async () => {
     await og.patchBatch(ITEMS);
-    expect((await og.admin("DELETE", "journal")).body).toEqual({ total: 0, entries: [] });
+    expect((await og.admin("DELETE", "journal")).body).toEqual({ total: 0, dropped: 0, entries: [] });
     expect(og.running.mock.journal.entries()).toEqual([]);
   });
 

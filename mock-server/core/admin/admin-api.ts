@@ -61,7 +61,15 @@ function dispatch(
         json(200, {
           status: "ok",
           products: mock.catalog.size,
-          journal: { size: mock.journal.size, total: mock.journal.total, limit: mock.journal.limit },
+          journal: {
+            size: mock.journal.size,
+            total: mock.journal.total,
+            limit: mock.journal.limit,
+            // Fallen off (over the count or the byte budget): a reader sees why entries are missing.
+            dropped: mock.journal.dropped,
+            bytes: mock.journal.bytes,
+            maxBytes: mock.journal.maxBytes,
+          },
         }),
     },
     products: {
@@ -114,11 +122,15 @@ function dispatch(
     journal: {
       GET: () => {
         const since = parseWhole(query.get("since"), "since", 0);
-        return json(200, { total: mock.journal.total, entries: mock.journal.entries(since) });
+        return json(200, {
+          total: mock.journal.total,
+          dropped: mock.journal.dropped,
+          entries: mock.journal.entries(since),
+        });
       },
       DELETE: () => {
         mock.journal.clear();
-        return json(200, { total: 0, entries: [] });
+        return json(200, { total: 0, dropped: 0, entries: [] });
       },
     },
     faults: {

@@ -129,21 +129,42 @@ function cut(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
 
+/** The journal's default byte budget: what its kept texts may take besides the entry count. */
+export const DEFAULT_JOURNAL_MAX_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Entries live in a ring addressed by logical index (`index % capacity`); the capacity doubles up
+ * to `limit` as the journal grows (a large `limit` costs nothing until the journal fills), and the
+ * oldest entries fall off when the count reaches `limit` or the texts pass the byte budget.
+ */
 export class Journal {
-  /** A ring of `limit` slots once full; `#start` is the oldest. */
-  #entries: JournalEntry[] = [];
-  #start = 0;
+  #entries: Array<JournalEntry | undefined> = [];
+  /** Logical index of the oldest entry held, and of the next one. */
+  #first = 0;
+  #next = 0;
   #seq = 0;
+  #dropped = 0;
   #listeners = new Set<JournalListener>();
-  /** Texts by slot (SPAN numbers each), in #arena; grows with the journal up to `limit` slots. */
+  /** Texts by slot (SPAN numbers each), in #arena. */
   #spans = new Float64Array(0);
   readonly #arena: TextArena | undefined;
   /** Texts the arena cannot carry exactly (see TextArena.put), kept as strings; rare. */
   #kept = new Map<number, JournalTexts>();
+  #keptBytes = 0;
 
-  constructor(readonly limit: number) {
+  /**
+   * @param limit entries kept at most
+   * @param maxBytes bytes of kept texts (request and answer bodies) at most: without it, a
+   *   thousand answers of a megabyte each made a full journal a gigabyte (issue 25)
+   */
+  constructor(
+    readonly limit: number,
+    readonly maxBytes = DEFAULT_JOURNAL_MAX_BYTES,
+  ) {
     if (!Number.isInteger(limit) || limit < 0)
       throw new RangeError(`Journal limit must be a whole number ≥ 0; got ${limit}.`);
+    if (!Number.isInteger(maxBytes) || maxBytes < 1)
+      throw new RangeError(`Journal byte budget must be a whole number ≥ 1; got ${maxBytes}.`);
     this.#arena = limit > 0 ? new TextArena() : undefined;
   }
 
@@ -159,32 +180,68 @@ export class Journal {
       this.#tell((l) => l.entry(full));
     }
     const arena = this.#arena;
-    if (arena === undefined) return;
-    let slot: number;
-    if (this.#entries.length < this.limit) {
-      slot = this.#entries.length;
-      this.#entries.push(stored);
-      if ((slot + 1) * SPAN > this.#spans.length) this.#growSpans();
-    } else {
-      // Ring buffer: overwrite the oldest entry, no array shifting on the hot path; its texts go too.
-      slot = this.#start;
-      this.#entries[slot] = stored;
-      this.#start = (slot + 1) % this.limit;
-      const spans = this.#spans;
-      const at = slot * SPAN;
-      const end = Math.max(spans[at]! + spans[at + 1]!, spans[at + 2]! + spans[at + 3]!);
-      if (end >= 0) arena.release(end);
-      this.#kept.delete(slot);
+    if (arena === undefined) {
+      this.#dropped++;
+      return;
     }
+    if (this.size >= this.limit) this.#dropOldest(arena);
+    if (this.size >= this.#entries.length) this.#grow();
+    const slot = this.#next % this.#entries.length;
+    this.#entries[slot] = stored;
+    this.#next++;
     this.#keep(arena, slot, texts);
+    // The newest entry stays even alone over the budget: the journal always shows the last request.
+    while (arena.held + this.#keptBytes > this.maxBytes && this.size > 1) this.#dropOldest(arena);
   }
 
-  /** Doubles the span table (a large `limit` costs nothing until the journal fills). */
-  #growSpans(): void {
-    const spans = new Float64Array(Math.min(this.limit, Math.max(64, (this.#spans.length / SPAN) * 2)) * SPAN);
-    spans.set(this.#spans);
-    spans.fill(-1, this.#spans.length);
+  /** Entries that fell off (over the count or the byte budget) since the start or the last clear. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** Bytes the kept texts take (the byte budget's measure). */
+  get bytes(): number {
+    return (this.#arena?.held ?? 0) + this.#keptBytes;
+  }
+
+  #dropOldest(arena: TextArena): void {
+    const slot = this.#first % this.#entries.length;
+    const spans = this.#spans;
+    const at = slot * SPAN;
+    const end = Math.max(spans[at]! + spans[at + 1]!, spans[at + 2]! + spans[at + 3]!);
+    if (end >= 0) arena.release(end);
+    this.#forgetKept(slot);
+    spans.fill(-1, at, at + SPAN);
+    this.#entries[slot] = undefined;
+    this.#first++;
+    this.#dropped++;
+  }
+
+  #forgetKept(slot: number): void {
+    const kept = this.#kept.get(slot);
+    if (kept === undefined) return;
+    this.#keptBytes -= 2 * ((kept.body?.length ?? 0) + (kept.responseBody?.length ?? 0));
+    this.#kept.delete(slot);
+  }
+
+  /** Doubles the ring (up to `limit`), moving each entry, its spans and kept texts to its new slot. */
+  #grow(): void {
+    const oldCap = this.#entries.length;
+    const cap = Math.min(this.limit, Math.max(64, oldCap * 2));
+    const entries = new Array<JournalEntry | undefined>(cap);
+    const spans = new Float64Array(cap * SPAN).fill(-1);
+    const kept = new Map<number, JournalTexts>();
+    for (let i = this.#first; i < this.#next; i++) {
+      const from = i % oldCap;
+      const to = i % cap;
+      entries[to] = this.#entries[from];
+      spans.set(this.#spans.subarray(from * SPAN, from * SPAN + SPAN), to * SPAN);
+      const k = this.#kept.get(from);
+      if (k) kept.set(to, k);
+    }
+    this.#entries = entries;
     this.#spans = spans;
+    this.#kept = kept;
   }
 
   #keep(arena: TextArena, slot: number, texts: JournalTexts | undefined): void {
@@ -209,7 +266,10 @@ export class Journal {
         spans[at + 3] = arena.end - start;
       }
     }
-    if (kept) this.#kept.set(slot, kept);
+    if (kept) {
+      this.#kept.set(slot, kept);
+      this.#keptBytes += 2 * ((kept.body?.length ?? 0) + (kept.responseBody?.length ?? 0));
+    }
   }
 
   /** The texts kept for a slot, read back from the arena. */
@@ -229,9 +289,9 @@ export class Journal {
     // As before the ring kept texts: anything but a positive number means "all" (NaN included).
     const after = since > 0 ? since : 0;
     const out: JournalEntry[] = [];
-    const count = this.#entries.length;
-    for (let i = 0; i < count; i++) {
-      const slot = (this.#start + i) % count;
+    const cap = this.#entries.length;
+    for (let i = this.#first; i < this.#next; i++) {
+      const slot = i % cap;
       const entry = this.#entries[slot]!;
       if (entry.seq > after) out.push(build(entry, this.#texts(slot)));
     }
@@ -239,7 +299,7 @@ export class Journal {
   }
 
   get size(): number {
-    return this.#entries.length;
+    return this.#next - this.#first;
   }
 
   /** Total requests recorded since the start or the last clear, including those that fell off. */
@@ -249,10 +309,13 @@ export class Journal {
 
   clear(): void {
     this.#entries = [];
-    this.#start = 0;
+    this.#first = 0;
+    this.#next = 0;
     this.#seq = 0;
+    this.#dropped = 0;
     this.#spans = new Float64Array(0);
     this.#kept.clear();
+    this.#keptBytes = 0;
     this.#arena?.clear();
     if (this.#listeners.size) this.#tell((l) => l.cleared());
   }

@@ -32,6 +32,11 @@ export class TextArena {
     return this.#bytes.length;
   }
 
+  /** Bytes of text held (written and not yet released): what a journal's byte budget counts. */
+  get held(): number {
+    return this.#head - this.#tail;
+  }
+
   /** The end of everything written so far: the position to release up to. */
   get end(): number {
     return this.#head;

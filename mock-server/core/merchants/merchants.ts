@@ -100,6 +100,7 @@ export class OrdergrooveMerchants {
       clock: first.options.clock,
       maxBodyBytes: first.options.maxBodyBytes,
       journalLimit: first.options.journalLimit,
+      journalMaxBytes: first.options.journalMaxBytes,
       ...withoutCredentials(options.defaults ?? {}),
     };
     this.#ipLimit = this.#initialIpLimit = resolveIpLimit(options.ipLimit);
