@@ -22,7 +22,7 @@ import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { CoreRequest, CoreResponse } from "../core/messages.js";
 import { handleUi, isUiPath } from "../ui/serve.js";
 import { readBody, refuseTooLarge, round, send, sendServerError, toCore } from "./exchange.js";
-import { streamJournal } from "./journal-stream.js";
+import { JournalStreams } from "./journal-stream.js";
 import { RequestLog } from "./request-log.js";
 
 export interface DispatchOptions {
@@ -51,6 +51,7 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
   // An empty token would silently mean "no protection": refuse it where it is given.
   if (adminToken === "") throw new RangeError("adminToken must not be empty: leave it out for an open admin API.");
   const guard = { allowedHosts: options.allowedHosts };
+  const streams = new JournalStreams();
   const admin = { token: adminToken };
   const log = new RequestLog(logger);
   const reportError: ErrorReporter = (error, where) => logger?.error({ err: error, ...where }, "unexpected error");
@@ -95,7 +96,9 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
     if (isJournalStream(core.path)) {
       const stream = journalStreamRequest(front, core, admin);
       if ("status" in stream) return respond(req, res, core, true, stream, started);
-      streamJournal(stream.journalOf, res, stream.since);
+      const full = streams.refusal();
+      if (full) return respond(req, res, core, true, full, started);
+      streams.stream(stream.journalOf, res, stream.since);
       if (log.on) log.write({ method: core.method, path: withoutQuery(core.path), status: 200, admin: true });
       return;
     }

@@ -42,6 +42,8 @@ const SECRET_HEADERS = new Set(["x-api-key", "cookie", "proxy-authorization", "x
 const MAX_TEXT = 4096;
 const MAX_PARSED = 64 * 1024;
 const MAX_DEPTH = 32;
+/** How deep a body may nest and still be shown parsed; the admin API refuses deeper bodies. */
+export const MAX_BODY_DEPTH = MAX_DEPTH;
 
 /** Masks the signature inside an authorization JSON; anything unparsable is masked whole. */
 export function maskHeaders(headers: Record<string, string | undefined>): Record<string, string> {
@@ -284,13 +286,20 @@ export class Journal {
     return texts;
   }
 
-  /** Entries oldest first; `since` keeps those with seq > since. */
-  entries(since = 0): JournalEntry[] {
+  /**
+   * Entries oldest first; `since` keeps those with seq > since; `max` at most that many (a live
+   * stream's backlog is read a page at a time, so a reader never holds the whole journal parsed).
+   */
+  entries(since = 0, max = Infinity): JournalEntry[] {
     // As before the ring kept texts: anything but a positive number means "all" (NaN included).
     const after = since > 0 ? since : 0;
     const out: JournalEntry[] = [];
     const cap = this.#entries.length;
-    for (let i = this.#first; i < this.#next; i++) {
+    if (this.size === 0) return out;
+    // Seqs are consecutive in the ring: start at the first entry after `since` without a walk.
+    const firstSeq = this.#entries[this.#first % cap]!.seq;
+    const from = this.#first + Math.max(0, Math.min(this.size, after - firstSeq + 1));
+    for (let i = from; i < this.#next && out.length < max; i++) {
       const slot = i % cap;
       const entry = this.#entries[slot]!;
       if (entry.seq > after) out.push(build(entry, this.#texts(slot)));
