@@ -48,13 +48,34 @@ export async function openOutbox(path: string): Promise<Outbox> {
   try {
     await db.open();
   } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
-    throw new OutboxError(
-      `Failed to open the outbox at ${path}: ${cause}. Is another process using it? Only one StockSync may use an outbox at a time.`,
-      { cause: error },
-    );
+    throw new OutboxError(explainOpenFailure(error, path), { cause: error });
   }
   return new LevelOutbox(db);
+}
+
+/**
+ * Why the outbox did not open, by its real cause: "Is another process using it?" was added to
+ * every failure, also to a corrupt store, a read-only disk or a path that is a file (issue 25).
+ */
+export function explainOpenFailure(error: unknown, path: string): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? (error as { code?: string }).code ?? "";
+  const message = cause?.message ?? (error as Error).message ?? String(error);
+  const failed = `Failed to open the outbox at ${path}: ${message}.`;
+  if (code === "LEVEL_LOCKED" || /lock .* already held/i.test(message))
+    return `${failed} Another process (or another StockSync in this one) holds it: only one may use an outbox at a time. Stop the other one, or give this one its own directory.`;
+  if (code === "LEVEL_CORRUPTION" || /corrupt/i.test(message))
+    return `${failed} The store is corrupt (a disk or filesystem fault, or files edited by hand). Move the directory aside and start again; changes it held will need a reconcile (og-stock reconcile).`;
+  if (code === "EEXIST" || code === "ENOTDIR")
+    return `${failed} The path (or a folder on it) is a file, not a directory: give the outbox a directory of its own.`;
+  if (
+    code === "EROFS" ||
+    code === "EACCES" ||
+    code === "EPERM" ||
+    /read-only file system|permission denied/i.test(message)
+  )
+    return `${failed} The disk is read-only or this process may not write there: give the outbox a writable directory.`;
+  return failed;
 }
 
 class LevelOutbox implements Outbox {

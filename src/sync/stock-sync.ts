@@ -52,6 +52,19 @@ export interface StockSyncOptions {
   outbox?: Outbox;
 }
 
+/** What `stop()` left: the last flush, if it ended in time, and what Ordergroove has not confirmed. */
+export interface SyncStopped {
+  /** The final flush, when it ended within the bound (undefined with nothing to send, or on timeout). */
+  flush: SyncFlush | undefined;
+  /** Product id → live, not confirmed by Ordergroove. With an outbox they stay in it for the next start. */
+  pending: Map<string, boolean>;
+  /** True when the bound passed before the final flush ended (its request is abandoned, not awaited). */
+  timedOut: boolean;
+}
+
+/** stop()'s default bound: well inside an orchestrator's usual 30 s grace period. */
+export const DEFAULT_STOP_TIMEOUT_MS = 10_000;
+
 function isChange(x: StockChange | Iterable<StockChange>): x is StockChange {
   return typeof (x as StockChange).productId === "string";
 }
@@ -69,6 +82,8 @@ export class StockSync {
   readonly #options: StockSyncOptions;
   #timer: unknown;
   #flushing: Promise<SyncFlush | undefined> = Promise.resolve(undefined);
+  /** A flush waiting for the running one: later calls join it (it sends everything pending when it starts). */
+  #queued: Promise<SyncFlush | undefined> | undefined;
   #closed = false;
   #replayed = 0;
 
@@ -189,22 +204,55 @@ export class StockSync {
     for (const change of changes) this.record(change);
   }
 
-  /** Stops the timer, flushes what is left and closes the outbox (what failed stays in it for next time). */
-  async stop(): Promise<SyncFlush | undefined> {
+  /**
+   * Stops the timer, makes one last flush and closes the outbox, within `timeoutMs` (default
+   * 10 s) whatever Ordergroove does: during an outage a flush retries for many seconds, and an
+   * orchestrator's grace period would end in SIGKILL. Resolves with what is still unconfirmed;
+   * with an outbox those changes stay in it and the next `start()` sends them. A request still on
+   * its way at the bound is abandoned (its answer, if any, is not recorded; the outbox keeps the
+   * change, and resending it is harmless: the same `live` value).
+   */
+  async stop(options: { timeoutMs?: number } = {}): Promise<SyncStopped> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
+    const final = this.close();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    let flush: SyncFlush | undefined;
+    let timedOut = false;
     try {
-      return await this.close();
+      const ended = await Promise.race([final, deadline]);
+      if (ended === "timeout") {
+        timedOut = true;
+        // Whatever the abandoned flush does later (e.g. write to the closed outbox) is not an error to report.
+        final.catch(() => {});
+      } else flush = ended;
+    } catch (error) {
+      this.#options.onError?.(error as Error, []);
     } finally {
-      await this.#outbox?.close();
+      clearTimeout(timer);
     }
+    const pending = new Map([...this.#inflight, ...this.#pending]);
+    await this.#outbox?.close();
+    return { flush, pending, timedOut };
   }
 
-  /** Sends what is pending now; resolves when it is done. Flushes never overlap. */
+  /**
+   * Sends what is pending now; resolves when it is done. Flushes never overlap, and calls made
+   * while one runs share the single flush queued after it: each record past a full batch used
+   * to queue another whole retry cycle (issue 25).
+   */
   flush(): Promise<SyncFlush | undefined> {
-    this.#flushing = this.#flushing.then(
-      () => this.#flushOnce(),
-      () => this.#flushOnce(),
-    );
-    return this.#flushing;
+    if (this.#queued) return this.#queued;
+    const run = () => {
+      this.#queued = undefined;
+      return this.#flushOnce();
+    };
+    const next = this.#flushing.then(run, run);
+    this.#queued = next;
+    this.#flushing = next;
+    return next;
   }
 
   /** Stops the timer and flushes what is left. */

@@ -29,7 +29,9 @@ describe("StockSync with a durable outbox", () => {
       flushIntervalMs: 0,
     });
     expect(() => sync.record({ productId: "a", stock: 0 })).toThrow(/recordDurably/);
-    await expect(openOutbox(dir)).rejects.toThrow(/Failed to open the outbox at .*Only one StockSync/);
+    await expect(openOutbox(dir)).rejects.toThrow(
+      /Failed to open the outbox at .*holds it: only one may use an outbox at a time/,
+    );
     await sync.stop();
   });
 });
