@@ -26,6 +26,34 @@ export interface AdminOptions {
   token?: string | undefined;
 }
 
+/**
+ * The methods of each per-merchant admin route, for the 405 that must come before the merchant is
+ * looked up (a wrong method is wrong whichever merchant is named; found by the admin fuzz test
+ * once it covered merchants). The route table in `dispatch` below answers the same way.
+ */
+const ROUTE_METHODS: Record<string, readonly string[]> = {
+  health: ["GET"],
+  products: ["GET", "PUT", "POST"],
+  catalog: ["GET"],
+  signature: ["GET", "POST"],
+  reset: ["POST"],
+  journal: ["GET", "DELETE"],
+  faults: ["GET", "PUT", "DELETE"],
+  settings: ["GET", "PATCH"],
+};
+
+/** The 405 of a per-merchant admin route asked with a method it does not take, else undefined. */
+export function wrongAdminMethod(asked: string, route: string): CoreResponse | undefined {
+  const method = asked.toUpperCase() === "HEAD" ? "GET" : asked.toUpperCase();
+  const allowed = /^products\/.+/.test(route) ? ["GET", "PATCH"] : ROUTE_METHODS[route];
+  if (!allowed || allowed.includes(method)) return undefined;
+  return notAllowed(
+    asked.toUpperCase(),
+    route,
+    allowed.flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m])),
+  );
+}
+
 export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: AdminOptions = {}): CoreResponse {
   if (!adminAuthorized(req.headers, options.token)) return detail(401, ADMIN_UNAUTHORIZED);
   // HEAD is answered as GET; the host leaves the body out.

@@ -7,7 +7,7 @@
  * `?merchant=<public id>`; without either, the first merchant (the only one, by default).
  */
 import { adminRoute, notAllowed } from "./admin-path.js";
-import { type AdminOptions, handleAdmin } from "./admin-api.js";
+import { type AdminOptions, handleAdmin, wrongAdminMethod } from "./admin-api.js";
 import { AdminInputError, parseWhole } from "./admin-input.js";
 import { ADMIN_UNAUTHORIZED, adminAuthorized } from "./admin-token.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
@@ -27,12 +27,16 @@ export function handleMerchantsAdmin(
   // The token first: without it, not even which merchants exist is told.
   if (!adminAuthorized(req.headers, options.token)) return detail(401, ADMIN_UNAUTHORIZED);
   const { route, query } = adminRoute(req.path);
-  const method = req.method.toUpperCase();
+  // HEAD is answered as GET, as on every admin route; the host leaves the body out.
+  const method = req.method.toUpperCase() === "HEAD" ? "GET" : req.method.toUpperCase();
   const deep = tooDeep(req.body);
   if (deep) return deep;
   try {
     if (route === "merchants") return merchants(front, method, req.body);
-    if (route.startsWith("merchants/")) return oneMerchant(front, method, decodeURIComponent(route.slice(10)));
+    if (route.startsWith("merchants/")) {
+      if (method !== "GET" && method !== "DELETE") return notAllowed(req.method, route, ["GET", "HEAD", "DELETE"]);
+      return oneMerchant(front, method, decodeURIComponent(route.slice(10)));
+    }
     if (route === "ip-limit") return ipLimit(front, method, req.body);
   } catch (error) {
     if (error instanceof MerchantError) return detail(error.conflict ? 409 : 400, `Admin API: ${error.message}`);
@@ -42,6 +46,8 @@ export function handleMerchantsAdmin(
       return detail(400, "Admin API: the merchant's public id in the path is not valid percent-encoding.");
     throw error;
   }
+  const wrong = wrongAdminMethod(req.method, route);
+  if (wrong) return wrong;
   const selected = selectedMerchant(front, req, query);
   if ("status" in selected) return selected;
   const response = handleAdmin(selected, req);
@@ -112,7 +118,7 @@ function merchants(front: OrdergrooveMerchants, method: string, body: string | u
     const engine = front.add(merchantOptions(checkMerchantEntry(readJson(body))));
     return json(201, summarize(engine));
   }
-  return notAllowed(method, "merchants", ["GET", "POST"]);
+  return notAllowed(method, "merchants", ["GET", "HEAD", "POST"]);
 }
 
 function oneMerchant(front: OrdergrooveMerchants, method: string, publicId: string): CoreResponse {
@@ -123,7 +129,7 @@ function oneMerchant(front: OrdergrooveMerchants, method: string, publicId: stri
     front.remove(publicId);
     return json(200, { merchants: front.summaries(), ipLimit: front.ipLimit });
   }
-  return notAllowed(method, `merchants/${publicId}`, ["GET", "DELETE"]);
+  return notAllowed(method, `merchants/${publicId}`, ["GET", "HEAD", "DELETE"]);
 }
 
 function ipLimit(front: OrdergrooveMerchants, method: string, body: string | undefined): CoreResponse {
@@ -144,7 +150,7 @@ function ipLimit(front: OrdergrooveMerchants, method: string, body: string | und
     front.setIpLimit(value as false | { limit?: number; windowMs?: number });
     return json(200, { ipLimit: front.ipLimit });
   }
-  return notAllowed(method, "ip-limit", ["GET", "PUT"]);
+  return notAllowed(method, "ip-limit", ["GET", "HEAD", "PUT"]);
 }
 
 /**
