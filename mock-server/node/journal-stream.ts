@@ -27,7 +27,9 @@ export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Backlog entries per page: what one reader holds parsed at a time. */
 const PAGE = 64;
 /** A dropped reader's socket is destroyed if its last event has not gone within this time. */
-const GRACE_MS = 2_000;
+const GRACE_MS = 10_000;
+/** A reader whose socket takes no backlog for this long is dropped (it holds one of the places). */
+const STALL_MS = 30_000;
 
 interface Reader {
   res: ServerResponse;
@@ -94,8 +96,7 @@ class Broadcast {
                 .map((p) => p.text)
                 .join(""),
             );
-      reader.seq = last;
-      write(reader, chunk);
+      if (write(reader, chunk)) reader.seq = last;
     }
   }
 
@@ -179,23 +180,34 @@ function catchUp(mock: OrdergrooveMock, reader: Reader): void {
     for (const entry of page) out += event(entry);
     reader.seq = page[page.length - 1]!.seq;
     if (!res.write(out)) {
-      res.once("drain", () => catchUp(mock, reader));
+      const stalled = setTimeout(() => drop(reader, `this reader took no data for ${STALL_MS / 1000} s`), STALL_MS);
+      stalled.unref();
+      res.once("drain", () => {
+        clearTimeout(stalled);
+        catchUp(mock, reader);
+      });
       return;
     }
   }
 }
 
-function write(reader: Reader, chunk: Buffer): void {
+/** Writes to a reader, or drops it when it has too much unsent; true when written. */
+function write(reader: Reader, chunk: Buffer): boolean {
   const { res } = reader;
-  if (res.destroyed || !res.writable) return;
-  if (res.writableLength + chunk.length > MAX_BUFFERED_BYTES) return drop(reader);
+  if (res.destroyed || !res.writable) return false;
+  if (res.writableLength + chunk.length > MAX_BUFFERED_BYTES) {
+    drop(reader, `this reader had more than ${MAX_BUFFERED_BYTES} bytes unread`);
+    return false;
+  }
   res.write(chunk);
+  return true;
 }
 
 /** Ends a reader that does not keep up, saying why; its socket goes soon whatever it reads. */
-function drop(reader: Reader): void {
+function drop(reader: Reader, why: string): void {
   const { res } = reader;
-  const reason = `this reader had more than ${MAX_BUFFERED_BYTES} bytes unread; reconnect to resume after id ${reader.seq}`;
+  if (res.destroyed || res.writableEnded) return;
+  const reason = `${why}; reconnect to resume after id ${reader.seq}`;
   res.end(`event: dropped\ndata: ${JSON.stringify({ reason })}\n\n`);
   setTimeout(() => res.destroy(), GRACE_MS).unref();
 }

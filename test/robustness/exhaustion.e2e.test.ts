@@ -109,4 +109,32 @@ describe.skipIf(process.platform !== "linux")("og-mock under readers that never 
       .poll(async () => (await fetch(`${og.url}/__admin/journal/stream`)).status, { timeout: 10_000 })
       .toBe(200);
   });
+
+  it("drops a live reader that does not keep up, telling it why", async () => {
+    for (const s of sockets.splice(0)) s.destroy();
+    const reader = await idleReader();
+    const received: Buffer[] = [];
+    reader.on("data", (chunk: Buffer) => received.push(chunk));
+    // ~60 KB bodies, kept parsed by the journal: about 18 MB for the reader, who reads none of it.
+    const body = JSON.stringify(
+      Array.from({ length: 100 }, (_, i) => ({ product_id: `sku-${i}`, name: "n".repeat(590) })),
+    );
+    for (let i = 0; i < 300; i++) {
+      const res = await fetch(`${og.url}/products-batch/update/`, {
+        method: "PATCH",
+        headers: { ...signedHeaders(CREDS, unixSeconds(Date.now())), "content-type": "application/json" },
+        body,
+      });
+      await res.arrayBuffer();
+    }
+    const closed = new Promise<void>((resolve) => reader.once("close", () => resolve()));
+    reader.resume();
+    await closed;
+    // The last event, then the end of the chunked body: the fake ended the stream itself.
+    const tail = Buffer.concat(received).toString("utf8").slice(-400);
+    expect(tail).toMatch(
+      /event: dropped\ndata: \{"reason":"this reader had more than 1048576 bytes unread; reconnect to resume after id \d+"\}\n\n\r\n0\r\n\r\n$/,
+    );
+    expect((await fetch(`${og.url}/__admin/health`)).status).toBe(200);
+  }, 60_000);
 });
