@@ -93,7 +93,8 @@ describe("the budget over HTTP", () => {
     expect(first).toEqual({
       product_id: `${"x".repeat(255)}…`,
       status: 400,
-      detail: "product_id: must be at most 255 characters; got 300000 (the product_id above is cut to its first 255)",
+      detail:
+        "product_id: must NOT have more than 255 characters; got 300000 (the product_id above is its first 255 and an ellipsis)",
     });
     expect(second).toMatchObject({ product_id: "og-coffee-beans-1kg", status: 200 });
   });

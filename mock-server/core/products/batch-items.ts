@@ -29,7 +29,7 @@ function tooLongId(id: string): ItemResult {
   return {
     product_id: `${id.slice(0, ID_ECHO_MAX)}…`,
     status: 400,
-    detail: `product_id: must be at most ${ID_ECHO_MAX} characters; got ${id.length} (the product_id above is cut to its first ${ID_ECHO_MAX})`,
+    detail: `product_id: must NOT have more than ${ID_ECHO_MAX} characters; got ${id.length} (the product_id above is its first ${ID_ECHO_MAX} and an ellipsis)`,
   };
 }
 
