@@ -8,6 +8,7 @@ import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/me
 import type { OrdergrooveMock } from "../core/mock.js";
 import { matchRoute, SUPPORTED_ROUTES } from "../core/products/routes.js";
 import { answerSafely } from "../core/answer-safely.js";
+import { withCors } from "../core/cors.js";
 
 export const ORDERGROOVE_BASE_URLS = [
   "https://restapi.ordergroove.com",
@@ -82,13 +83,16 @@ export function ordergrooveHandlers(
         origin: `${url.origin}${prefix}`,
         remoteAddress,
       };
-      const answer = answerSafely(
-        () => mock.handle(core),
-        core,
-        (error, where) =>
-          report(
-            `[ordergroove-stock-kit] Failed to answer ${where.method} ${where.path}: the fake threw ${String(error)}. It answered 500; please report this.`,
-          ),
+      // Even an unexpected 500 carries CORS, as on the other hosts.
+      const answer = withCors(
+        answerSafely(
+          () => mock.handle(core),
+          core,
+          (error, where) =>
+            report(
+              `[ordergroove-stock-kit] Failed to answer ${where.method} ${where.path}: the fake threw ${String(error)}. It answered 500; please report this.`,
+            ),
+        ),
       );
       if (answer.delayMs) await delay(answer.delayMs);
       if (answer.drop) return HttpResponse.error();

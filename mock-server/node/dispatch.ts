@@ -18,6 +18,7 @@ import { isAdminPath } from "../core/admin/admin-path.js";
 import { handleMerchantsAdmin, isJournalStream, journalStreamRequest } from "../core/admin/merchants-admin.js";
 import { answerSafely, type ErrorReporter } from "../core/answer-safely.js";
 import { elapsedMs } from "../core/clock.js";
+import { withCors } from "../core/cors.js";
 import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { CoreRequest, CoreResponse } from "../core/messages.js";
 import { handleUi, isUiPath } from "../ui/serve.js";
@@ -131,7 +132,8 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
                 res,
                 core,
                 false,
-                answerSafely(() => front.handle(core), core, reportError),
+                // Even an unexpected 500 carries CORS, so a browser client can read it.
+                withCors(answerSafely(() => front.handle(core), core, reportError)),
                 started,
               );
           } catch (error) {

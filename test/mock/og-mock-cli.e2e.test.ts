@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -198,4 +199,35 @@ describe("npm start", () => {
     expect(fresh.stdout).toContain("og-mock: a fake Ordergroove products API");
     expect(fresh.stderr).not.toContain("compiling");
   }, 180_000);
+});
+
+describe("og-mock's admin protection (issue 25)", () => {
+  it.each([
+    [["--admin-token", ""], "--admin-token is empty: give a token, or leave the option out for an open admin API."],
+    [["--allowed-hosts", "http://og-mock:8787"], "--allowed-hosts takes host names without scheme or port"],
+  ])("refuses %j with exit code 64", async (args, message) => {
+    const result = await run("mock-server/cli/bin.ts", args);
+    expect(result.code).toBe(64);
+    expect(result.stderr).toContain(message);
+  });
+
+  it("accepts a docker-compose service name given with --allowed-hosts, and refuses others", async () => {
+    const started = await startOgMock(["--allowed-hosts", "og-mock"]);
+    try {
+      const { port } = new URL(started.url);
+      const as = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = request({ host: "127.0.0.1", port, path: "/__admin/health", headers: { host } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on("error", reject);
+          req.end();
+        });
+      expect(await as(`og-mock:${port}`)).toBe(200);
+      expect(await as(`evil.example:${port}`)).toBe(403);
+    } finally {
+      await started.stop();
+    }
+  });
 });
