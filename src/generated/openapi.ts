@@ -427,7 +427,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "detail": "Authentication credentials were not provided."
+                 *       "detail": "Authentication Failed"
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -439,11 +439,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "detail": "You do not have permission to perform this action."
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };

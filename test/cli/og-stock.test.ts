@@ -210,6 +210,15 @@ describe("og-stock sign", () => {
     );
   });
 
+  it("recognises a signature valid for ts ± 1: the client read the clock twice", async () => {
+    // The doc example's key and ts: its correct signature for ts - 1, checked as if sent with ts.
+    const { computeSignature } = await import("../../src/auth/signature.js");
+    const early = computeSignature(docEnv.OG_HASH_KEY, { sigField: "test_user", ts: 1488466535 });
+    const result = await ogStock(["sign", "--ts", "1488466536", "--expect", early], docEnv);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain("this signature is valid for ts - 1: your client reads the clock twice");
+  });
+
   it("names the slip behind a mismatch it recognises", async () => {
     const hex = "218bd876b3ff1c0a1bd1a0aee780c85eb7eaa8ec774bb720088";
     const hexResult = await ogStock(["sign", "--ts", "1488466536", "--expect", hex], docEnv);

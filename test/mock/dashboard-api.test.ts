@@ -235,6 +235,28 @@ describe("/__admin/signature", () => {
     expect(answer.text).not.toContain(CREDS.hashKey);
   });
 
+  it("recognises a signature valid for ts ± 1 (a client that reads the clock twice), and reads a string ts", async () => {
+    const ts = now();
+    const early = computeSignature(CREDS.hashKey, { sigField: CREDS.sigField, ts: ts - 1 });
+    const answer = await explainIt({ publicId: CREDS.publicId, sigField: CREDS.sigField, ts, sig: early });
+    expect(answer.body).toMatchObject({
+      verdict: { accepted: false, detail: expect.stringContaining("This signature is valid for ts - 1") },
+      signature: {
+        keySource: "fake",
+        matches: false,
+        slip: expect.stringContaining("valid for ts - 1: your client reads the clock twice"),
+      },
+    });
+    const late = computeSignature(CREDS.hashKey, { sigField: CREDS.sigField, ts: ts + 1 });
+    const pasted = JSON.stringify({ public_id: CREDS.publicId, ts: String(ts), sig_field: CREDS.sigField, sig: late });
+    const again = await explainIt({ authorization: pasted });
+    expect(again.body).toMatchObject({
+      problems: [],
+      received: { ts },
+      signature: { slip: expect.stringContaining("valid for ts + 1: your client reads the clock twice") },
+    });
+  });
+
   it("checks the two-hour window, and spots ts in milliseconds", async () => {
     const stale = await explainIt({ ...asFields(fresh()), ts: now() - 7201 });
     expect(stale.body).toMatchObject({ window: { ok: false, ageSeconds: 7201 } });

@@ -91,11 +91,12 @@ describe("several merchants in one fake", () => {
     expect((b.body as { detail: string }).detail).toMatch(/^Invalid API key/);
     const c = await og.patchBatch([], { auth: "none" });
     expect(c.status).toBe(403);
-    expect((c.body as { detail: string }).detail).toMatch(/^Authentication credentials were not provided/);
+    expect(c.body).toEqual({ detail: "Authentication Failed" });
+    expect(c.headers["x-og-mock-hint"]).toMatch(/^Authentication credentials were not provided/);
     // Unknown routes still get the same 404 as with one merchant.
     const d = await og.request("GET", "/subscriptions/", { auth: "none" });
     expect(d.status).toBe(404);
-    expectNoSecret(a.text + b.text + c.text + d.text);
+    expectNoSecret([a, b, c, d].map((x) => x.text + JSON.stringify(x.headers)).join(""));
     for (const m of og.running.merchants.list()) expect(m.journal.total).toBe(0);
   });
 
