@@ -1,0 +1,17 @@
+/**
+ * `import "ordergroove-stock-kit/vitest"` (in a test file or a setupFiles module): registers
+ * the kit's matchers with vitest's `expect` and types them, the way @testing-library/jest-dom
+ * does, so that `expect(og).toHaveSetLive(id, false)` type-checks and a misspelled matcher fails
+ * `tsc`. One import does both, so the types never promise a matcher that was not registered.
+ */
+import { expect } from "vitest";
+import { type OrdergrooveMatchers, ordergrooveMatchers } from "./matchers.js";
+
+expect.extend(ordergrooveMatchers);
+
+declare module "vitest" {
+  // The type parameters must be vitest's own for the declarations to merge; T is unused here.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
+  interface Assertion<T = any> extends OrdergrooveMatchers<void> {}
+  interface AsymmetricMatchersContaining extends OrdergrooveMatchers<void> {}
+}

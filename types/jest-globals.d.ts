@@ -1,0 +1,9 @@
+// Types of `import "ordergroove-stock-kit/jest-globals"` (its code: mock-server/msw/jest-globals.ts).
+// Written by hand and shipped as is: they augment jest's `expect` package, which only the user's
+// project has (jest brings it). A misspelled matcher then fails type-checking.
+import type { OrdergrooveMatchers } from "../dist/mock-server/msw/matchers.js";
+
+declare module "expect" {
+  interface Matchers<R extends void | Promise<void>, T = unknown> extends OrdergrooveMatchers<R> {}
+  interface AsymmetricMatchers extends OrdergrooveMatchers<void> {}
+}
