@@ -9,9 +9,10 @@ import { type OrdergrooveMatchers, ordergrooveMatchers } from "./matchers.js";
 
 expect.extend(ordergrooveMatchers);
 
+// Empty interfaces on purpose: declaration merging adds the matchers to vitest's own. The type
+// parameter must be vitest's for the declarations to merge; it is unused here.
+/* eslint-disable @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars */
 declare module "vitest" {
-  // The type parameters must be vitest's own for the declarations to merge; T is unused here.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unused-vars
   interface Assertion<T = any> extends OrdergrooveMatchers<void> {}
   interface AsymmetricMatchersContaining extends OrdergrooveMatchers<void> {}
 }
