@@ -42,13 +42,13 @@ export function nearest(typed: string, known: readonly string[]): string | undef
   return bestDistance <= Math.max(1, Math.floor(typed.length / 3)) ? best : undefined;
 }
 
-/** "Unknown option --baseurl. Did you mean --base-url?" (or "… Run with --help for the options."). */
+/** "Unknown option --baseurl. Did you mean --base-url?" (each command then points to its --help). */
 export function unknownOption(typed: string, options: FlagOptions): string {
   const [name = typed] = typed.replace(/^-+/, "").split("=");
   const suggestion = nearest(name, Object.keys(options));
   return suggestion
     ? `Unknown option --${name}. Did you mean --${suggestion}?`
-    : `Unknown option --${name}. Run with --help for the options.`;
+    : `Unknown option --${name}.`;
 }
 
 /**
