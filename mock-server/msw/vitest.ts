@@ -1,3 +1,7 @@
+// Kept in the emitted vitest.d.ts: without a reference to vitest there, a user's tsc does not
+// apply the `declare module "vitest"` below (found by the consumer check; the repo's own typecheck,
+// which reads this source, passed without it).
+/// <reference types="vitest" preserve="true" />
 /**
  * `import "ordergroove-stock-kit/vitest"` (in a test file or a setupFiles module): registers
  * the kit's matchers with vitest's `expect` and types them, the way @testing-library/jest-dom
