@@ -46,9 +46,7 @@ export function nearest(typed: string, known: readonly string[]): string | undef
 export function unknownOption(typed: string, options: FlagOptions): string {
   const [name = typed] = typed.replace(/^-+/, "").split("=");
   const suggestion = nearest(name, Object.keys(options));
-  return suggestion
-    ? `Unknown option --${name}. Did you mean --${suggestion}?`
-    : `Unknown option --${name}.`;
+  return suggestion ? `Unknown option --${name}. Did you mean --${suggestion}?` : `Unknown option --${name}.`;
 }
 
 /**
