@@ -111,7 +111,7 @@ export interface Cli {
 
 /** og-mock's settings from its arguments and environment; "help" for --help; UsageError on bad input. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cli | "help" {
-  const flags = new FlagReader(parseFlags(argv, FLAGS).values, env);
+  const flags = new FlagReader(parseFlags(argv, FLAGS, { env }).values, env);
   if (flags.values.help) return "help";
   const read = (flag: string) => flags.string(flag, envOf(flag));
   const whole = (flag: string, min = 0, max?: number) => flags.whole(flag, envOf(flag), min, max);

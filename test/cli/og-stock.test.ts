@@ -227,6 +227,13 @@ describe("og-stock sign", () => {
     const fullHex = createHmac("sha256", docEnv.OG_HASH_KEY).update("test_user|1488466536").digest("hex");
     const slip = await ogStock(["sign", "--ts", "1488466536", "--expect", fullHex], docEnv);
     expect(slip.stdout).toContain("It is what you get with hex digest instead of base64.");
+    // A check exits non-zero when the signature does not match, 0 when it does.
+    expect([hexResult.code, slip.code]).toEqual([2, 2]);
+    const right = await ogStock(
+      ["sign", "--ts", "1488466536", "--expect", "IYLYdrP/HAob0aCu54DIXrfqqOx3S7cgCIZeqv8Ai8o="],
+      docEnv,
+    );
+    expect(right.code).toBe(0);
     const ms = await ogStock(["sign", "--ts", "1488466536", "--json"], { ...docEnv });
     expect(JSON.parse(ms.stdout)).toMatchObject({
       message: "test_user|1488466536",

@@ -166,3 +166,21 @@ describe("several merchants in one fake", () => {
     expect((await og.admin("GET", "merchants/initech")).status).toBe(404);
   });
 });
+
+describe("a merchant nobody can authenticate to", () => {
+  it("is refused from code as it is from a merchants file", async () => {
+    const { createMerchants } = await import("../../mock-server/core/merchants/merchants.js");
+    const { checkMerchantsFile, merchantOptions } = await import("../../mock-server/core/merchants/merchants-file.js");
+    const nobody = "needs apiUsers or apiKeys (or both), else nobody can authenticate to it";
+    expect(() => createMerchants({ merchants: [{ credentials: { publicId: "ghost", apiKeys: [] } }] })).toThrow(
+      `merchants[0]: Merchant "ghost" ${nobody}.`,
+    );
+    expect(() =>
+      createMerchants({ merchants: [{ credentials: { publicId: "ghost", apiKeys: [], apiUsers: [] } }] }),
+    ).toThrow(nobody);
+    const file = checkMerchantsFile({ merchants: [{ publicId: "ghost", apiKeys: [] }] });
+    expect(() => createMerchants({ merchants: file.merchants.map(merchantOptions) })).toThrow(nobody);
+    const one = createMerchants({});
+    expect(() => one.add({ credentials: { publicId: "ghost", apiUsers: [], apiKeys: [] } })).toThrow(nobody);
+  });
+});
