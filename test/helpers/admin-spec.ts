@@ -23,6 +23,13 @@ ajv.addSchema(
   "merchants.schema.json",
 );
 
+/** A validator of any place in the admin spec, e.g. `#/components/schemas/Faults`. */
+export function adminValidator(pointer: string): (value: unknown) => boolean {
+  const validate = ajv.getSchema(`admin${pointer}`);
+  if (!validate) throw new Error(`cannot compile ${pointer}`);
+  return (value) => validate(value) as boolean;
+}
+
 function resolve(node: Node): Node {
   if (typeof node.$ref !== "string") return node;
   let out: unknown = adminSpec;
