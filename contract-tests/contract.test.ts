@@ -27,7 +27,13 @@ import {
 } from "./observations.js";
 import { type Exchange, recordingFetch } from "./recorder.js";
 import { resolveTarget, type Target } from "./target.js";
-import { AUTH_FAILURES, type AuthFailure } from "../mock-server/core/calibration/behaviours.js";
+import {
+  AUTH_FAILURES,
+  type AuthFailure,
+  DETAIL_MAX_CHARS,
+  FAKE_EXPLANATION,
+} from "../mock-server/core/calibration/behaviours.js";
+import { HINT_HEADER, hintHeaderValue } from "../mock-server/core/hint.js";
 
 const ON_MOCK = (process.env.OG_CONTRACT_TARGET || "mock") === "mock";
 const log: Exchange[] = [];
@@ -145,7 +151,7 @@ async function raw(
   path: string,
   body: string | undefined,
   headers?: Record<string, string>,
-  options: { contentType?: string | null; assumption?: boolean } = {},
+  options: { contentType?: string | null; assumption?: boolean; redirect?: RequestRedirect } = {},
 ): Promise<Exchange> {
   const auth =
     headers ??
@@ -153,6 +159,7 @@ async function raw(
   const type = options.contentType === undefined ? "application/json" : options.contentType;
   const request = new Request(`${target.baseUrl}${path}`, {
     method,
+    redirect: options.redirect ?? "follow",
     headers: { ...(body === undefined || type === null ? {} : { "content-type": type }), ...auth },
     // Bytes, not a string: fetch would add text/plain to a string body sent without content-type.
     ...(body === undefined ? {} : { body: new TextEncoder().encode(body) }),
@@ -220,6 +227,29 @@ function observeRefusal(kind: AuthFailure, clause: string, answer: Exchange): vo
   refusals.push(answer.status);
   observe(`auth.${kind}.status`, answer.status, clause);
   observe(`auth.${kind}.body`, bodyShape(answer.body), clause);
+  const text = (answer.body as { detail?: unknown } | undefined)?.detail;
+  if (typeof text === "string" && text.trim()) observe(`auth.${kind}.detail`, refusalText(text, answer), clause);
+}
+
+/**
+ * The words of a refusal, as a profile keeps them: the fake's own explanation (its body repeats
+ * its x-og-mock-hint) as such; anything else with ids and numbers normalised (so a rerun is not
+ * drift), anything that looks like a credential removed, and capped.
+ */
+function refusalText(text: string, answer: Exchange): string {
+  const hint = answer.headers[HINT_HEADER];
+  if (hint !== undefined && hintHeaderValue(text) === hint) return FAKE_EXPLANATION;
+  let out = text;
+  for (const secret of [target.apiKey, target.hmac?.hashKey]) {
+    if (secret) out = out.split(secret).join("<secret>");
+  }
+  out = out
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<id>")
+    .replace(/[A-Za-z0-9+/_-]{32,}={0,2}/g, "<redacted>")
+    .replace(/\d+/g, "<n>")
+    .replace(/\s+/g, " ")
+    .trim();
+  return out.length > DETAIL_MAX_CHARS ? `${out.slice(0, DETAIL_MAX_CHARS - 1)}…` : out;
 }
 
 function priceType(price: unknown): string {
@@ -557,6 +587,38 @@ assumption("A9", "the form of Retry-After on a 429", "behaviour.retryAfter", asy
   if (!throttled) return { value: "not-observed", note: "no 429 in this run" };
   return { value: retryAfterForm(throttled.headers["retry-after"]) };
 });
+
+assumption(
+  "A10",
+  "what a GET of a known path without its trailing slash gets (and a PATCH)",
+  "behaviour.missingTrailingSlash",
+  async () => {
+    // Not followed: the point is what the target answers, not where a client ends up.
+    const get = await raw("GET", "/products?page_size=1", undefined, undefined, {
+      assumption: true,
+      redirect: "manual",
+    });
+    // An empty batch: a no-op wherever it lands (and "[]" is not a write if it is refused).
+    const patch = await raw("PATCH", "/products-batch/update", "[]", undefined, {
+      assumption: true,
+      redirect: "manual",
+    });
+    observe("behaviour.missingTrailingSlashWrite", patch.status, "A10");
+    const location = get.headers.location ?? "";
+    if (get.status >= 300 && get.status < 400) {
+      const to = new URL(location, target.baseUrl);
+      const kept = to.pathname.endsWith("/products/") && to.searchParams.get("page_size") === "1";
+      const form = /^https?:/.test(location) ? "an absolute" : "a relative";
+      return {
+        value: kept ? "redirect" : "other",
+        note: `${get.status} to ${form} Location${kept ? ", query kept" : ` ${JSON.stringify(to.pathname)}`}; PATCH ${patch.status}`,
+      };
+    }
+    if (get.status === 404) return { value: "not-found", note: `PATCH ${patch.status}` };
+    if (get.status === 200) return { value: "serve", note: `PATCH ${patch.status}` };
+    return { value: "other", note: `answered ${get.status}; PATCH ${patch.status}` };
+  },
+);
 
 clause("C14", "every answer in this run validated against the spec", async () => {
   const problems = log.flatMap((e) => (e.assumption ? [] : e.problems));

@@ -9,7 +9,8 @@
  *   npx og-contract --target sandbox --compare og-profile.json     report drift from it
  *   npx og-contract --profile og-profile.json                      the fake, calibrated
  *
- * Credentials and products come from the environment (see contract-tests/sandbox.env.example).
+ * Credentials and products come from the environment, or from ./.env or --env-file FILE where the
+ * environment does not set them (see contract-tests/sandbox.env.example).
  * Needs vitest installed next to the kit.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,9 +21,10 @@ import { fileURLToPath } from "node:url";
 import { type CalibrationProfile } from "../mock-server/core/calibration/behaviours.js";
 import { profileSettings } from "../mock-server/core/calibration/apply-profile.js";
 import { readProfile, validateProfile } from "../mock-server/core/calibration/profile-file.js";
-import { parseFlags } from "../src/cli/flags.js";
+import { parseFlags, UsageError } from "../src/cli/flags.js";
 import { buildProfile, compareProfiles, driftJunit, driftTable, hasDrift, mergeJunit } from "./calibration.js";
 import type { ObservationsFile } from "./observations.js";
+import { chooseTarget, describeSettings, type EnvFile, loadEnvFile } from "./settings.js";
 import { targetProblem } from "./target.js";
 
 const HELP = `og-contract: prove that a server (the fake, Ordergroove's sandbox, or any base URL) keeps the products API contract.
@@ -36,7 +38,9 @@ const HELP = `og-contract: prove that a server (the fake, Ordergroove's sandbox,
   --compare FILE              report drift from a saved profile: a table, and a JUnit suite with --junit
   --profile FILE              with --target mock: start the fake calibrated with this profile
   --allow-production          permit the production host (it changes real products)
+  --env-file FILE             read settings from FILE (default: ./.env when present); the environment wins
 Environment: OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY and/or OG_API_KEY; OG_CONTRACT_PRODUCT_IDS=id1,id2.
+It prints the target and which kinds of credentials it uses (never their values) before it runs.
 Exit code: 0 the contract holds (and, with --compare, nothing drifted)
            1 the contract is broken: a documented clause failed
            2 drift only: the contract holds, but a behaviour differs from the --compare profile
@@ -53,6 +57,7 @@ async function main(): Promise<number> {
     compare?: string;
     profile?: string;
     "allow-production"?: boolean;
+    "env-file"?: string;
     help?: boolean;
   };
   try {
@@ -64,6 +69,7 @@ async function main(): Promise<number> {
       compare: { type: "string" },
       profile: { type: "string" },
       "allow-production": { type: "boolean" },
+      "env-file": { type: "string" },
       help: { type: "boolean" },
     }) as { values: typeof values });
   } catch (error) {
@@ -74,7 +80,17 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (values.target) process.env.OG_CONTRACT_TARGET = values.target;
+  let envFile: EnvFile;
+  let target: string;
+  try {
+    envFile = loadEnvFile(values["env-file"], process.env);
+    target = chooseTarget(values.target, process.env, envFile);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`og-contract: ${error.message}`);
+    return 64;
+  }
+  process.env.OG_CONTRACT_TARGET = target;
   if (values["allow-production"]) process.env.OG_CONTRACT_ALLOW_PRODUCTION = "yes";
   // Checked before vitest starts: a missing credential is a usage error, said in one line.
   const problem = targetProblem(process.env);
@@ -93,7 +109,7 @@ async function main(): Promise<number> {
     return 64;
   }
   if (values.profile) {
-    if ((process.env.OG_CONTRACT_TARGET || "mock") !== "mock") {
+    if (target !== "mock") {
       console.error("og-contract: --profile calibrates the fake og-contract starts; it goes with --target mock only.");
       return 64;
     }
@@ -124,8 +140,7 @@ async function main(): Promise<number> {
     console.error("og-contract: needs vitest. Install it next to the kit: npm install -D vitest");
     return 64;
   }
-  const target = process.env.OG_CONTRACT_TARGET || "mock";
-  console.log(`og-contract: checking the contract against ${target}.`);
+  for (const line of describeSettings(target, process.env, envFile)) console.log(line);
   const reporters: Array<string | [string, Record<string, unknown>]> = ["default"];
   if (values.junit) reporters.push(["junit", { outputFile: resolve(values.junit) }]);
   const vitest = await vitestNode.startVitest("test", [], {

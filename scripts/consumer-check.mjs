@@ -5,14 +5,18 @@
 // readme-examples.mjs):
 //   vitest + msw 2 on Node 20 (ESM): the docs' suite type-checked and run, their client and
 //     sync examples compiled and run against the installed og-mock, og-contract from the package
-//   jest + msw 2 on Node 20 · vitest + msw 3 on Node 22 (plus require() on Node 22)
+//   the typed matchers (ordergroove-stock-kit/vitest, /jest-globals): a misspelled one fails tsc
+//   jest: both recipes of docs/testing-your-suite.md as printed (ESM JavaScript; ts-jest in a
+//     CommonJS project), with msw 2 on Node 20 · vitest + msw 3 on Node 22 (plus require() there)
+//   npm 11: after the docs' `npm install-scripts deny`, no install-script warning about the kit's
+//     packages; og-contract reads .env; usage errors suggest the fix
 //   CommonJS + TypeScript: require() of every entry point on Node 20, and a TypeScript project
 //     importing every entry point under moduleResolution node10 and under nodenext (CommonJS output)
 // then proves the checks have teeth: a broken export, missing types and a missing typesVersions
 // entry must each make them fail.
 //
-//   node scripts/consumer-check.mjs [--only lint|vitest-msw2|jest-msw2|vitest-msw3|cjs-ts]
-import { execFileSync } from "node:child_process";
+//   node scripts/consumer-check.mjs [--only lint|vitest-msw2|jest-esm|jest-ts|vitest-msw3|cjs-ts]
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -42,6 +46,42 @@ function fails(cmd, args, cwd) {
   } catch {
     return true;
   }
+}
+
+/** Runs a command expected to fail; returns its exit code and stderr. */
+function failure(cmd, args, cwd, env = {}) {
+  try {
+    execFileSync(cmd, args, { cwd, stdio: "pipe", env: { ...process.env, CI: "true", ...env } });
+  } catch (error) {
+    return { code: error.status, stderr: String(error.stderr) };
+  }
+  throw new Error(`${cmd} ${args.join(" ")} succeeded; it should have failed`);
+}
+
+/** A shell block of the docs, run line by line as printed (comments and all, by sh). */
+function shBlock(name, cwd) {
+  for (const line of example(name)
+    .split("\n")
+    .filter((l) => l.trim()))
+    sh("sh", ["-c", line], cwd, { NODE_OPTIONS: "" }); // only what the line itself sets
+}
+
+/** The docs' vitest test with its test functions (and matchers) from jest instead. */
+function forJest(name) {
+  const suite = example(name);
+  const jestSuite = suite
+    .replace('from "vitest";', 'from "@jest/globals";')
+    .replace('import "ordergroove-stock-kit/vitest";', 'import "ordergroove-stock-kit/jest-globals";');
+  if (!jestSuite.includes('from "@jest/globals";'))
+    throw new Error(`the docs' ${name} no longer imports from vitest as expected`);
+  return jestSuite;
+}
+
+/** The same file with a misspelled matcher, which type-checking must refuse. */
+function typo(text) {
+  const broken = text.replace("toHaveSetLive(", "toHaveSetLiv(");
+  if (broken === text) throw new Error("the example uses no toHaveSetLive matcher any more");
+  return broken;
 }
 
 function check(name, fn) {
@@ -122,6 +162,24 @@ async function main(): Promise<void> {
 void main();
 `;
 
+/**
+ * npm 11: after the docs' `npm install-scripts deny classic-level msw`, an install warns about none
+ * of the kit's packages (another package's warning, such as jest's @parcel/watcher, is the project's).
+ */
+function quietInstall(dir) {
+  const deny = readFileSync(join(root, "docs/testing-your-suite.md"), "utf8").match(
+    /^npm install-scripts deny .*?(?=\s+#)/m,
+  );
+  if (!deny) throw new Error("docs/testing-your-suite.md no longer shows `npm install-scripts deny`");
+  sh("sh", ["-c", deny[0]], dir);
+  const { stderr } = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: dir, encoding: "utf8" });
+  const noisy = stderr
+    .split("\n")
+    .filter((l) => /install-scripts\s+(classic-level|msw|ordergroove-stock-kit)@/.test(l));
+  if (noisy.length) throw new Error(`npm still warns about the kit's install scripts:\n${noisy.join("\n")}`);
+  console.log("npm install: no install-script warning about the kit's packages");
+}
+
 sh("npm", ["run", "-s", "build"], root);
 const packed = JSON.parse(
   execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }),
@@ -158,6 +216,8 @@ check("vitest-msw2: the docs' suite, client and sync on Node 20 (ESM)", () => {
     files: {
       "inventory.js": example("inventory.js"),
       "inventory.test.ts": example("inventory.test.ts"),
+      "first-test.test.ts": example("first-test.test.ts"),
+      "matchers.test.ts": example("matchers.test.ts"),
       "client.ts": example("client.ts"),
       "sync-service.ts": example("sync-service.ts"),
       "tsconfig.json": tsconfig({ module: "NodeNext", moduleResolution: "NodeNext", allowJs: true, noEmit: true }, [
@@ -189,6 +249,26 @@ console.log("the docs' client and sync examples ran against the packed kit");
   sh("npx", ["tsc", "-p", "tsconfig.run.json"], dir);
   sh("node", ["run-examples.mjs"], dir);
   sh("npx", ["vitest", "run"], dir);
+  // README's setup types the matchers: a misspelled one fails tsc.
+  const firstTest = join(dir, "first-test.test.ts");
+  writeFileSync(firstTest, typo(example("first-test.test.ts")));
+  if (!failure("npx", ["tsc", "-p", "."], dir).code) throw new Error("a misspelled matcher type-checked");
+  writeFileSync(firstTest, example("first-test.test.ts"));
+  console.log("a misspelled matcher fails tsc");
+  quietInstall(dir);
+  // og-contract reads .env, and refuses a target it does not know instead of testing the fake.
+  writeFileSync(join(dir, ".env"), "OG_CONTRACT_TARGET=sandbx\n");
+  const refused = failure("npx", ["og-contract"], dir);
+  if (
+    refused.code !== 64 ||
+    !refused.stderr.includes("OG_CONTRACT_TARGET from .env must be mock, sandbox or a base URL")
+  )
+    throw new Error(`og-contract did not refuse the .env's target: ${refused.stderr}`);
+  rmSync(join(dir, ".env"));
+  // Usage errors suggest the fix.
+  const usage = failure("npx", ["og-stock", "get", "x", "--baseurl", "http://127.0.0.1:1"], dir);
+  if (!usage.stderr.includes("Did you mean --base-url?")) throw new Error(`og-stock: ${usage.stderr}`);
+
   // The contract suite from the installed package, as other projects' CI runs it.
   sh("npx", ["og-contract", "--junit", "contract.xml"], dir);
   if (!readFileSync(join(dir, "contract.xml"), "utf8").includes('failures="0"'))
@@ -209,21 +289,39 @@ console.log("the docs' client and sync examples ran against the packed kit");
   console.log("broken export and broken types were both caught");
 });
 
-check("jest-msw2: the docs' suite with jest on Node 20", () => {
-  // The docs' suite, with its test functions from @jest/globals, as docs/testing-your-suite.md says.
-  const suite = example("inventory.test.ts");
-  const jestSuite = suite.replace('from "vitest";', 'from "@jest/globals";');
-  if (jestSuite === suite)
-    throw new Error("docs/testing-your-suite.md's inventory.test.ts no longer imports from vitest as expected");
-  const dir = project("jest-msw2", {
-    deps: ["msw@^2.12", "jest@30", "@jest/globals@30"],
+check("jest-esm: docs' jest recipe for an ES module project, as printed, with msw 2 on Node 20", () => {
+  const dir = project("jest-esm", {
+    deps: ["msw@^2.12"],
     files: {
       "inventory.js": example("inventory.js"),
-      "inventory.jest.test.js": jestSuite,
-      "jest.config.json": JSON.stringify({ testEnvironment: "node", transform: {} }),
+      // The suite has no type annotations: as JavaScript it runs untransformed (transform: {}).
+      "inventory.test.js": forJest("inventory.test.ts"),
+      "matchers.test.js": forJest("matchers.test.ts"),
+      "jest.config.js": example("jest.config.js"),
     },
   });
-  sh("node", ["--experimental-vm-modules", "node_modules/jest/bin/jest.js"], dir);
+  shBlock("jest-esm.sh", dir);
+});
+
+check("jest-ts: docs' ts-jest recipe in a CommonJS project, as printed, typed matchers", () => {
+  const dir = project("jest-ts", {
+    type: "commonjs",
+    deps: ["msw@^2.12"],
+    files: {
+      // A TypeScript project's service is TypeScript: the docs' one, unannotated, as inventory.ts.
+      "inventory.ts": `// @ts-nocheck -- the docs' JavaScript service, unannotated\n${example("inventory.js")}`,
+      "inventory.test.ts": forJest("inventory.test.ts"),
+      "matchers.test.ts": forJest("matchers.test.ts"),
+      "jest.config.cjs": example("jest.config.cjs"),
+      "tsconfig.json": example("jest-tsconfig.json"),
+    },
+  });
+  shBlock("jest-ts.sh", dir);
+  // ts-jest type-checks: a misspelled matcher fails the test file.
+  writeFileSync(join(dir, "matchers.test.ts"), typo(forJest("matchers.test.ts")));
+  const broken = failure("npx", ["jest", "matchers"], dir, { NODE_OPTIONS: "--experimental-vm-modules" });
+  if (!/TS2551|toHaveSetLiv/.test(broken.stderr)) throw new Error(`jest failed otherwise: ${broken.stderr}`);
+  console.log("a misspelled matcher fails ts-jest");
 });
 
 check("vitest-msw3: the docs' suite with msw 3 on Node 22, and require() there", () => {

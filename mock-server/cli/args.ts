@@ -14,6 +14,7 @@ import { merchantOptions, readMerchantsFile } from "../core/merchants/merchants-
 import type { MockOptions } from "../core/options.js";
 import { readProfile } from "../core/calibration/profile-file.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../node/server.js";
+import { MAX_RATE_LIMIT } from "../../src/throttle/sliding-window.js";
 
 const OPTIONS: Array<[flag: string, what: string, env: string]> = [
   ["--port N", `port (default ${DEFAULT_PORT}; 0 picks a free one)`, "OG_MOCK_PORT"],
@@ -29,7 +30,9 @@ const OPTIONS: Array<[flag: string, what: string, env: string]> = [
   ["--profile FILE", "calibration profile from og-contract --record (flags below win)", "OG_MOCK_PROFILE"],
   ["--status 200|207", "HTTP status of a processed batch (default 207)", "OG_MOCK_STATUS"],
   ["--form object|list", '{"results": [...]} (default) or the article\'s list', "OG_MOCK_FORM"],
-  ["--throttle N|off", "bulk requests per minute (default 600)", "OG_MOCK_THROTTLE"],
+  ["--throttle N|off", `bulk requests per minute (default 600, at most ${MAX_RATE_LIMIT})`, "OG_MOCK_THROTTLE"],
+  ["--ip-limit N|off", "requests per minute from one address (default 6000)", "OG_MOCK_IP_LIMIT"],
+  ["--merchants FILE", "several merchants (spec/merchants.schema.json)", "OG_MOCK_MERCHANTS"],
   ["--auth-status 401|403", "status of refused credentials (default 403)", "OG_MOCK_AUTH_STATUS"],
   ["--latency MS", "added to every answer", "OG_MOCK_LATENCY"],
   ["--fail-next S[xN]", "answer the next N requests with status S, e.g. 503x3", "OG_MOCK_FAIL_NEXT"],
@@ -120,7 +123,7 @@ export interface Cli {
 
 /** og-mock's settings from its arguments and environment; "help" for --help; UsageError on bad input. */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cli | "help" {
-  const flags = new FlagReader(parseFlags(argv, FLAGS).values, env);
+  const flags = new FlagReader(parseFlags(argv, FLAGS, { env }).values, env);
   if (flags.values.help) return "help";
   const read = (flag: string) => flags.string(flag, envOf(flag));
   const whole = (flag: string, min = 0, max?: number) => flags.whole(flag, envOf(flag), min, max);
@@ -150,9 +153,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     ...(form !== undefined ? { batchForm: oneOf(form, flags.name("form"), ["object", "list"] as const) } : {}),
   };
   const throttle = read("throttle");
-  if (throttle !== undefined) options.throttle = throttle === "off" ? false : { limit: whole("throttle", 1)! };
+  if (throttle !== undefined)
+    options.throttle = throttle === "off" ? false : { limit: whole("throttle", 1, MAX_RATE_LIMIT)! };
   const ipLimit = read("ip-limit");
-  if (ipLimit !== undefined) options.ipLimit = ipLimit === "off" ? false : { limit: whole("ip-limit", 1)! };
+  if (ipLimit !== undefined)
+    options.ipLimit = ipLimit === "off" ? false : { limit: whole("ip-limit", 1, MAX_RATE_LIMIT)! };
   const authStatus = read("auth-status");
   if (authStatus !== undefined)
     options.auth = {

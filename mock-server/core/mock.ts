@@ -23,14 +23,23 @@ import { type CoreRequest, type CoreResponse, detail } from "./messages.js";
 import { Journal } from "./journal/journal.js";
 import { EntryTime, recordExchange, type Trace } from "./journal/entries.js";
 import { createBatch, type ItemParts, updateBatch } from "./products/batch-items.js";
-import { listProductGroups, listProducts, productHasGroup } from "./products/listing.js";
+import { listProductGroups, listProducts, originOf, productHasGroup } from "./products/listing.js";
 import { getProduct, patchProduct } from "./products/single-product.js";
 import { UnknownFields } from "./products/unknown-fields.js";
 import { type AnswerSettings, type BehaviourSettings, DEFAULT_THROTTLE, type ThrottleSettings } from "./settings.js";
 import { checkAnswer, checkBehaviour, type MockOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { applyProfile, type ProfileSummary } from "./calibration/apply-profile.js";
 import { matchRoute } from "./products/routes.js";
-import { checkMediaType, injectedResponse, noRoute, throttled, tooLarge, wrongMethod } from "./refusals.js";
+import {
+  checkMediaType,
+  injectedResponse,
+  missingSlash,
+  noRoute,
+  throttled,
+  tooLarge,
+  wrongMethod,
+} from "./refusals.js";
+import { withHint } from "./hint.js";
 
 export type { ItemResult } from "../../src/client/batch-results.js";
 
@@ -141,8 +150,26 @@ export class OrdergrooveMock {
   #route(req: CoreRequest, trace: Trace): CoreResponse {
     const method = req.method.toUpperCase();
     const pathname = req.path.split("?")[0] ?? req.path;
-    const route = matchRoute(method, pathname);
-    if (route.kind === "none") return noRoute(method, pathname, route.hint);
+    let route = matchRoute(method, pathname);
+    if (route.kind === "missing-slash") {
+      const query = req.path.slice(pathname.length);
+      const answer = missingSlash(
+        method,
+        pathname,
+        route.slashed,
+        query,
+        originOf(req),
+        this.#behaviour.missingTrailingSlash,
+      );
+      if (answer) {
+        trace.hint = answer.hint;
+        return answer.response;
+      }
+      // `serve`: answered as the slashed path, so listing links are built on it too.
+      req = { ...req, path: `${route.slashed}${query}` };
+      route = matchRoute(method, route.slashed);
+    }
+    if (route.kind === "none" || route.kind === "missing-slash") return noRoute(method, pathname, route.hint);
     if (route.kind === "wrong-method") return wrongMethod(method, pathname, route.allow);
     const bodyBytes = req.body === undefined ? 0 : Buffer.byteLength(req.body, "utf8");
     if (bodyBytes > this.options.maxBodyBytes) {
@@ -166,8 +193,11 @@ export class OrdergrooveMock {
       route.operation,
     );
     if (!auth.ok) {
+      // The body says what the service says (where observed: `auth.refusalDetails`), the
+      // explanation travels beside it (x-og-mock-hint, journal, dashboard, log).
       trace.authRefusal = auth.detail;
-      return detail(auth.status ?? this.options.auth.failureStatus, auth.detail);
+      const words = auth.kind === undefined ? undefined : this.#authPolicy.refusalDetails?.[auth.kind];
+      return withHint(detail(auth.status ?? this.options.auth.failureStatus, words ?? auth.detail), auth.detail);
     }
     trace.principal = auth.principal;
     const bulk = route.operation === "updateProductsBatch" || route.operation === "createProductsBatch";

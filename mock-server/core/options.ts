@@ -95,7 +95,12 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     credentials,
     answer,
     throttle: options.throttle === false ? false : { ...DEFAULT_THROTTLE, ...options.throttle },
-    auth: { ...DEFAULT_AUTH_POLICY, ...options.auth },
+    auth: {
+      ...DEFAULT_AUTH_POLICY,
+      ...options.auth,
+      // Per kind: a profile that observed one refusal's words keeps the others' defaults.
+      refusalDetails: { ...DEFAULT_AUTH_POLICY.refusalDetails, ...options.auth?.refusalDetails },
+    },
     behaviour: resolveBehaviour(options),
     logger: options.logger ?? console,
     clock: options.clock ?? systemClock,
@@ -142,4 +147,5 @@ export function checkBehaviour(b: BehaviourSettings): void {
   oneOf("missingContentType", b.missingContentType, ["refuse", "assume-json"]);
   oneOf("retryAfter", b.retryAfter, ["seconds", "http-date", "absent"]);
   oneOf("tsAsString", b.tsAsString, ["refuse", "accept"]);
+  oneOf("missingTrailingSlash", b.missingTrailingSlash, ["redirect", "not-found", "serve"]);
 }

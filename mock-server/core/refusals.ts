@@ -6,6 +6,7 @@
 import { type CoreResponse, detail } from "./messages.js";
 import type { BehaviourSettings } from "./settings.js";
 import { SUPPORTED_ROUTES } from "./products/routes.js";
+import { withHint } from "./hint.js";
 
 export function noRoute(method: string, pathname: string, hint: string | undefined): CoreResponse {
   const more = hint ? ` ${hint}` : "";
@@ -13,6 +14,38 @@ export function noRoute(method: string, pathname: string, hint: string | undefin
     404,
     `Not found: no route for ${method} ${pathname}.${more} This server serves ${SUPPORTED_ROUTES.join(", ")}.`,
   );
+}
+
+/**
+ * A known route asked without its trailing slash, or undefined when the setting says to serve it.
+ * GET/HEAD follow `behaviour.missingTrailingSlash` (default: Django's APPEND_SLASH redirect, 301,
+ * query kept). The Location is absolute, on the origin the `next` links use: it then carries any
+ * mount prefix, and clients that predate relative Location headers follow it too. Writes always
+ * answer 404: a 301 turns a POST into a GET in every browser and fetch, and Django itself refuses
+ * to redirect a write (DEBUG raises); a 404 changes nothing, is documented, and is not retried.
+ */
+export function missingSlash(
+  method: string,
+  pathname: string,
+  slashed: string,
+  query: string,
+  origin: string,
+  setting: BehaviourSettings["missingTrailingSlash"],
+): { response: CoreResponse; hint: string } | undefined {
+  const read = method === "GET" || method === "HEAD";
+  if (read && setting === "serve") return undefined;
+  if (read && setting === "redirect") {
+    const hint = `Ordergroove's paths end with a slash: redirected ${pathname} to ${slashed} (behaviour.missingTrailingSlash: redirect).`;
+    return {
+      response: withHint({ status: 301, headers: { location: `${origin}${slashed}${query}` } }, hint),
+      hint,
+    };
+  }
+  const why = read
+    ? "behaviour.missingTrailingSlash: not-found"
+    : "a write is never redirected: a client following a 301 would re-send it as a GET or lose its body";
+  const hint = `Ordergroove's paths end with a slash: send ${method} ${slashed} (${why}).`;
+  return { response: withHint(detail(404, "Not found."), hint), hint };
 }
 
 export function wrongMethod(method: string, pathname: string, allow: string[]): CoreResponse {

@@ -35,9 +35,21 @@ export interface BehaviourSettings {
   missingContentType: "refuse" | "assume-json";
   /** Form of Retry-After on a 429: whole `seconds` (default), an `http-date`, or `absent`. */
   retryAfter: "seconds" | "http-date" | "absent";
-  /** An authorization whose `ts` is a JSON string such as "1700000000": `refuse` (default) or `accept`. */
+  /**
+   * An authorization whose `ts` is a JSON string such as "1700000000": `accept` (default) or
+   * `refuse`. Ordergroove's own SFCC cartridge sends a string, so accepting is the likelier truth.
+   */
   tsAsString: "refuse" | "accept";
+  /**
+   * A GET or HEAD of a known route without its trailing slash (`/products?page_size=50`):
+   * `redirect` (default) answers 301 to the slashed path, as Django's APPEND_SLASH does;
+   * `not-found` answers 404; `serve` answers as if the slash were there. Writes (PATCH, POST, ...)
+   * without the slash always answer 404: a redirected write is lost or re-sent as a GET.
+   */
+  missingTrailingSlash: MissingSlash;
 }
+
+export type MissingSlash = "redirect" | "not-found" | "serve";
 
 /** Where the fake says what it noticed but did not refuse (an unknown item field). */
 export interface MockLogger {
@@ -52,7 +64,14 @@ export interface ThrottleSettings {
 }
 
 export const DEFAULT_THROTTLE: ThrottleSettings = { limit: 600, windowMs: 60_000 };
-export const DEFAULT_AUTH_POLICY: AuthPolicy = { failureStatus: 403, maxAgeSeconds: 7200, futureSkewSeconds: 300 };
+/** What the service answers a request without credentials, observed live: `403 {"detail": "Authentication Failed"}`. */
+export const OBSERVED_REFUSAL_DETAILS: AuthPolicy["refusalDetails"] = { missing: "Authentication Failed" };
+export const DEFAULT_AUTH_POLICY: AuthPolicy = {
+  failureStatus: 403,
+  maxAgeSeconds: 7200,
+  futureSkewSeconds: 300,
+  refusalDetails: OBSERVED_REFUSAL_DETAILS,
+};
 export const DEFAULT_BEHAVIOUR: BehaviourSettings = {
   unknownFields: "ignore",
   tooManyItems: 400,
@@ -60,6 +79,7 @@ export const DEFAULT_BEHAVIOUR: BehaviourSettings = {
   unsupportedMediaType: 415,
   missingContentType: "refuse",
   retryAfter: "seconds",
-  tsAsString: "refuse",
+  tsAsString: "accept",
+  missingTrailingSlash: "redirect",
 };
 export const DEFAULT_ANSWER: AnswerSettings = { batchStatus: 207, batchForm: "object" };

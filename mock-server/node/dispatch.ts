@@ -25,6 +25,7 @@ import { handleUi, isUiPath } from "../ui/serve.js";
 import { readBody, refuseTooLarge, round, send, sendServerError, toCore } from "./exchange.js";
 import { JournalStreams } from "./journal-stream.js";
 import { RequestLog } from "./request-log.js";
+import { HINT_HEADER } from "../core/hint.js";
 
 export interface DispatchOptions {
   /** Protects /__admin/ (API, stream and dashboard) with `x-admin-token` or the dashboard's cookie. */
@@ -78,6 +79,8 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
         status: response.drop ? "dropped" : response.status,
         ms: round(elapsedMs() - started),
         admin: isAdmin,
+        // The fake's explanation of a refusal or redirect (never a secret: see core/hint.ts).
+        ...(response.headers[HINT_HEADER] ? { hint: response.headers[HINT_HEADER] } : {}),
       }),
     );
   };

@@ -73,8 +73,11 @@ export function handleUi(req: CoreRequest, token: string | undefined): UiRespons
   const method = req.method.toUpperCase();
   if (url.pathname === "/__admin/ui") return redirect(UI_PATH + url.search, 308);
   const name = url.pathname.slice(UI_PATH.length);
-  if (name === "login" && method === "POST") {
-    return signIn(new URLSearchParams(req.body ?? "").get("token") ?? "", token, req.headers.host);
+  if (name === "login") {
+    if (method === "POST")
+      return signIn(new URLSearchParams(req.body ?? "").get("token") ?? "", token, req.headers.host);
+    // The sign-in form's target takes POST only: say so (it used to answer "allowed: GET, HEAD").
+    return text(405, `Method "${method}" not allowed on ${url.pathname}; allowed: POST.`, { allow: "POST" });
   }
   if (method !== "GET" && method !== "HEAD")
     return text(405, `Method "${method}" not allowed on ${url.pathname}; allowed: GET, HEAD.`, { allow: "GET, HEAD" });

@@ -27,8 +27,18 @@ export function signReport(input: SignInput): { message: string; sig: string; au
   return { message, sig, authorization: JSON.stringify(authorizationPayload(input, input.ts)) };
 }
 
+/**
+ * A client that reads the clock once to sign and again to write the header (Ordergroove's Magento
+ * module does) sends a `ts` one second off the one it signed, now and then: the signature is valid
+ * for ts - 1 or ts + 1. Named so, the fix is obvious; a "signature mismatch" alone hides it.
+ */
+export const CLOCK_READ_TWICE = (offset: -1 | 1) =>
+  `the ts one second ${offset < 0 ? "earlier" : "later"} signed (this signature is valid for ts ${offset < 0 ? "-" : "+"} 1: your client reads the clock twice, once to sign and once for the header; read it once)`;
+
 /** The usual ways a signature goes wrong, each as a function that computes the wrong value. */
 const SLIPS: Array<{ why: string; sign: (i: SignInput) => string }> = [
+  { why: CLOCK_READ_TWICE(-1), sign: (i) => computeSignature(i.hashKey, { ...i, ts: i.ts - 1 }) },
+  { why: CLOCK_READ_TWICE(1), sign: (i) => computeSignature(i.hashKey, { ...i, ts: i.ts + 1 }) },
   { why: "hex digest instead of base64", sign: (i) => hmac(i.hashKey, signedMessage(i)).toString("hex") },
   {
     why: "base64url without padding instead of standard base64",
@@ -131,7 +141,7 @@ export function explain(input: SignInput, expected?: string): string[] {
     lines.push(DOC_EXAMPLE_NOTE, `The correct signature for that input is ${sig}.`);
   } else {
     lines.push(
-      "None of the usual slips explains it (hex or base64url encoding, ts in ms, swapped or missing separator,",
+      "None of the usual slips explains it (ts off by one second, hex or base64url encoding, ts in ms, swapped or missing separator,",
       "stray newline or spaces, HTML- or URL-escaped key, SHA-1, public id signed instead of sig_field).",
       "Most likely the hash key differs: check you have the API user's hash key for this sig_field.",
     );

@@ -4,6 +4,7 @@
  * error names what the user actually set (`--port` or `OG_MOCK_PORT`).
  */
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { unexpectedArgument, unknownOption } from "./suggest.js";
 
 /** Bad usage: the command prints the message and exits 64 (sysexits' EX_USAGE). */
 export class UsageError extends Error {
@@ -13,17 +14,30 @@ export class UsageError extends Error {
 export type FlagValues = Record<string, string | boolean | string[] | undefined>;
 export type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
 
-/** `node:util` parseArgs in strict mode, its errors turned into UsageErrors. */
+/**
+ * `node:util` parseArgs in strict mode, its errors turned into UsageErrors that suggest the fix
+ * (the nearest flag; the `npm start -- …` form when npm kept a flag). `env` is where npm's
+ * traces are read (npm_lifecycle_event, npm_config_*).
+ */
 export function parseFlags(
   argv: string[],
   options: FlagOptions,
-  { positionals = false }: { positionals?: boolean } = {},
+  { positionals = false, env = process.env }: { positionals?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): { values: FlagValues; positionals: string[] } {
   try {
     const parsed = parseArgs({ args: argv, options, allowPositionals: positionals, strict: true });
     return { values: parsed.values as FlagValues, positionals: parsed.positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const { code, message } = error as { code?: string; message: string };
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+      const typed = /'(-[^']*)'/.exec(message)?.[1] ?? message;
+      throw new UsageError(unknownOption(typed, options));
+    }
+    if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") {
+      const argument = /'([^']*)'/.exec(message)?.[1] ?? "";
+      throw new UsageError(unexpectedArgument(argument, argv, options, env));
+    }
+    throw new UsageError(message);
   }
 }
 

@@ -23,13 +23,17 @@ Usage:
   og-stock sync FILE [--low-at N] [--out-at N] [--restock-at N] [--state FILE]
                                              set live from stock levels in a CSV (product_id,stock[,low_stock_at,restock_at])
                                              or JSON file, with hysteresis between the cut-off and the restock level
-  og-stock reconcile FILE --low-at N --restock-at M [--out-at N] [--dry-run]
+  og-stock reconcile FILE [--low-at N] [--restock-at M] [--out-at N] [--dry-run]
                                              read Ordergroove's whole catalog, compare each product's live flag
                                              with what its stock implies (same hysteresis as sync), send only
                                              the differences; lists what drifted, what was healed, and ids known
                                              on one side only
   og-stock get ID                            read one product
   og-stock sign [--ts N] [--expect SIG]      make and explain a signed authorization header
+                                             (with --expect: exit 2 when SIG is not the right signature)
+
+Thresholds, for sync and reconcile (a file's per-row columns win over them):
+  --out-at N (default 0)  --low-at N (optional)  --restock-at M (default: one above --low-at, else --out-at)
 
 Where (required, never defaults to production):
   --env staging|production  or  --base-url URL          OG_ENV / OG_BASE_URL
@@ -43,8 +47,8 @@ Other:
   --timeout-ms N   per attempt (default 3000)
   --concurrency N  batches in flight (default 2)
 
-Exit codes: 0 all applied (reconcile: no drift, or all of it healed), 2 some items rejected by Ordergroove,
-1 a request failed, 3 reconcile --dry-run found drift, 64 bad usage.
+Exit codes: 0 all applied (reconcile: no drift, or all of it healed), 2 some items rejected by Ordergroove
+(sign: the --expect signature does not match), 1 a request failed, 3 reconcile --dry-run found drift, 64 bad usage.
 `;
 
 export interface Io extends Out {

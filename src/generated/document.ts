@@ -251,11 +251,7 @@ export const openapiDocument = {
             "in": "query",
             "required": false,
             "schema": {
-              "type": "string",
-              "enum": [
-                "true",
-                "false"
-              ]
+              "type": "string"
             }
           }
         ],
@@ -381,10 +377,7 @@ export const openapiDocument = {
             "in": "header",
             "required": false,
             "schema": {
-              "type": "string",
-              "enum": [
-                "2"
-              ]
+              "type": "string"
             }
           },
           {
@@ -711,10 +704,6 @@ export const openapiDocument = {
         "required": false,
         "schema": {
           "type": "string",
-          "enum": [
-            "true",
-            "false"
-          ],
           "default": "false"
         }
       }

@@ -427,7 +427,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "detail": "Authentication credentials were not provided."
+                 *       "detail": "Authentication Failed"
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -439,11 +439,6 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                /**
-                 * @example {
-                 *       "detail": "You do not have permission to perform this action."
-                 *     }
-                 */
                 "application/json": components["schemas"]["Error"];
             };
         };
@@ -552,7 +547,7 @@ export interface components {
          * @description `true` ignores the merchant's manual product configuration rules; default `false`.
          *     Ordergroove's commercetools connector always sends `?force_all_fields=false`.
          */
-        ForceAllFields: "true" | "false";
+        ForceAllFields: string;
     };
     requestBodies: never;
     headers: {
@@ -668,8 +663,11 @@ export interface operations {
     getProduct: {
         parameters: {
             query?: {
-                /** @description Adds `product_free_trial_configurations` (the fake answers an empty list). */
-                include_product_free_trials?: "true" | "false";
+                /**
+                 * @description `true` adds `product_free_trial_configurations` (the fake answers an empty list). Any
+                 *     other value is read as `false`, not refused (see `x-og-assumptions`).
+                 */
+                include_product_free_trials?: string;
             };
             header?: never;
             path: {
@@ -782,8 +780,8 @@ export interface operations {
                 page?: number;
             };
             header?: {
-                /** @description `2` selects cursor pagination. Without it, the deprecated page-number form. */
-                "X-OG-API-VERSION"?: "2";
+                /** @description `2` selects cursor pagination. Without it, or with any other value, the deprecated page-number form (see `x-og-assumptions`). */
+                "X-OG-API-VERSION"?: string;
             };
             path?: never;
             cookie?: never;

@@ -76,6 +76,8 @@ export function describeError(error: ErrorObject, wording: Wording = {}): string
       return `${field}: must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
     case "const":
       return `${field}: must be ${JSON.stringify(params.allowedValue)}`;
+    case "minProperties":
+      return `${field}: must name at least ${String(params.limit)} field${params.limit === 1 ? "" : "s"}`;
     case "uniqueItems": {
       // Positions only, not the value: the items may be API keys.
       const [i, j] = [Number(params.i), Number(params.j)].sort((a, b) => a - b);
@@ -94,4 +96,31 @@ export function deepestError(errors: readonly ErrorObject[] | null | undefined):
   let deepest: ErrorObject | undefined;
   for (const e of errors ?? []) if (!deepest || e.instancePath.length > deepest.instancePath.length) deepest = e;
   return deepest;
+}
+
+/**
+ * One sentence for the first problem of a validation: the deepest error (see above), except that
+ * a value missing every field of an `anyOf` of `required` lists (a merchant without apiUsers or
+ * apiKeys, a product without either id) is told what it needs: `merchant: needs apiUsers or apiKeys`.
+ */
+export function describeFirstError(errors: readonly ErrorObject[] | null | undefined, wording: Wording = {}): string {
+  const deepest = deepestError(errors);
+  if (!deepest) return `${wording.root || wording.whole || "value"}: is invalid`;
+  // At the same depth, a branch that got past the value's type says more than "must be array"
+  // (`{"products": [], "x": 1}` is told that x is not a known field).
+  const error =
+    errors?.find(
+      (e) => e.instancePath === deepest.instancePath && !["type", "oneOf", "anyOf", "const"].includes(e.keyword),
+    ) ?? deepest;
+  if (error.keyword === "required") {
+    const alternatives = (errors ?? []).filter(
+      (e) => e.keyword === "required" && e.instancePath === error.instancePath && /\/anyOf\/\d+\//.test(e.schemaPath),
+    );
+    if (alternatives.length > 1) {
+      const at = fieldPath(error.instancePath, wording.root) || wording.whole || "value";
+      const names = alternatives.map((e) => String((e.params as { missingProperty: string }).missingProperty));
+      return `${at}: needs ${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+    }
+  }
+  return describeError(error, wording);
 }

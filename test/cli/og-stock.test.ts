@@ -210,6 +210,15 @@ describe("og-stock sign", () => {
     );
   });
 
+  it("recognises a signature valid for ts ± 1: the client read the clock twice", async () => {
+    // The doc example's key and ts: its correct signature for ts - 1, checked as if sent with ts.
+    const { computeSignature } = await import("../../src/auth/signature.js");
+    const early = computeSignature(docEnv.OG_HASH_KEY, { sigField: "test_user", ts: 1488466535 });
+    const result = await ogStock(["sign", "--ts", "1488466536", "--expect", early], docEnv);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain("this signature is valid for ts - 1: your client reads the clock twice");
+  });
+
   it("names the slip behind a mismatch it recognises", async () => {
     const hex = "218bd876b3ff1c0a1bd1a0aee780c85eb7eaa8ec774bb720088";
     const hexResult = await ogStock(["sign", "--ts", "1488466536", "--expect", hex], docEnv);
@@ -218,6 +227,13 @@ describe("og-stock sign", () => {
     const fullHex = createHmac("sha256", docEnv.OG_HASH_KEY).update("test_user|1488466536").digest("hex");
     const slip = await ogStock(["sign", "--ts", "1488466536", "--expect", fullHex], docEnv);
     expect(slip.stdout).toContain("It is what you get with hex digest instead of base64.");
+    // A check exits non-zero when the signature does not match, 0 when it does.
+    expect([hexResult.code, slip.code]).toEqual([2, 2]);
+    const right = await ogStock(
+      ["sign", "--ts", "1488466536", "--expect", "IYLYdrP/HAob0aCu54DIXrfqqOx3S7cgCIZeqv8Ai8o="],
+      docEnv,
+    );
+    expect(right.code).toBe(0);
     const ms = await ogStock(["sign", "--ts", "1488466536", "--json"], { ...docEnv });
     expect(JSON.parse(ms.stdout)).toMatchObject({
       message: "test_user|1488466536",

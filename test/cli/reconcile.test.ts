@@ -115,4 +115,13 @@ describe("og-stock reconcile", () => {
     expect((await ogStock(["reconcile"])).code).toBe(64);
     expect((await ogStock(["reconcile", STOCK, "--low-at", "5", "--restock-at", "3"])).code).toBe(64);
   });
+
+  it("runs without --low-at/--restock-at, as its help says they are optional", async () => {
+    const help = (await ogStock(["--help"])).stdout;
+    expect(help).toContain("og-stock reconcile FILE [--low-at N] [--restock-at M]");
+    expect(help).toContain("--restock-at M (default: one above --low-at, else --out-at)");
+    const result = await ogStock(["reconcile", STOCK, "--dry-run"]);
+    expect([0, 3]).toContain(result.code);
+    expect(result.stderr).toBe("");
+  });
 });

@@ -54,6 +54,11 @@ describe("the contract suite against a doc-shaped service", () => {
     const refused = (kind: string, status: number) => ({
       [`auth.${kind}.status`]: status,
       [`auth.${kind}.body`]: "detail",
+      // The service's words, recorded so a calibrated fake says them too.
+      [`auth.${kind}.detail`]:
+        status === 401
+          ? "Authentication credentials were not provided."
+          : "You do not have permission to perform this action.",
     });
     expect(file.observations).toEqual({
       "answer.batchStatus": 200,
@@ -75,6 +80,8 @@ describe("the contract suite against a doc-shaped service", () => {
       "behaviour.missingContentType": "assume-json",
       "behaviour.tsAsString": "refuse",
       "behaviour.retryAfter": "not-observed",
+      "behaviour.missingTrailingSlash": "not-found",
+      "behaviour.missingTrailingSlashWrite": 404,
     });
     // The recording captures every way this server differs from the fake's defaults, and only those.
     const profile = validateProfile(JSON.parse(await readFile(profileFile, "utf8")));
@@ -84,9 +91,18 @@ describe("the contract suite against a doc-shaped service", () => {
       .sort();
     expect(differs).toEqual([
       "answer.batchStatus",
+      "auth.missing.detail",
       "auth.missing.status",
+      "auth.noOgAuthorization.detail",
+      "auth.notJson.detail",
+      "auth.stale.detail",
+      "auth.unknownApiKey.detail",
+      "auth.unknownApiUser.detail",
+      "auth.wrongHashKey.detail",
       "behaviour.missingContentType",
+      "behaviour.missingTrailingSlash",
       "behaviour.tooManyItems",
+      "behaviour.tsAsString",
       "behaviour.unsupportedMediaType",
     ]);
     // Replayed, the fake takes what it has settings for and names what it cannot do.

@@ -25,6 +25,7 @@ const ENTRY_POINTS: Record<string, string> = {
   "ordergroove-stock-kit/mock": "mock-server/core/index.ts",
   "ordergroove-stock-kit/msw": "mock-server/msw/index.ts",
   "ordergroove-stock-kit/express": "mock-server/express/index.ts",
+  "ordergroove-stock-kit/vitest": "mock-server/msw/vitest.ts",
 };
 
 describe("the library examples, taken from README and docs/", () => {
@@ -67,6 +68,13 @@ describe("the library examples, taken from README and docs/", () => {
       "sync-service.ts",
       "inventory.js",
       "inventory.test.ts",
+      "matchers.test.ts",
+      // The jest recipes: run as printed by the consumer check (jest is not a dependency here).
+      "jest.config.js",
+      "jest-esm.sh",
+      "jest.config.cjs",
+      "jest-tsconfig.json",
+      "jest-ts.sh",
     ]);
   });
 
@@ -83,7 +91,7 @@ describe("the library examples, taken from README and docs/", () => {
     const { stdout } = await run.catch((e) => {
       throw new Error(`The docs' test suites fail:\n${e.stdout}${e.stderr}`);
     });
-    expect(stripVTControlCharacters(stdout)).toMatch(/Tests\s+5 passed \(5\)/);
+    expect(stripVTControlCharacters(stdout)).toMatch(/Tests\s+6 passed \(6\)/);
   }, 180_000); // a vitest of its own
 
   it("has a client example whose report says what the page says", async () => {

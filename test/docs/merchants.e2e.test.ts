@@ -35,11 +35,12 @@ describe("docs/og-mock.md: one fake for a whole team", () => {
     const file = join(dir, "merchants.json");
     await writeFile(file, blockAfter("tested: merchants.json"));
     const [start, ...curls] = blockAfter("tested: merchants").trim().split("\n");
-    expect(start).toBe("og-mock --merchants merchants.json");
+    // As printed: through npx (og-mock is not on PATH in a clone), beside README's fake on 8787.
+    expect(start).toMatch(/^npx og-mock --merchants merchants.json --port 8788 +# in another terminal/);
     started = await startOgMock(["--merchants", file, "--log-level", "silent"]);
     const outputs: unknown[] = [];
     for (const curl of curls) {
-      const { stdout } = await sh("sh", ["-c", curl.replaceAll("http://127.0.0.1:8787", started.url)]);
+      const { stdout } = await sh("sh", ["-c", curl.replaceAll("http://127.0.0.1:8788", started.url)]);
       outputs.push(JSON.parse(stdout));
     }
     const [acme, globex, lamp, journal, merchants] = outputs as [

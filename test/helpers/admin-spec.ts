@@ -13,6 +13,22 @@ export const adminSpec = parse(readFileSync(join(ROOT, "spec/admin.openapi.yaml"
 const ajv = new Ajv2020({ strict: false });
 addFormats(ajv);
 ajv.addSchema(adminSpec, "admin");
+// The admin spec refers to these by file name (resolved against "admin", a relative base).
+ajv.addSchema(
+  parse(readFileSync(join(ROOT, "spec/ordergroove.openapi.yaml"), "utf8")) as Node,
+  "ordergroove.openapi.yaml",
+);
+ajv.addSchema(
+  JSON.parse(readFileSync(join(ROOT, "spec/merchants.schema.json"), "utf8")) as Node,
+  "merchants.schema.json",
+);
+
+/** A validator of any place in the admin spec, e.g. `#/components/schemas/Faults`. */
+export function adminValidator(pointer: string): (value: unknown) => boolean {
+  const validate = ajv.getSchema(`admin${pointer}`);
+  if (!validate) throw new Error(`cannot compile ${pointer}`);
+  return (value) => validate(value) as boolean;
+}
 
 function resolve(node: Node): Node {
   if (typeof node.$ref !== "string") return node;

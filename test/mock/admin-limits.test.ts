@@ -50,7 +50,7 @@ describe("admin bodies", () => {
     const answer = await og.admin("GET", "merchants/%");
     expect(answer.status).toBe(400);
     expect(answer.body).toEqual({
-      detail: "Admin API: the merchant's public id in the path is not valid percent-encoding.",
+      detail: "Admin API: the public id in the path is not valid percent-encoding.",
     });
   });
 });

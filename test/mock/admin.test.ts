@@ -34,7 +34,7 @@ describe("admin API", () => {
       products: [{ external_product_id: "166603786142092352" }, { external_product_id: "og-coffee-beans-1kg" }],
     });
     expect((await og.admin("GET", "products?live=maybe")).body).toEqual({
-      detail: 'Admin API: live must be true or false; got "maybe".',
+      detail: "Admin API: invalid query: live: must be boolean.",
     });
   });
 
@@ -65,8 +65,23 @@ describe("admin API", () => {
 
   it.each([
     ["not JSON", "[{", /^Admin API: the body is not JSON/],
-    ["not a list", { a: 1 }, /^Admin API: expected a JSON list of products/],
-    ["a product without id", [{ name: "x" }], /needs a non-empty string "external_product_id"/],
+    ["not a list", { a: 1 }, /^Admin API: invalid products: products: is required\.$/],
+    [
+      "extra fields around the list",
+      { products: [], unexpected: 1 },
+      /^Admin API: invalid products: unexpected: is not a known field\.$/,
+    ],
+    [
+      "a product without id",
+      [{ name: "x" }],
+      /^Admin API: invalid products: products\[0\]: needs external_product_id or product_id\.$/,
+    ],
+    [
+      "a product with an empty id",
+      [{ product_id: "" }],
+      /products\[0\].product_id: must NOT have fewer than 1 characters/,
+    ],
+    ["a price that is not decimal", [{ product_id: "x", price: "12,99" }], /products\[0\].price: must match/],
     [
       "a product with a wrong type",
       [{ product_id: "x", live: "yes" }],
@@ -103,7 +118,7 @@ describe("admin API paths as sent", () => {
         "PATCH",
         `/__admin/products/${id}`,
         { "content-type": "application/json" },
-        "{}",
+        '{"live": false}',
       );
       expect(answer.status, id).toBe(404);
       expect((answer.body as { detail: string }).detail, id).toMatch(/\.{1,2}/);

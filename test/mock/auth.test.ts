@@ -23,20 +23,28 @@ function signed(overrides: Partial<typeof CREDS> & { trustLevel?: string } = {},
   return signedHeaders({ ...CREDS, ...overrides }, ts);
 }
 
+/**
+ * Refused with 403, and the explanation `detail` names: it travels in x-og-mock-hint (and the
+ * journal); the body says the same, or what the service was observed to say for that refusal.
+ */
 async function refused(headers: Record<string, string | undefined>, detail: string | RegExp): Promise<string> {
   const answer = await og.patchBatch(ITEMS, { headers, auth: "none" });
   expect(answer.status).toBe(403);
-  const text = (answer.body as { detail: string }).detail;
+  const text = answer.headers["x-og-mock-hint"]!;
+  const body = (answer.body as { detail: string }).detail;
+  expect([text, "Authentication Failed"]).toContain(body);
+  expect(og.running.mock.journal.entries().at(-1)?.authRefusal).toBe(text);
   if (typeof detail === "string") expect(text).toBe(detail);
   else expect(text).toMatch(detail);
   // A refused request changes nothing.
   expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(true);
   // And never reveals a key or the expected signature.
+  const everything = answer.text + JSON.stringify(answer.headers);
   for (const secret of [CREDS.hashKey, "another-hash-key", API_KEY, "second-api-key", signed().authorization]) {
-    expect(answer.text).not.toContain(JSON.parse(JSON.stringify(secret)));
+    expect(everything).not.toContain(JSON.parse(JSON.stringify(secret)));
   }
   const expectedSig = JSON.parse(signed().authorization).sig as string;
-  expect(answer.text).not.toContain(expectedSig);
+  expect(everything).not.toContain(expectedSig);
   return text;
 }
 
@@ -66,8 +74,11 @@ describe("HMAC API-user scope", () => {
     expect(answer.status).toBe(207);
   });
 
-  it("refuses a request without any credentials", async () => {
+  it("refuses a request without any credentials as the service does, explaining in a header", async () => {
     await refused({}, /^Authentication credentials were not provided\./);
+    const answer = await og.patchBatch(ITEMS, { auth: "none" });
+    // Observed live: Ordergroove's words, nothing more, in the body a client parses.
+    expect(answer.body).toEqual({ detail: "Authentication Failed" });
   });
 
   it("reads a signature without og-authorization as storefront scope, and names the API-user key mix-up", async () => {
@@ -106,7 +117,11 @@ describe("HMAC API-user scope", () => {
   });
 
   it.each([
-    ["ts as a string", { ts: "1795435200" }, /"ts" must be a whole number of seconds .* got a string/],
+    [
+      "ts as a string that is not a number",
+      { ts: "yesterday" },
+      /"ts" must be a whole number of seconds .* got a string/,
+    ],
     ["ts as a fraction", { ts: 1795435200.5 }, /"ts" must be a whole number.*got the fraction 1795435200.5/],
     ["sig as a number", { sig: 12 }, /"sig" must be a string; got the number 12/],
     ["public_id as a list", { public_id: ["x"] }, /"public_id" must be a string; got a list/],
@@ -153,6 +168,22 @@ describe("HMAC API-user scope", () => {
       `Signature mismatch: sig is not the HMAC-SHA256 of the message "og-mock-api-user|${ts}" with the hash key of API user "og-mock-api-user". Check the hash key, that exactly this message was signed, and that the digest is standard base64 with padding.`,
     );
     expect(text).not.toContain("wrong-key");
+  });
+
+  it("recognises a client that reads the clock twice: signed ts - 1 (or + 1), sent ts", async () => {
+    const ts = unixSeconds(og.clock.now());
+    for (const [signedTs, said] of [
+      [ts - 1, "ts - 1"],
+      [ts + 1, "ts + 1"],
+    ] as const) {
+      const fields = { ...JSON.parse(signed({}, signedTs).authorization), ts };
+      await refused(
+        { "og-authorization": "True", authorization: authorization(fields) },
+        new RegExp(
+          `This signature is valid for ${said.replace("+", "\\+")} \\(${signedTs}\\): your client reads the clock twice`,
+        ),
+      );
+    }
   });
 
   it("spots a hex-encoded signature", async () => {
@@ -202,9 +233,8 @@ describe("the failure status", () => {
   it("is 401 when configured so", async () => {
     const answer = await og401.patchBatch(ITEMS, { auth: "none" });
     expect(answer.status).toBe(401);
-    expect(answer.body).toMatchObject({
-      detail: expect.stringMatching(/^Authentication credentials were not provided/),
-    });
+    expect(answer.body).toEqual({ detail: "Authentication Failed" });
+    expect(answer.headers["x-og-mock-hint"]).toMatch(/^Authentication credentials were not provided/);
   });
 
   it("applies to GET and single PATCH too", async () => {

@@ -44,9 +44,11 @@ describe("GET /__admin/catalog", () => {
 
   it("refuses bad paging and filters with a reason", async () => {
     for (const [query, why] of [
-      ["limit=5000", "limit must be at most 1000"],
-      ["offset=-1", "offset must be a whole number"],
-      ["live=yes", "live must be true or false"],
+      ["limit=5000", "Admin API: invalid query: limit: must be <= 1000."],
+      ["offset=-1", "Admin API: invalid query: offset: must be >= 0."],
+      ["offset=1e3", "Admin API: invalid query: offset: must be integer."],
+      ["offset=9007199254740992", "Admin API: invalid query: offset: must be <= 9007199254740991."],
+      ["live=yes", 'Admin API: invalid query: live: must be one of "true", "false", "".'],
     ]) {
       const answer = await admin("GET", `catalog?${query}`, "/__admin/catalog");
       expect(answer.status).toBe(400);
@@ -187,7 +189,7 @@ describe("GET /__admin/journal/stream", () => {
     }
     const bad = await fetch(`${og.url}/__admin/journal/stream?since=x`);
     expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ detail: 'Admin API: since must be a whole number ≥ 0; got "x".' });
+    expect(await bad.json()).toEqual({ detail: "Admin API: invalid query: since: must be integer." });
   });
 });
 
@@ -235,6 +237,28 @@ describe("/__admin/signature", () => {
     expect(answer.text).not.toContain(CREDS.hashKey);
   });
 
+  it("recognises a signature valid for ts ± 1 (a client that reads the clock twice), and reads a string ts", async () => {
+    const ts = now();
+    const early = computeSignature(CREDS.hashKey, { sigField: CREDS.sigField, ts: ts - 1 });
+    const answer = await explainIt({ publicId: CREDS.publicId, sigField: CREDS.sigField, ts, sig: early });
+    expect(answer.body).toMatchObject({
+      verdict: { accepted: false, detail: expect.stringContaining("This signature is valid for ts - 1") },
+      signature: {
+        keySource: "fake",
+        matches: false,
+        slip: expect.stringContaining("valid for ts - 1: your client reads the clock twice"),
+      },
+    });
+    const late = computeSignature(CREDS.hashKey, { sigField: CREDS.sigField, ts: ts + 1 });
+    const pasted = JSON.stringify({ public_id: CREDS.publicId, ts: String(ts), sig_field: CREDS.sigField, sig: late });
+    const again = await explainIt({ authorization: pasted });
+    expect(again.body).toMatchObject({
+      problems: [],
+      received: { ts },
+      signature: { slip: expect.stringContaining("valid for ts + 1: your client reads the clock twice") },
+    });
+  });
+
   it("checks the two-hour window, and spots ts in milliseconds", async () => {
     const stale = await explainIt({ ...asFields(fresh()), ts: now() - 7201 });
     expect(stale.body).toMatchObject({ window: { ok: false, ageSeconds: 7201 } });
@@ -277,10 +301,10 @@ describe("/__admin/signature", () => {
   });
 
   it.each([
-    [[], "expected an object"],
-    [{ ts: "1700000000" }, "ts must be a whole number of seconds"],
-    [{ sigField: "a", extra: 1 }, "unknown field(s) extra"],
-    [{ hashKey: "k" }, "give authorization, or the fields"],
+    [[], "Admin API: invalid question: must be object."],
+    [{ ts: "1700000000" }, "Admin API: invalid question: ts: must be integer."],
+    [{ sigField: "a", extra: 1 }, "Admin API: invalid question: extra: is not a known field."],
+    [{ hashKey: "k" }, "Admin API: invalid question: needs authorization, sigField, ts or sig."],
   ])("refuses the question %j", async (question, why) => {
     const answer = await explainIt(question);
     expect(answer.status).toBe(400);

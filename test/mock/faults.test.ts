@@ -79,7 +79,7 @@ describe("faults on demand", () => {
     const bad = await og.admin("PUT", "faults", { next: [{ status: 200 }] });
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({
-      detail: "Failed to set faults: next[0].status must be an error status from 400 to 599.",
+      detail: "Admin API: invalid faults: next[0].status: must be >= 400.",
     });
     expect((await og.admin("GET", "faults")).body).toEqual(set.body);
     expect((await og.patchBatch(ITEMS)).status).toBe(503);
@@ -87,15 +87,21 @@ describe("faults on demand", () => {
   });
 
   it.each([
-    [{ items: [{ match: "", status: 404 }] }, "Failed to set faults: items[0].match must be a non-empty string."],
     [
-      { items: [{ match: "a", status: 500 }] },
-      "Failed to set faults: items[0].status must be 400 or 404 (per-item statuses Ordergroove answers).",
+      { items: [{ match: "", status: 404 }] },
+      "Admin API: invalid faults: items[0].match: must NOT have fewer than 1 characters.",
     ],
-    [{ latencyMs: -1 }, "Failed to set faults: latencyMs must be a whole number from 0 to 60000."],
-    [{ dropNext: 1.5 }, "Failed to set faults: dropNext must be a whole number from 0 to 1000000."],
-    [{ chaos: true }, "Failed to set faults: unknown field(s) chaos."],
-    [[], "Failed to set faults: expected an object with items, next, latencyMs and/or dropNext."],
+    [{ items: [{ match: "a", status: 500 }] }, "Admin API: invalid faults: items[0].status: must be one of 400, 404."],
+    [{ latencyMs: -1 }, "Admin API: invalid faults: latencyMs: must be >= 0."],
+    [{ dropNext: 1.5 }, "Admin API: invalid faults: dropNext: must be integer."],
+    [{ dropNext: 1_000_001 }, "Admin API: invalid faults: dropNext: must be <= 1000000."],
+    [{ next: [{ status: 503, count: 1_000_001 }] }, "Admin API: invalid faults: next[0].count: must be <= 1000000."],
+    [
+      { next: [{ status: 429, retryAfterSeconds: 1_000_001 }] },
+      "Admin API: invalid faults: next[0].retryAfterSeconds: must be <= 1000000.",
+    ],
+    [{ chaos: true }, "Admin API: invalid faults: chaos: is not a known field."],
+    [[], "Admin API: invalid faults: must be object."],
   ])("refuses fault settings %j with a specific message", async (body, detail) => {
     const answer = await og.admin("PUT", "faults", body);
     expect(answer.status).toBe(400);

@@ -45,7 +45,7 @@ describe("Ordergroove's per-IP limit", () => {
   it("is tuned or switched off through the admin API (and admin calls never count)", async () => {
     for (let i = 0; i < 8; i++) expect((await og.admin("GET", "merchants")).status).toBe(200);
     expect((await og.admin("PUT", "ip-limit", { limit: 0 })).body).toEqual({
-      detail: "Admin API: ipLimit.limit: must be a whole number ≥ 1.",
+      detail: "Admin API: invalid ipLimit: limit: must be >= 1.",
     });
     expect((await og.admin("PUT", "ip-limit", { limit: 2 })).body).toEqual({ ipLimit: { limit: 2, windowMs: 60_000 } });
     const two = [

@@ -162,7 +162,10 @@ describe("GET /products/ filters", () => {
 
   it.each([
     ["live=maybe", 'Invalid filter live="maybe": expected one of true, false.'],
-    ["product_type=widget", 'Invalid filter product_type="widget": expected one of standard, bundle, club.'],
+    [
+      "product_type=widget",
+      'Invalid filter product_type="widget": expected one of standard, bundle, club, dynamic price bundle, static price bundle, plan.',
+    ],
     ["group_type=vip", 'Invalid filter group_type="vip": expected one of eligibility, incentive, sku_swap.'],
     ["search=x&fields=price", 'Invalid filter fields="price": expected one of name, sku, external_product_id.'],
     ["autoship_enabled=yes", 'Invalid filter autoship_enabled="yes": expected one of all, false.'],

@@ -91,11 +91,12 @@ describe("several merchants in one fake", () => {
     expect((b.body as { detail: string }).detail).toMatch(/^Invalid API key/);
     const c = await og.patchBatch([], { auth: "none" });
     expect(c.status).toBe(403);
-    expect((c.body as { detail: string }).detail).toMatch(/^Authentication credentials were not provided/);
+    expect(c.body).toEqual({ detail: "Authentication Failed" });
+    expect(c.headers["x-og-mock-hint"]).toMatch(/^Authentication credentials were not provided/);
     // Unknown routes still get the same 404 as with one merchant.
     const d = await og.request("GET", "/subscriptions/", { auth: "none" });
     expect(d.status).toBe(404);
-    expectNoSecret(a.text + b.text + c.text + d.text);
+    expectNoSecret([a, b, c, d].map((x) => x.text + JSON.stringify(x.headers)).join(""));
     for (const m of og.running.merchants.list()) expect(m.journal.total).toBe(0);
   });
 
@@ -134,13 +135,20 @@ describe("several merchants in one fake", () => {
 
     const bad = await og.admin("POST", "merchants", { publicId: "", apiKeys: Array(11).fill("k"), color: "red" });
     expect(bad.status).toBe(400);
-    expect((bad.body as { detail: string }).detail.split("\n")).toEqual(
-      expect.arrayContaining([
-        "Admin API: merchant.color: is not a known field",
-        "merchant.publicId: must NOT have fewer than 1 characters",
-        "merchant.apiKeys: must NOT have more than 10 items",
-      ]),
-    );
+    expect(bad.body).toEqual({
+      detail: "Admin API: invalid merchant: color: is not a known field.",
+    });
+    for (const [body, detail] of [
+      [{ publicId: "initech" }, "needs apiUsers or apiKeys"],
+      [{ publicId: "initech", apiKeys: ["k"], color: "red" }, "color: is not a known field"],
+      [{ publicId: "initech", apiKeys: Array(11).fill("k") }, "apiKeys: must NOT have more than 10 items"],
+      [{ publicId: "initech", apiKeys: ["k", "k"] }, "apiKeys: lists the same value twice (items 0 and 1)"],
+      [{ publicId: "initech", apiUsers: [{ sigField: "", hashKey: "h" }] }, "apiUsers[0].sigField: must NOT have"],
+    ] as const) {
+      const refused = await og.admin("POST", "merchants", body);
+      expect(refused.status).toBe(400);
+      expect((refused.body as { detail: string }).detail).toContain(`Admin API: invalid merchant: ${detail}`);
+    }
     const taken = await og.admin("POST", "merchants", { publicId: "initech", apiKeys: ["acme-key"] });
     expect(taken.status).toBe(409);
     expect(taken.body).toEqual({
@@ -163,5 +171,23 @@ describe("several merchants in one fake", () => {
     expect((await og.admin("DELETE", "merchants/initech")).status).toBe(200);
     expect((await og.patchBatch([{ product_id: "stapler", live: false }], key("initech-key"))).status).toBe(403);
     expect((await og.admin("GET", "merchants/initech")).status).toBe(404);
+  });
+});
+
+describe("a merchant nobody can authenticate to", () => {
+  it("is refused from code as it is from a merchants file", async () => {
+    const { createMerchants } = await import("../../mock-server/core/merchants/merchants.js");
+    const { checkMerchantsFile, merchantOptions } = await import("../../mock-server/core/merchants/merchants-file.js");
+    const nobody = "needs apiUsers or apiKeys (or both), else nobody can authenticate to it";
+    expect(() => createMerchants({ merchants: [{ credentials: { publicId: "ghost", apiKeys: [] } }] })).toThrow(
+      `merchants[0]: Merchant "ghost" ${nobody}.`,
+    );
+    expect(() =>
+      createMerchants({ merchants: [{ credentials: { publicId: "ghost", apiKeys: [], apiUsers: [] } }] }),
+    ).toThrow(nobody);
+    const file = checkMerchantsFile({ merchants: [{ publicId: "ghost", apiKeys: [] }] });
+    expect(() => createMerchants({ merchants: file.merchants.map(merchantOptions) })).toThrow(nobody);
+    const one = createMerchants({});
+    expect(() => one.add({ credentials: { publicId: "ghost", apiUsers: [], apiKeys: [] } })).toThrow(nobody);
   });
 });

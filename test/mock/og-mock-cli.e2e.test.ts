@@ -125,7 +125,8 @@ describe("og-mock, the standalone fake", () => {
     [["--fail-next", "boom"], '--fail-next must look like 503 or 503x3; got "boom".'],
     [["--catalog", "/nonexistent.json"], "Failed to read the catalog file /nonexistent.json: no such file."],
     [["--catalog", "/"], "Failed to read the catalog file /: it is a directory, not a file."],
-    [["--frobnicate"], "Unknown option '--frobnicate'"],
+    [["--frobnicate"], "Unknown option --frobnicate."],
+    [["--prot", "9000"], "Unknown option --prot. Did you mean --port?"],
     [["--low-memory", "maybe"], '--low-memory must be on, off or auto; got "maybe".'],
   ])("refuses %j with a clear message and exit code 64", async (args, message) => {
     const result = await run("mock-server/cli/bin.ts", args);

@@ -124,3 +124,19 @@ describe("setupOrdergrooveMock", () => {
     }
   });
 });
+
+describe("paths without their trailing slash, through MSW", () => {
+  it("a slashless GET is redirected (301, absolute Location) and fetch follows it to the listing", async () => {
+    const base = "https://restapi.ordergroove.com";
+    const manual = await fetch(`${base}/products?page_size=1`, { redirect: "manual" });
+    expect([manual.status, manual.headers.get("location")]).toEqual([301, `${base}/products/?page_size=1`]);
+    const followed = await fetch(`${base}/products?page_size=1&autoship_enabled=all`, {
+      headers: { "x-api-key": "og-mock-api-key" },
+    });
+    expect([followed.status, followed.url]).toEqual([200, `${base}/products/?page_size=1&autoship_enabled=all`]);
+    expect(await followed.json()).toMatchObject({
+      count: 2,
+      next: `${base}/products/?page_size=1&autoship_enabled=all&page=2`,
+    });
+  });
+});

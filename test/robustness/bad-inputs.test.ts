@@ -33,6 +33,7 @@ interface Case {
   status: number;
   /** The item's status when the request as a whole is processed. */
   itemStatus?: number;
+  /** The fake's explanation: its x-og-mock-hint header where it sends one, else the body's detail. */
   detail: RegExp;
 }
 
@@ -84,8 +85,8 @@ const CASES: Case[] = [
     detail: /missing "sig_field", "sig"/,
   },
   {
-    input: "ts as a string",
-    headers: () => ({ ...json, ...signed(undefined, { ts: "1700000000" }) }),
+    input: "ts as a string that is not digits",
+    headers: () => ({ ...json, ...signed(undefined, { ts: "1700000000.0" }) }),
     body: "[]",
     status: 403,
     detail: /"ts" must be a whole number/,
@@ -263,7 +264,15 @@ const CASES: Case[] = [
     headers: () => ({ ...json, ...signed() }),
     body: "[]",
     status: 404,
-    detail: /did you mean \/products-batch\/update\/ \?/,
+    detail: /send PATCH \/products-batch\/update\/ \(a write is never redirected/,
+  },
+  {
+    input: "GET without trailing slash",
+    method: "GET",
+    path: "/products?page_size=5",
+    headers: () => ({ ...signed() }),
+    status: 301,
+    detail: /redirected \/products to \/products\//,
   },
   {
     input: "unknown path",
@@ -284,12 +293,15 @@ const CASES: Case[] = [
   },
 ];
 
-function describeAnswer(status: number, body: unknown, c: Case): string {
+function describeAnswer(status: number, body: unknown, hint: string | undefined, c: Case): string {
   if (c.itemStatus) {
     const r = (body as { results: Array<{ status: number; detail?: string }> }).results[0]!;
     return `${status}, item ${r.status}: ${r.detail}`;
   }
-  return `${status}: ${(body as { detail: string }).detail}`;
+  const detail = (body as { detail?: string } | undefined)?.detail;
+  // The body's words first (what a client parses), then the fake's explanation when it differs.
+  if (hint === undefined || hint === detail) return `${status}: ${detail}`;
+  return detail === undefined ? `${status}, hint: ${hint}` : `${status}: ${detail}; hint: ${hint}`;
 }
 
 const rows: string[] = [];
@@ -303,10 +315,10 @@ describe("bad inputs", () => {
       expect(r.status).toBe(c.itemStatus);
       expect(r.detail).toMatch(c.detail);
     } else {
-      expect((answer.body as { detail: string }).detail).toMatch(c.detail);
+      expect(answer.headers["x-og-mock-hint"] ?? (answer.body as { detail: string }).detail).toMatch(c.detail);
     }
     expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(true);
-    const shown = describeAnswer(answer.status, answer.body, c).replace(/\|/g, "\\|");
+    const shown = describeAnswer(answer.status, answer.body, answer.headers["x-og-mock-hint"], c).replace(/\|/g, "\\|");
     rows[CASES.indexOf(c)] = `| ${c.input} | ${shown.length > 150 ? `${shown.slice(0, 150)}…` : shown} |`;
   });
 

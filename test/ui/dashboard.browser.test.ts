@@ -203,6 +203,16 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
     expect(await page.locator("#sig-output").textContent()).toContain("(made with the fake's own key: not shown)");
     expect(await page.content()).not.toContain(CREDS.hashKey);
 
+    // Signed for ts - 1, sent with ts (a client that reads the clock twice): named as such.
+    const ts = Math.floor(og.clock.now() / 1000);
+    const early = JSON.parse(signedHeaders(CREDS, ts - 1).authorization) as Record<string, unknown>;
+    await page.locator("#sig-clear").click();
+    await page.locator("#sig-header").fill(JSON.stringify({ ...early, ts }));
+    await page.locator("#sig-explain").click();
+    await poll(() => page.locator("#sig-output").textContent()).toContain(
+      "this signature is valid for ts - 1: your client reads the clock twice",
+    );
+
     await page.locator("#sig-clear").click();
     await page.locator("#sig-example").click();
     await poll(() => page.locator("#sig-note").textContent()).toContain("does not reproduce");

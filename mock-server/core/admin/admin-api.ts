@@ -4,10 +4,6 @@
  * settings, explain signatures, health. Framework-free like the rest of the core; admin calls
  * are not journaled. (The journal's live stream and the dashboard are served by the HTTP host.)
  */
-import type { ValidateFunction } from "ajv";
-import * as adminSchemas from "../../../src/generated/admin-validators.js";
-import { deepestError, describeError, unknownField } from "../../../src/validation/errors.js";
-import { describeSchemaError, knownFields, SPEC_WORDING, schemaValidator } from "../../../src/validation/schemas.js";
 import { explainSignature, SignatureQuestionError, signatureHelp } from "./signature-debugger.js";
 import { CatalogError, type ProductFields, type ProductSeed, storedFields } from "../products/catalog.js";
 import { FaultError, parseFaults } from "../faults.js";
@@ -16,7 +12,9 @@ import type { OrdergrooveMock } from "../mock.js";
 import { checkAnswer, checkBehaviour } from "../options.js";
 
 import { ADMIN_PREFIX, adminRoute, notAllowed } from "./admin-path.js";
-import { AdminInputError, parseBool, parseWhole } from "./admin-input.js";
+import { AdminInputError } from "./admin-input.js";
+import { type AdminOperation, checkBody, readQuery } from "./admin-schemas.js";
+import { ADMIN_QUERIES } from "../../../src/generated/admin-validators.js";
 import { ADMIN_UNAUTHORIZED, adminAuthorized } from "./admin-token.js";
 
 export { ADMIN_PREFIX, isAdminPath } from "./admin-path.js";
@@ -102,13 +100,10 @@ function dispatch(
     },
     products: {
       GET: () => {
-        const live = query.get("live");
-        const filter = live === null ? undefined : parseBool(live, "live");
-        const offset = parseWhole(query.get("offset"), "offset", 0);
-        const limit = parseWhole(query.get("limit"), "limit", 1000);
+        const q = readQuery("GET /__admin/products", query) as { live?: boolean; offset?: number; limit?: number };
         return json(200, {
-          count: mock.catalog.countWhere(filter),
-          products: mock.catalog.list({ live: filter, offset, limit }),
+          count: mock.catalog.countWhere(q.live),
+          products: mock.catalog.list({ live: q.live, offset: q.offset ?? 0, limit: q.limit ?? 1000 }),
         });
       },
       PUT: () => {
@@ -124,22 +119,21 @@ function dispatch(
     catalog: {
       // The dashboard's catalog view: search, filter and page on the server, with the counts.
       GET: () => {
-        const live = query.get("live");
-        const offset = parseWhole(query.get("offset"), "offset", 0);
-        const limit = parseWhole(query.get("limit"), "limit", 50);
-        if (limit > 1000) throw new AdminInputError(`Admin API: limit must be at most 1000; got ${limit}.`);
-        const page = mock.catalog.search({
-          q: query.get("q") ?? undefined,
-          live: live === null || live === "" ? undefined : parseBool(live, "live"),
-          offset,
-          limit,
-        });
+        const q = readQuery("GET /__admin/catalog", query) as {
+          q?: string;
+          live?: string;
+          offset?: number;
+          limit?: number;
+        };
+        const [offset, limit] = [q.offset ?? 0, q.limit ?? 50];
+        const live = q.live === undefined || q.live === "" ? undefined : q.live === "true";
+        const page = mock.catalog.search({ q: q.q, live, offset, limit });
         return json(200, { ...page, offset, limit });
       },
     },
     signature: {
       GET: () => json(200, signatureHelp(mock)),
-      POST: () => json(200, explainSignature(mock, readJson(body))),
+      POST: () => json(200, explainSignature(mock, checkBody("SignatureQuestion", readJson(body), "question"))),
     },
     reset: {
       POST: () => {
@@ -149,7 +143,7 @@ function dispatch(
     },
     journal: {
       GET: () => {
-        const since = parseWhole(query.get("since"), "since", 0);
+        const { since = 0 } = readQuery("GET /__admin/journal", query) as { since?: number };
         return json(200, {
           total: mock.journal.total,
           dropped: mock.journal.dropped,
@@ -164,10 +158,8 @@ function dispatch(
     faults: {
       GET: () => json(200, mock.faults.settings),
       PUT: () => {
-        const input = readJson(body);
-        // parseFaults first: its messages say why (e.g. which statuses Ordergroove answers per item).
-        parseFaults(input);
-        mock.faults.set(checked("Faults", input, "faults"));
+        // The spec checks; parseFaults then fills in the defaults (a count of 1).
+        mock.faults.set(parseFaults(checkBody("Faults", readJson(body), "faults")));
         return json(200, mock.faults.settings);
       },
       DELETE: () => {
@@ -178,10 +170,10 @@ function dispatch(
     settings: {
       GET: () => json(200, settingsOf(mock)),
       PATCH: () => {
-        const input = checked("SettingsPatch", readJson(body), "settings") as Record<string, unknown>;
+        const input = checkBody<Record<string, unknown>>("SettingsPatch", readJson(body), "settings");
         // Check both before applying either, so a bad request changes nothing.
         const answer = input.answer === undefined ? undefined : { ...mock.answer, ...(input.answer as object) };
-        const throttle = input.throttle === undefined ? undefined : parseThrottle(input.throttle);
+        const throttle = input.throttle as { limit?: number; windowMs?: number } | false | undefined;
         const behaviour =
           input.behaviour === undefined ? undefined : { ...mock.behaviour, ...(input.behaviour as object) };
         if (answer) checkAnswer(answer);
@@ -197,21 +189,12 @@ function dispatch(
   if (productMatch) {
     if (method !== "GET" && method !== "PATCH") return notAllowed(method, route, ["GET", "HEAD", "PATCH"]);
     const id = decodeId(productMatch[1]!);
+    readQuery(`${method as "GET" | "PATCH"} /__admin/products/{id}`, query);
     if (method === "PATCH") {
-      // Changes one product without credentials, throttle or journal (the dashboard's toggle);
-      // the fields are checked by the same schema as the products API's PATCH.
-      const fields = readJson(body);
-      const validate = schemaValidator("ProductPatch");
-      if (fields === null || typeof fields !== "object" || Array.isArray(fields))
-        throw new AdminInputError('Admin API: expected an object of product fields, e.g. {"live": false}.');
-      if (!validate(fields))
-        throw new AdminInputError(`Admin API: invalid product fields: ${describeSchemaError(validate.errors)}.`);
-      // The admin API is the fake's own: it refuses fields it does not know rather than ignore them.
-      const known = knownFields("ProductFields");
-      const unknown = Object.keys(fields).find((k) => !known.has(k));
-      if (unknown !== undefined)
-        throw new AdminInputError(`Admin API: invalid product fields: ${unknownField("", unknown, SPEC_WORDING)}.`);
-      const updated = mock.catalog.update(id, storedFields(fields as ProductFields));
+      // Changes one product without credentials, throttle or journal (the dashboard's toggle).
+      // The admin API is the fake's own: its spec lists the fields and refuses any other.
+      const fields = checkBody<ProductFields>("ProductPatch", readJson(body), "product fields");
+      const updated = mock.catalog.update(id, storedFields(fields));
       return updated ? json(200, updated) : detail(404, `Admin API: no product ${JSON.stringify(id)}.`);
     }
     const product = mock.catalog.get(id);
@@ -227,6 +210,9 @@ function dispatch(
     );
   }
   const handler = handlers[method];
+  const operation = `${method} ${ADMIN_PREFIX}${route}`;
+  // Every query parameter the operation names is checked, merchant included, even where unused.
+  if (handler && operation in ADMIN_QUERIES) readQuery(operation as AdminOperation, query);
   if (!handler) {
     // HEAD is answered wherever GET is (see above), so the Allow header names it there.
     return notAllowed(
@@ -254,49 +240,13 @@ function readJson(body: string | undefined): unknown {
   }
 }
 
+/** A list of products, or `{"products": [...]}` and nothing else, as the spec's ProductsInput says. */
 function readList(body: string | undefined): ProductSeed[] {
   const value = readJson(body);
-  const list = Array.isArray(value) ? value : (value as { products?: unknown } | null)?.products;
-  if (!Array.isArray(list))
-    throw new AdminInputError('Admin API: expected a JSON list of products (or {"products": [...]}).');
-  checked("ProductsInput", list, "products");
-  return list as ProductSeed[];
-}
-
-type AdminSchema = "ProductsInput" | "SettingsPatch" | "Faults";
-
-/**
- * The admin spec is the source of truth for admin input: the body is checked against its schema
- * (compiled ahead of time by `npm run generate`) and refused with the first problem, by field.
- */
-function checked(schema: AdminSchema, value: unknown, what: string): unknown {
-  const validate = (adminSchemas as unknown as Record<AdminSchema, ValidateFunction>)[schema];
-  if (validate(value)) return value;
-  // oneOf reports each branch; the deepest error is the most specific. A list is named by what
-  // it holds (products[0].live); an object by its fields (answer.batchForm), after "invalid <what>".
-  const error = deepestError(validate.errors);
-  const sentence = error
-    ? describeError(error, schema === "ProductsInput" ? { root: what } : { whole: what })
-    : "it does not match spec/admin.openapi.yaml";
-  throw new AdminInputError(`Admin API: invalid ${what}: ${sentence}.`);
-}
-
-function parseThrottle(value: unknown): { limit?: number; windowMs?: number } | false {
-  if (value === false) return false;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new AdminInputError("Admin API: throttle must be false or {limit, windowMs}.");
-  }
-  const t = value as Record<string, unknown>;
-  const out: { limit?: number; windowMs?: number } = {};
-  for (const key of ["limit", "windowMs"] as const) {
-    if (t[key] === undefined) continue;
-    const n = t[key];
-    if (typeof n !== "number" || !Number.isInteger(n) || n < 1) {
-      throw new AdminInputError(`Admin API: throttle.${key} must be a whole number ≥ 1.`);
-    }
-    out[key] = n;
-  }
-  return out;
+  // Named by what the list holds (products[0].live), whichever form was sent.
+  const root = Array.isArray(value) ? "products" : undefined;
+  const input = checkBody<ProductSeed[] | { products: ProductSeed[] }>("ProductsInput", value, "products", root);
+  return Array.isArray(input) ? input : input.products;
 }
 
 function settingsOf(mock: OrdergrooveMock) {

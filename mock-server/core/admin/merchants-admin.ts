@@ -4,15 +4,17 @@
  * against that one merchant exactly as in a single-merchant fake (./admin.ts).
  *
  * A merchant is selected with the header `x-og-merchant: <public id>` or the query
- * `?merchant=<public id>`; without either, the first merchant (the only one, by default).
+ * `?merchant=<public id>`; without either (or with an empty one), the first merchant (the only
+ * one, by default).
  */
 import { adminRoute, notAllowed } from "./admin-path.js";
 import { type AdminOptions, handleAdmin, wrongAdminMethod } from "./admin-api.js";
-import { AdminInputError, parseWhole } from "./admin-input.js";
+import { AdminInputError } from "./admin-input.js";
+import { checkBody, readQuery } from "./admin-schemas.js";
 import { ADMIN_UNAUTHORIZED, adminAuthorized } from "./admin-token.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
 import { type OrdergrooveMerchants, MerchantError, summarize } from "../merchants/merchants.js";
-import { checkMerchantEntry, merchantOptions } from "../merchants/merchants-file.js";
+import { type MerchantEntry, merchantOptions } from "../merchants/merchants-file.js";
 import type { OrdergrooveMock } from "../mock.js";
 import { MAX_BODY_DEPTH, nestingDepth } from "../journal/journal.js";
 
@@ -34,16 +36,15 @@ export function handleMerchantsAdmin(
   try {
     if (route === "merchants") return merchants(front, method, req.body);
     if (route.startsWith("merchants/")) {
+      // The method first: a wrong one is a 405 whichever merchant is named.
       if (method !== "GET" && method !== "DELETE") return notAllowed(req.method, route, ["GET", "HEAD", "DELETE"]);
-      return oneMerchant(front, method, decodeURIComponent(route.slice(10)));
+      return oneMerchant(front, method, decodePublicId(route.slice(10)));
     }
     if (route === "ip-limit") return ipLimit(front, method, req.body);
   } catch (error) {
+    if (error instanceof AdminInputError) return detail(400, error.message);
     if (error instanceof MerchantError) return detail(error.conflict ? 409 : 400, `Admin API: ${error.message}`);
     if (error instanceof RangeError) return detail(400, `Admin API: ${error.message}`);
-    // `/__admin/merchants/%`: answered 500 before (found by review of issue 25).
-    if (error instanceof URIError)
-      return detail(400, "Admin API: the merchant's public id in the path is not valid percent-encoding.");
     throw error;
   }
   const wrong = wrongAdminMethod(req.method, route);
@@ -76,7 +77,9 @@ export function journalStreamRequest(
   const { query } = adminRoute(req.path);
   let since: number;
   try {
-    since = parseWhole(query.get("since") ?? req.headers["last-event-id"] ?? null, "since", 0);
+    // An EventSource that reconnects resends the last id it saw: read as `since` when none is given.
+    const q = readQuery("GET /__admin/journal/stream", query, { since: req.headers["last-event-id"] });
+    since = (q.since as number | undefined) ?? 0;
   } catch (error) {
     if (error instanceof AdminInputError) return detail(400, error.message);
     throw error;
@@ -91,8 +94,10 @@ export function selectedMerchant(
   req: CoreRequest,
   query: URLSearchParams,
 ): OrdergrooveMock | CoreResponse {
-  const fromHeader = req.headers[MERCHANT_HEADER];
-  const fromQuery = query.get(MERCHANT_QUERY);
+  // Empty is "not given", not the merchant "": a client that fills the header from an unset
+  // variable means no merchant in particular.
+  const fromHeader = req.headers[MERCHANT_HEADER] || undefined;
+  const fromQuery = query.get(MERCHANT_QUERY) || null;
   if (fromHeader !== undefined && fromQuery !== null && fromHeader !== fromQuery) {
     return detail(
       400,
@@ -115,7 +120,7 @@ export function selectedMerchant(
 function merchants(front: OrdergrooveMerchants, method: string, body: string | undefined): CoreResponse {
   if (method === "GET") return json(200, { merchants: front.summaries(), ipLimit: front.ipLimit });
   if (method === "POST") {
-    const engine = front.add(merchantOptions(checkMerchantEntry(readJson(body))));
+    const engine = front.add(merchantOptions(checkBody<MerchantEntry>("Merchant", readJson(body), "merchant")));
     return json(201, summarize(engine));
   }
   return notAllowed(method, "merchants", ["GET", "HEAD", "POST"]);
@@ -135,19 +140,8 @@ function oneMerchant(front: OrdergrooveMerchants, method: string, publicId: stri
 function ipLimit(front: OrdergrooveMerchants, method: string, body: string | undefined): CoreResponse {
   if (method === "GET") return json(200, { ipLimit: front.ipLimit });
   if (method === "PUT") {
-    const value = readJson(body);
-    if (value !== false && (value === null || typeof value !== "object" || Array.isArray(value))) {
-      throw new MerchantError('the per-IP limit must be false or {"limit": N, "windowMs": N}.');
-    }
-    if (value !== false) {
-      for (const [k, v] of Object.entries(value)) {
-        if (k !== "limit" && k !== "windowMs") throw new MerchantError(`ipLimit.${k}: is not a known field.`);
-        if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
-          throw new MerchantError(`ipLimit.${k}: must be a whole number ≥ 1.`);
-        }
-      }
-    }
-    front.setIpLimit(value as false | { limit?: number; windowMs?: number });
+    const value = checkBody<false | { limit?: number; windowMs?: number }>("IpLimit", readJson(body), "ipLimit");
+    front.setIpLimit(value);
     return json(200, { ipLimit: front.ipLimit });
   }
   return notAllowed(method, "ip-limit", ["GET", "HEAD", "PUT"]);
@@ -163,6 +157,14 @@ function tooDeep(body: string | undefined): CoreResponse | undefined {
   const depth = nestingDepth(body);
   if (depth <= MAX_BODY_DEPTH) return undefined;
   return detail(400, `Admin API: the body nests ${depth} levels deep; at most ${MAX_BODY_DEPTH}.`);
+}
+
+function decodePublicId(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new AdminInputError("Admin API: the public id in the path is not valid percent-encoding.");
+  }
 }
 
 function readJson(body: string | undefined): unknown {

@@ -45,7 +45,9 @@ export function signatureHelp(mock: OrdergrooveMock) {
 
 export function explainSignature(mock: OrdergrooveMock, input: unknown) {
   const question = readQuestion(input);
-  const { credentials, auth: policy, clock } = mock.options;
+  const { credentials, clock } = mock.options;
+  // The fake's policy as it answers now, string ts included (behaviour.tsAsString).
+  const policy = { ...mock.options.auth, tsAsString: mock.behaviour.tsAsString };
   const problems: string[] = [];
   let fields: Record<string, unknown> = {};
   let header: string;
@@ -70,10 +72,14 @@ export function explainSignature(mock: OrdergrooveMock, input: unknown) {
   }
   // The received signature is not echoed back: no answer of the fake carries a signature it was sent.
   const sig = typeof fields.sig === "string" ? fields.sig : undefined;
+  const ts =
+    typeof fields.ts === "string" && policy.tsAsString === "accept" && /^\d{1,12}$/.test(fields.ts)
+      ? Number(fields.ts)
+      : fields.ts;
   const received = {
     publicId: typeof fields.public_id === "string" ? fields.public_id : null,
     sigField: typeof fields.sig_field === "string" ? fields.sig_field : null,
-    ts: typeof fields.ts === "number" && Number.isSafeInteger(fields.ts) ? fields.ts : null,
+    ts: typeof ts === "number" && Number.isSafeInteger(ts) ? ts : null,
     sigGiven: sig !== undefined,
     trustLevel: typeof fields.trust_level === "string" ? fields.trust_level : null,
   };

@@ -37,17 +37,34 @@ export interface AuthPolicy {
   maxAgeSeconds: number;
   /** How far in the future `ts` may be, for clock skew between machines. */
   futureSkewSeconds: number;
-  /** `ts` written as a JSON string: refused (default) or accepted. Undocumented either way. */
+  /** `ts` written as a JSON string: accepted (default) or refused. Undocumented either way. */
   tsAsString?: "refuse" | "accept";
+  /**
+   * The `detail` a refusal's body carries, per kind, as the service words it (observed live, or
+   * learnt by calibration); a kind not listed answers with the fake's own explanation. The
+   * explanation always travels in `x-og-mock-hint` and the journal.
+   */
+  refusalDetails?: Partial<Record<RefusalKind, string>>;
 }
+
+/**
+ * The refusals the contract suite provokes and calibration records (calibration/behaviours.ts
+ * AUTH_FAILURES has one title per kind). Other refusals (a missing field, a wrong scope) have none.
+ */
+export type RefusalKind =
+  "missing" | "unknownApiKey" | "wrongHashKey" | "unknownApiUser" | "notJson" | "noOgAuthorization" | "stale";
 
 export type Principal =
   | { scheme: "hmac"; publicId: string; sigField: string }
   | { scheme: "customer"; publicId: string; customerId: string }
   | { scheme: "api-key"; key: number };
 
-/** `status` is set when the refusal must not use the configurable failure status (scope refusals: 403). */
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; detail: string; status?: 403 };
+/**
+ * `status` is set when the refusal must not use the configurable failure status (scope refusals:
+ * 403); `kind` when the refusal is one of the kinds whose wording calibration learns.
+ */
+export type AuthResult =
+  { ok: true; principal: Principal } | { ok: false; detail: string; status?: 403; kind?: RefusalKind };
 
 export function authenticate(
   headers: Record<string, string | undefined>,
@@ -83,11 +100,12 @@ export function authenticate(
     });
     if (found >= 0) return { ok: true, principal: { scheme: "api-key", key: found } };
     apiKeyProblem = "Invalid API key: the x-api-key header matches none of this merchant's keys.";
-    if (authorization === undefined) return { ok: false, detail: apiKeyProblem };
+    if (authorization === undefined) return { ok: false, detail: apiKeyProblem, kind: "unknownApiKey" };
   }
   if (authorization === undefined) {
     return {
       ok: false,
+      kind: "missing",
       detail:
         "Authentication credentials were not provided. Send the HMAC-signed `authorization` header " +
         "(a JSON string with public_id, ts, sig_field and sig) together with `og-authorization: True`, or an `x-api-key` header.",
@@ -110,7 +128,8 @@ function checkHmac(
   policy: AuthPolicy,
   clock: Clock,
 ): AuthResult {
-  const fail = (detail: string): AuthResult => ({ ok: false, detail });
+  const fail = (detail: string, kind?: RefusalKind): AuthResult =>
+    kind === undefined ? { ok: false, detail } : { ok: false, detail, kind };
   // Without og-authorization the header is a storefront (customer-scope) signature.
   const customer = ogAuthorization === undefined;
   if (!customer && ogAuthorization !== "True") {
@@ -124,6 +143,7 @@ function checkHmac(
   } catch {
     return fail(
       'Invalid authorization header: it is not JSON. It must be a JSON object string like {"public_id": "...", "ts": 1700000000, "sig_field": "...", "sig": "..."}.',
+      "notJson",
     );
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
@@ -158,13 +178,17 @@ function checkHmac(
   }
   const user = customer ? undefined : credentials.apiUsers.find((u) => u.sigField === sigField);
   if (!customer && !user) {
-    return fail(`Unknown API user: sig_field ${quote(sigField)} has no hash key for merchant ${quote(publicId)}.`);
+    return fail(
+      `Unknown API user: sig_field ${quote(sigField)} has no hash key for merchant ${quote(publicId)}.`,
+      "unknownApiUser",
+    );
   }
   const nowSeconds = Math.floor(clock.now() / 1000);
   const age = nowSeconds - ts;
   if (age > policy.maxAgeSeconds) {
     return fail(
       `Stale signature: ts ${ts} is ${duration(age)} old; signatures are accepted for ${duration(policy.maxAgeSeconds)}. Sign every request, and every retry, afresh.`,
+      "stale",
     );
   }
   if (-age > policy.futureSkewSeconds) {
@@ -177,7 +201,11 @@ function checkHmac(
   const message = signedMessage(input);
   const key = user ?? merchantKeyOf(credentials);
   if (!signaturesEqual(expectedSignature(key, message, input), sig)) {
-    return fail(mismatch(sig, message, input, sigField, customer, credentials));
+    // In the customer scope, the commonest mismatch is an API user's signature sent without og-authorization.
+    return fail(
+      mismatch(sig, message, input, key, sigField, customer, credentials),
+      customer ? "noOgAuthorization" : "wrongHashKey",
+    );
   }
   return customer
     ? { ok: true, principal: { scheme: "customer", publicId, customerId: sigField } }
@@ -189,6 +217,7 @@ function mismatch(
   sig: string,
   message: string,
   input: Parameters<typeof computeSignature>[1],
+  key: ApiUser,
   sigField: string,
   customer: boolean,
   credentials: MockCredentials,
@@ -197,8 +226,13 @@ function mismatch(
     ? `with the merchant hash key (storefront scope: no og-authorization header, so sig_field ${quote(sigField)} is read as a customer id)`
     : `with the hash key of API user ${quote(sigField)}`;
   let hint: string;
+  const offByOne = [-1, 1].find((d) =>
+    signaturesEqual(computeSignature(key.hashKey, { ...input, ts: input.ts + d }), sig),
+  );
   if (/^[0-9a-f]{64}$/i.test(sig)) {
     hint = " The signature looks hex-encoded; it must be base64 of the raw HMAC-SHA256 digest.";
+  } else if (offByOne !== undefined) {
+    hint = ` This signature is valid for ts ${offByOne > 0 ? "+" : "-"} 1 (${input.ts + offByOne}): your client reads the clock twice, once to sign and once for the header. Read it once and use that ts for both.`;
   } else if (customer && credentials.apiUsers.some((u) => signaturesEqual(expectedSignature(u, message, input), sig))) {
     hint = " It was signed with an API user's key: API-user requests must also send `og-authorization: True`.";
   } else if (!customer && signaturesEqual(expectedSignature(merchantKeyOf(credentials), message, input), sig)) {

@@ -5,7 +5,14 @@
 import type { AuthPolicy } from "../auth/authenticate.js";
 import type { MockOptions } from "../options.js";
 import type { AnswerSettings, BehaviourSettings } from "../settings.js";
-import { BEHAVIOURS, type CalibrationProfile, type ObservedValue } from "./behaviours.js";
+import {
+  AUTH_FAILURES,
+  type AuthFailure,
+  BEHAVIOURS,
+  type CalibrationProfile,
+  FAKE_EXPLANATION,
+  type ObservedValue,
+} from "./behaviours.js";
 import { validateProfile } from "./profile-file.js";
 
 /** What applying a profile did: where it came from, what the fake now reproduces, and what it cannot. */
@@ -40,6 +47,7 @@ const BEHAVIOUR_VALUES: Record<keyof BehaviourSettings, (v: ObservedValue) => bo
   missingContentType: (v) => v === "refuse" || v === "assume-json",
   retryAfter: (v) => v === "seconds" || v === "http-date" || v === "absent",
   tsAsString: (v) => v === "accept" || v === "refuse",
+  missingTrailingSlash: (v) => v === "redirect" || v === "not-found" || v === "serve",
 };
 
 /**
@@ -73,6 +81,15 @@ export function profileSettings(
     auth.failureStatus = failure;
     settable.add("auth.failureStatus");
   }
+  // The words of each refusal, as observed: the fake's body says them, its explanation moves to the hint.
+  const details: NonNullable<AuthPolicy["refusalDetails"]> = {};
+  for (const kind of Object.keys(AUTH_FAILURES) as AuthFailure[]) {
+    const text = o[`auth.${kind}.detail`];
+    if (typeof text !== "string") continue;
+    settable.add(`auth.${kind}.detail`);
+    if (text !== FAKE_EXPLANATION) details[kind] = text;
+  }
+  if (Object.keys(details).length) auth.refusalDetails = details;
   for (const [key, value] of Object.entries(o)) {
     const name = /^behaviour\.(\w+)$/.exec(key)?.[1] as keyof BehaviourSettings | undefined;
     if (name && value !== undefined && BEHAVIOUR_VALUES[name]?.(value)) {

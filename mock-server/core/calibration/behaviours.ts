@@ -13,6 +13,9 @@
  * two products the run used, and one scalar per behaviour. Never a credential, a header or a
  * product's data.
  */
+import type { RefusalKind } from "../auth/authenticate.js";
+import { OBSERVED_REFUSAL_DETAILS } from "../settings.js";
+
 export const PROFILE_FORMAT = "og-profile/1";
 
 export type ObservedValue = string | number;
@@ -36,7 +39,7 @@ const bodyKeys = {
 };
 
 /** The credential failures the contract suite provokes (clauses C4.1–C4.6 and C5). */
-export const AUTH_FAILURES = {
+export const AUTH_FAILURES: Readonly<Record<RefusalKind, string>> = {
   missing: "no credentials at all",
   unknownApiKey: "an unknown API key",
   wrongHashKey: "a signature made with the wrong hash key",
@@ -44,8 +47,13 @@ export const AUTH_FAILURES = {
   notJson: "authorization that is not JSON",
   noOgAuthorization: "an API-user signature without og-authorization: True",
   stale: "a signature older than two hours",
-} as const;
-export type AuthFailure = keyof typeof AUTH_FAILURES;
+};
+export type AuthFailure = RefusalKind;
+
+/** Longest refusal text a profile keeps: enough for a service's sentence, not for a page. */
+export const DETAIL_MAX_CHARS = 160;
+/** What the fake's body says for a kind whose wording nobody observed: its own explanation. */
+export const FAKE_EXPLANATION = "(the fake's explanation)";
 
 function authFailureBehaviours(): Record<string, Behaviour> {
   const out: Record<string, Behaviour> = {};
@@ -56,6 +64,12 @@ function authFailureBehaviours(): Record<string, Behaviour> {
       schema: bodyKeys,
       fake: "detail",
       observedOnly: true,
+    };
+    // Not a secret: the service's wording, numbers and ids normalised (see contract-tests/).
+    out[`auth.${kind}.detail`] = {
+      title: `the text of the error body's detail for ${title}`,
+      schema: { type: "string", minLength: 1, maxLength: DETAIL_MAX_CHARS },
+      fake: OBSERVED_REFUSAL_DETAILS?.[kind as RefusalKind] ?? FAKE_EXPLANATION,
     };
   }
   return out;
@@ -112,7 +126,18 @@ export const BEHAVIOURS: Readonly<Record<string, Behaviour>> = {
   "behaviour.tsAsString": {
     title: 'a signature whose ts is a JSON string ("accept" or "refuse")',
     schema: { enum: ["accept", "refuse"] },
-    fake: "refuse",
+    fake: "accept",
+  },
+  "behaviour.missingTrailingSlash": {
+    title: 'a GET of a known path without its trailing slash ("redirect", "not-found" or "serve")',
+    schema: { enum: ["redirect", "not-found", "serve", "other"] },
+    fake: "redirect",
+  },
+  "behaviour.missingTrailingSlashWrite": {
+    title: "status of a PATCH of a known path without its trailing slash",
+    schema: status,
+    fake: 404,
+    observedOnly: true,
   },
 };
 

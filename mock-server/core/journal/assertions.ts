@@ -101,7 +101,8 @@ export function expectAllSigned(mock: OrdergrooveMock): void {
       .slice(0, 5)
       .map(
         (e) =>
-          `${e.method} ${e.path}: ${("status" in e.response && (e.response.body as { detail?: string })?.detail) || "refused"}`,
+          // The fake's explanation, not the service's terse words the body carries ("Authentication Failed").
+          `${e.method} ${e.path}: ${e.authRefusal || ("status" in e.response && (e.response.body as { detail?: string })?.detail) || "refused"}`,
       )
       .join("; ");
     fail(`Expected every request to be signed with valid credentials, but ${refused.length} were refused: ${why}`);
@@ -119,7 +120,7 @@ function sentItems(mock: OrdergrooveMock, productId: string): Array<{ status: nu
         return;
       }
       const result = batchResults(e.response.body)[i];
-      const refusal = (e.response.body as { detail?: string } | undefined)?.detail;
+      const refusal = e.authRefusal ?? (e.response.body as { detail?: string } | undefined)?.detail;
       out.push(
         result
           ? { status: result.status, ...(result.detail ? { detail: result.detail } : {}) }

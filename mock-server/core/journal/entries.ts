@@ -21,6 +21,8 @@ export interface Trace {
   parsed?: unknown;
   fault?: string;
   authRefusal?: string;
+  /** The fake's explanation of an answer that is not a refusal of credentials (sent as x-og-mock-hint too). */
+  hint?: string;
   /** What the journal keeps of the answer, when not the whole body. */
   journalBody?: unknown;
   /** Unknown item fields that were ignored (not refused), in order of first appearance. */
@@ -85,7 +87,10 @@ export function recordExchange(
         },
     ms: Math.round(ms * 100) / 100,
   };
-  journal.record(trace.ignoredFields || trace.authRefusal || trace.fault ? withNotes(entry, trace) : entry, texts);
+  journal.record(
+    trace.ignoredFields || trace.authRefusal || trace.fault || trace.hint ? withNotes(entry, trace) : entry,
+    texts,
+  );
 }
 
 /** The entry with the trace's notes, in the order the journal has always shown them. */
@@ -101,6 +106,7 @@ function withNotes(entry: Omit<JournalEntry, "seq">, trace: Trace): Omit<Journal
     ...(trace.ignoredFields ? { ignoredFields: [...trace.ignoredFields] } : {}),
     response,
     ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
+    ...(trace.hint ? { hint: trace.hint } : {}),
     ...(trace.fault ? { fault: trace.fault } : {}),
     ms,
   };

@@ -21,6 +21,8 @@ export interface JournalEntry {
   principal: Principal | null;
   /** Why the credentials were refused (the fake's explanation; it never holds a secret). */
   authRefusal?: string;
+  /** The fake's explanation of another answer (a path without its trailing slash), also sent as `x-og-mock-hint`. */
+  hint?: string;
   /** Item fields the spec does not know, ignored (not applied) as Django REST framework does. */
   ignoredFields?: string[];
   /** What the fake answered. `dropped` when a fault dropped the connection. */

@@ -235,7 +235,9 @@ export class OrdergrooveMerchants {
   }
 
   #admit(engine: OrdergrooveMock): void {
-    const { publicId, apiKeys } = engine.options.credentials;
+    const { publicId, apiKeys, apiUsers } = engine.options.credentials;
+    // As a merchants file is refused (spec/merchants.schema.json): a merchant nobody can use is a mistake.
+    if (apiKeys.length === 0 && apiUsers.length === 0) throw new MerchantError(nobodyCanAuthenticate(publicId));
     if (this.#engines.has(publicId)) {
       throw new MerchantError(`A merchant with public id ${JSON.stringify(publicId)} exists already.`, true);
     }
@@ -270,6 +272,10 @@ export class OrdergrooveMerchants {
   }
 }
 
+function nobodyCanAuthenticate(publicId: string): string {
+  return `Merchant ${JSON.stringify(publicId)} needs apiUsers or apiKeys (or both), else nobody can authenticate to it.`;
+}
+
 /** Builds the merchants of a fake from options (see `MerchantsOptions`). */
 export function createMerchants(options: MerchantsOptions = {}): OrdergrooveMerchants {
   const { merchants, ipLimit, ...top } = options;
@@ -280,6 +286,11 @@ export function createMerchants(options: MerchantsOptions = {}): OrdergrooveMerc
     throw new MerchantError("Give credentials per merchant in `merchants`, not at the top level as well.");
   }
   const engines = merchants.map((m, i) => {
+    // In a merchants file an omitted apiUsers means none; here it would mean the default API user,
+    // so `apiKeys: []` alone would quietly let the default user in. Refused, as the file is.
+    const c = m.credentials;
+    if (c && c.apiUsers === undefined && c.apiKeys?.length === 0)
+      throw new MerchantError(`merchants[${i}]: ${nobodyCanAuthenticate(c.publicId ?? "")}`);
     try {
       return new OrdergrooveMock({ ...top, ...m });
     } catch (error) {

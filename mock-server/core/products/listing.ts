@@ -11,6 +11,7 @@
  * catalog page by page pays for one scan, not one per page (bench figure 8).
  */
 import { Buffer } from "node:buffer";
+import { openapiDocument } from "../../../src/generated/document.js";
 import type { components } from "../../../src/generated/openapi.js";
 import type { Catalog, FieldReader, Product } from "./catalog.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
@@ -19,7 +20,8 @@ type GroupType = components["schemas"]["ProductGroupType"];
 type ProductGroup = components["schemas"]["ProductGroup"];
 
 export const GROUP_TYPES: readonly GroupType[] = ["eligibility", "incentive", "sku_swap"];
-const PRODUCT_TYPES = ["standard", "bundle", "club"];
+/** The filter's values are the spec's ProductType, what a request may set (found by Schemathesis). */
+const PRODUCT_TYPES: readonly string[] = openapiDocument.components.schemas.ProductType.enum;
 const SEARCH_FIELDS = ["name", "sku", "external_product_id"] as const;
 export const PAGE_SIZE_DEFAULT = 10;
 export const PAGE_SIZE_MAX = 100;

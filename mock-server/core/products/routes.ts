@@ -13,7 +13,9 @@ export type Operation =
 export type RouteMatch =
   | { kind: "operation"; operation: Operation; productId?: string; groupType?: string; groupName?: string }
   | { kind: "wrong-method"; allow: string[] }
-  | { kind: "none"; hint?: string };
+  | { kind: "none"; hint?: string }
+  /** A known route without its trailing slash: what happens is `behaviour.missingTrailingSlash`. */
+  | { kind: "missing-slash"; slashed: string; hint: string };
 
 export const SUPPORTED_ROUTES = [
   "PATCH /products-batch/update/",
@@ -91,7 +93,8 @@ function matchMethod(m: string, pathname: string): RouteMatch {
   }
   // The real API's paths end with a slash; a missing one is the commonest integration slip.
   if (!pathname.endsWith("/") && matchRoute(m, `${pathname}/`).kind !== "none") {
-    return { kind: "none", hint: `Ordergroove's paths end with a slash: did you mean ${pathname}/ ?` };
+    const slashed = `${pathname}/`;
+    return { kind: "missing-slash", slashed, hint: `Ordergroove's paths end with a slash: did you mean ${slashed} ?` };
   }
   return { kind: "none" };
 }

@@ -165,7 +165,9 @@ export function createJournalView(root, { notify, feed }) {
             `${r.product_id ?? "?"} ${r.status}`,
           ),
         ),
-        !results.length && detail && !entry.authRefusal ? h("small", { class: "muted" }, detail) : null,
+        // The fake's explanation (x-og-mock-hint) where it has one: the body carries the service's words.
+        entry.hint ? h("small", { class: "muted hint" }, entry.hint) : null,
+        !results.length && detail && !entry.authRefusal && !entry.hint ? h("small", { class: "muted" }, detail) : null,
       ),
       h("td", { class: "num" }, entry.ms ?? ""),
     );
