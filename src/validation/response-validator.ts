@@ -50,6 +50,11 @@ export function checkAnswer(answer: AnswerToCheck): string[] {
     | { responses: Record<string, { $ref?: string; content?: Record<string, { schema: { $ref?: string } }> }> }
     | undefined;
   if (!operation) {
+    // A known path without its trailing slash: a redirect to it (behaviour.missingTrailingSlash), no body.
+    if (answer.status === 301) {
+      const location = Object.entries(answer.headers ?? {}).find(([k]) => k.toLowerCase() === "location")?.[1];
+      return location ? [] : [`${where}: a redirect names its target in Location`];
+    }
     // Unknown route or method: the fake answers 404/405 with the spec's Error shape.
     return schemaProblems("Error", answer.body, where);
   }
