@@ -115,6 +115,12 @@ export function diagnose(input: SignInput, received?: string): Diagnosis {
 }
 
 /** Lines explaining how the signature is made and, with `expected`, why it may differ. */
+/** The ts as a UTC time, or what it is when no calendar reaches it (a ts far in the past or future). */
+function calendarTime(ts: number): string {
+  const date = new Date(ts * 1000);
+  return Number.isNaN(date.getTime()) ? `${ts} is outside any calendar date (seconds since 1970)` : date.toISOString();
+}
+
 export function explain(input: SignInput, expected?: string): string[] {
   const { message, expected: sig, matches, slip, docExample } = diagnose(input, expected);
   const keyBytes = Buffer.byteLength(input.hashKey, "utf8");
@@ -124,7 +130,7 @@ export function explain(input: SignInput, expected?: string): string[] {
     `  2. digest    = HMAC-SHA256(key = your hash key, ${keyBytes} bytes as UTF-8; message as UTF-8)`,
     `  3. sig       = base64(digest), standard alphabet with padding = ${sig}`,
     "  4. send      authorization: the JSON below as a string, and og-authorization: True",
-    `  ts must be within the past 2 hours: ${new Date(input.ts * 1000).toISOString()}.`,
+    `  ts must be within the past 2 hours: ${calendarTime(input.ts)}.`,
   ];
   if (expected === undefined) return lines;
   lines.push("");

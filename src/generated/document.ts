@@ -415,7 +415,8 @@ export const openapiDocument = {
               "type": "string",
               "enum": [
                 "all",
-                "false"
+                "false",
+                "true"
               ]
             }
           },
@@ -427,7 +428,8 @@ export const openapiDocument = {
               "type": "string",
               "enum": [
                 "true",
-                "strict"
+                "strict",
+                "false"
               ]
             }
           },
@@ -467,7 +469,7 @@ export const openapiDocument = {
             "schema": {
               "type": "array",
               "items": {
-                "$ref": "#/components/schemas/ProductId"
+                "type": "string"
               }
             }
           },

@@ -43,12 +43,22 @@ export const merchantsSchema = {
         {
           "required": [
             "apiUsers"
-          ]
+          ],
+          "properties": {
+            "apiUsers": {
+              "minItems": 1
+            }
+          }
         },
         {
           "required": [
             "apiKeys"
-          ]
+          ],
+          "properties": {
+            "apiKeys": {
+              "minItems": 1
+            }
+          }
         }
       ],
       "properties": {
@@ -91,7 +101,7 @@ export const merchantsSchema = {
           }
         },
         "products": {
-          "description": "The merchant's catalog seed; without it the merchant starts with the fake's demo catalog.",
+          "description": "The merchant's catalog seed; without it the merchant starts with the fake's demo catalog. Each id appears once (two products of one id are refused).",
           "type": "array",
           "items": {
             "type": "object",

@@ -756,20 +756,20 @@ export interface operations {
                 fields?: "name" | "sku" | "external_product_id";
                 /** @description An exact external product id, or text found in the name (case-insensitive). */
                 id_or_name?: string;
-                /** @description `all`: autoship-enabled or not; `false`: only products with autoship disabled. Without it: only autoship-enabled products. */
-                autoship_enabled?: "all" | "false";
-                /** @description `true`: discontinued products too; `strict`: only discontinued products. Without it: no discontinued products. */
-                allow_discontinued?: "true" | "strict";
+                /** @description `all`: autoship-enabled or not; `false`: only products with autoship disabled. Without it (or `true`, the default said out loud): only autoship-enabled products. */
+                autoship_enabled?: "all" | "false" | "true";
+                /** @description `true`: discontinued products too; `strict`: only discontinued products. Without it (or `false`, the default said out loud): no discontinued products. */
+                allow_discontinued?: "true" | "strict" | "false";
                 /** @description Only products in a group of this name. */
                 group_name?: string;
                 /** @description Only products in a group of this type. */
                 group_type?: components["schemas"]["ProductGroupType"];
                 autoship_by_default?: boolean;
                 live?: boolean;
-                /** @description Only these products (repeat the parameter for each id). */
-                "external_product_ids[]"?: components["schemas"]["ProductId"][];
+                /** @description Only these products (repeat the parameter for each id). Any text is taken; an id no product has (an empty one, one longer than any id can be) lists nothing. */
+                "external_product_ids[]"?: string[];
                 product_type?: components["schemas"]["ProductType"];
-                /** @description Products per page; default 10, at most 100 (a larger value is capped). */
+                /** @description Products per page; default 10, at most 100 (a larger value is capped, an invalid one ignored). */
                 page_size?: number;
                 /** @description Opaque; copy it from `next` or `previous` (cursor pagination only). */
                 cursor?: string;
@@ -842,6 +842,7 @@ export interface operations {
         parameters: {
             query?: {
                 page?: number;
+                /** @description Groups per page; default 10, at most 100 (a larger value is capped, an invalid one ignored). */
                 page_size?: number;
             };
             header?: never;

@@ -67,13 +67,24 @@ export function valid(input: Schema, inputDoc: string, resolve: Resolver, depth 
   if (Array.isArray(schema.oneOf))
     return fc.oneof(...(schema.oneOf as Schema[]).map((s) => valid(s, doc, resolve, depth)));
   const anyOf = schema.anyOf as Schema[] | undefined;
-  if (anyOf && anyOf.every((b) => Object.keys(b).join() === "required")) {
-    // "One of these fields" (a product's two ids, a merchant's users or keys): pick which.
+  if (anyOf && anyOf.every(oneOfTheseFields)) {
+    // "One of these fields" (a product's two ids, a merchant's users or keys), each branch maybe
+    // narrowing its field (a merchant's non-empty list of users or keys): pick which.
     const { anyOf: _a, ...rest } = schema;
+    const properties = (rest.properties as Record<string, Schema>) ?? {};
     return fc.oneof(
       ...anyOf.map((b) =>
         valid(
-          { ...rest, required: [...((rest.required as string[]) ?? []), ...(b.required as string[])] },
+          {
+            ...rest,
+            required: [...((rest.required as string[]) ?? []), ...(b.required as string[])],
+            properties: Object.fromEntries(
+              Object.entries(properties).map(([k, v]) => [
+                k,
+                { ...v, ...(((b.properties as Record<string, Schema>) ?? {})[k] ?? {}) },
+              ]),
+            ),
+          },
           doc,
           resolve,
           depth,
@@ -153,6 +164,13 @@ export function invalid(input: Schema, inputDoc: string, resolve: Resolver, dept
     ["boolean", fc.constant(true)],
     ["null", fc.constant(null)],
   ] as const;
+  const branches = (schema.oneOf ?? schema.anyOf) as Schema[] | undefined;
+  if (branches && !branches.every(oneOfTheseFields)) {
+    // A value of none of the alternatives: one broken the way a branch can be broken, or a
+    // scalar of a type no branch takes (the caller keeps only what the spec's validator refuses).
+    ways.push(fc.oneof(...branches.map((b) => invalid(b, doc, resolve, depth))));
+    ways.push(fc.constantFrom<unknown>("zz-not-valid", 42, 1.5, null));
+  }
   if (types.length || schema.enum || schema.const !== undefined)
     ways.push(fc.oneof(...wrongType.filter(([t]) => !types.includes(t)).map(([, a]) => a)));
   if (Array.isArray(schema.enum)) ways.push(fc.constant("zz-not-in-enum"));
@@ -162,7 +180,7 @@ export function invalid(input: Schema, inputDoc: string, resolve: Resolver, dept
     const base = valid(schema, doc, resolve, depth) as fc.Arbitrary<Record<string, unknown>>;
     if (required.length) ways.push(base.chain((o) => fc.constantFrom(...required).map((k) => omit(o, k))));
     const anyOf = schema.anyOf as Schema[] | undefined;
-    if (anyOf?.every((b) => Object.keys(b).join() === "required"))
+    if (anyOf?.every(oneOfTheseFields))
       ways.push(base.map((o) => anyOf.reduce((v, b) => omit(v, (b.required as string[])[0]!), o)));
     if (schema.additionalProperties === false || schema.unevaluatedProperties === false)
       ways.push(base.map((o) => ({ ...o, zz_unknown_field: 1 })));
@@ -201,6 +219,11 @@ export function invalid(input: Schema, inputDoc: string, resolve: Resolver, dept
     if (typeof schema.pattern === "string") ways.push(fc.constantFrom("~~", "x y", "12,99"));
   }
   return ways.length ? fc.oneof(...ways) : fc.constant(Symbol.for("no violation"));
+}
+
+/** An anyOf branch that asks for one field (and may narrow it): `{required: [f], properties?: {f: ...}}`. */
+function oneOfTheseFields(branch: Schema): boolean {
+  return Object.keys(branch).every((k) => k === "required" || k === "properties");
 }
 
 function omit(o: Record<string, unknown>, key: string): Record<string, unknown> {

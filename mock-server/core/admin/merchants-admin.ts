@@ -7,6 +7,7 @@
  * `?merchant=<public id>`; without either (or with an empty one), the first merchant (the only
  * one, by default).
  */
+import { CatalogError } from "../products/catalog.js";
 import { adminRoute, notAllowed } from "./admin-path.js";
 import { type AdminOptions, handleAdmin, wrongAdminMethod } from "./admin-api.js";
 import { AdminInputError } from "./admin-input.js";
@@ -45,6 +46,8 @@ export function handleMerchantsAdmin(
     if (error instanceof AdminInputError) return detail(400, error.message);
     if (error instanceof MerchantError) return detail(error.conflict ? 409 : 400, `Admin API: ${error.message}`);
     if (error instanceof RangeError) return detail(400, `Admin API: ${error.message}`);
+    // A merchant's products are checked as any seed is (two with one id, say): the user's input.
+    if (error instanceof CatalogError) return detail(400, `Admin API: ${error.message}`);
     throw error;
   }
   const wrong = wrongAdminMethod(req.method, route);

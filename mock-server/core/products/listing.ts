@@ -266,11 +266,12 @@ function filtersOf(query: URLSearchParams): { match: Match; ids?: string[] } {
     );
   }
   const text = one(query, "search");
+  // Checked with or without a search, as django-filter validates every filter it is given.
+  const fields = one(query, "fields");
+  if (fields !== undefined && !(SEARCH_FIELDS as readonly string[]).includes(fields)) {
+    throw bad("fields", fields, SEARCH_FIELDS);
+  }
   if (text !== undefined && text !== "") {
-    const fields = one(query, "fields");
-    if (fields !== undefined && !(SEARCH_FIELDS as readonly string[]).includes(fields)) {
-      throw bad("fields", fields, SEARCH_FIELDS);
-    }
     const where = fields === undefined ? SEARCH_FIELDS : [fields as (typeof SEARCH_FIELDS)[number]];
     const needle = text.toLowerCase();
     checks.push((f) => where.some((name) => (f(name) ?? "").toLowerCase().includes(needle)));
