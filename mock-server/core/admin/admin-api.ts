@@ -4,7 +4,7 @@
  * settings, explain signatures, health. Framework-free like the rest of the core; admin calls
  * are not journaled. (The journal's live stream and the dashboard are served by the HTTP host.)
  */
-import { explainSignature, SignatureQuestionError, signatureHelp } from "./signature-debugger.js";
+import { explainSignature, type SignatureQuestion, signatureHelp } from "./signature-debugger.js";
 import { CatalogError, type ProductFields, type ProductSeed, storedFields } from "../products/catalog.js";
 import { FaultError, parseFaults } from "../faults.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
@@ -65,7 +65,6 @@ export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: Ad
       error instanceof AdminInputError ||
       error instanceof CatalogError ||
       error instanceof FaultError ||
-      error instanceof SignatureQuestionError ||
       error instanceof RangeError
     ) {
       return detail(400, error.message);
@@ -133,7 +132,11 @@ function dispatch(
     },
     signature: {
       GET: () => json(200, signatureHelp(mock)),
-      POST: () => json(200, explainSignature(mock, checkBody("SignatureQuestion", readJson(body), "question"))),
+      POST: () =>
+        json(
+          200,
+          explainSignature(mock, checkBody("SignatureQuestion", readJson(body), "question") as SignatureQuestion),
+        ),
     },
     reset: {
       POST: () => {

@@ -26,10 +26,6 @@ export interface SignatureQuestion {
   hashKey?: string;
 }
 
-export class SignatureQuestionError extends Error {}
-
-const FIELDS = ["authorization", "publicId", "sigField", "ts", "sig", "trustLevel", "hashKey"] as const;
-
 /** What the debugger knows before any question: the recipe's limits, the usual slips, Ordergroove's example. */
 export function signatureHelp(mock: OrdergrooveMock) {
   const { credentials, auth, clock } = mock.options;
@@ -43,8 +39,8 @@ export function signatureHelp(mock: OrdergrooveMock) {
   };
 }
 
-export function explainSignature(mock: OrdergrooveMock, input: unknown) {
-  const question = readQuestion(input);
+/** `question` is checked by the admin spec's SignatureQuestion schema before it gets here. */
+export function explainSignature(mock: OrdergrooveMock, question: SignatureQuestion) {
   const { credentials, clock } = mock.options;
   // The fake's policy as it answers now, string ts included (behaviour.tsAsString).
   const policy = { ...mock.options.auth, tsAsString: mock.behaviour.tsAsString };
@@ -190,27 +186,4 @@ function unwrapHeader(text: string): string {
   s = s.replace(/^authorization\s*:\s*/i, "").trim();
   if (s.startsWith("'") && s.endsWith("'")) s = s.slice(1, -1).trim();
   return s;
-}
-
-function readQuestion(input: unknown): SignatureQuestion {
-  if (input === null || typeof input !== "object" || Array.isArray(input)) {
-    throw new SignatureQuestionError(
-      "Admin API: expected an object with authorization, or publicId, sigField, ts and sig (hashKey optional).",
-    );
-  }
-  const raw = input as Record<string, unknown>;
-  const unknown = Object.keys(raw).filter((k) => !(FIELDS as readonly string[]).includes(k));
-  if (unknown.length) throw new SignatureQuestionError(`Admin API: unknown field(s) ${unknown.join(", ")}.`);
-  for (const name of FIELDS) {
-    const value = raw[name];
-    if (value === undefined) continue;
-    const ok = name === "ts" ? typeof value === "number" && Number.isSafeInteger(value) : typeof value === "string";
-    if (!ok)
-      throw new SignatureQuestionError(
-        `Admin API: ${name} must be ${name === "ts" ? "a whole number of seconds" : "a string"}.`,
-      );
-  }
-  if (raw.authorization === undefined && raw.sigField === undefined && raw.ts === undefined && raw.sig === undefined)
-    throw new SignatureQuestionError("Admin API: give authorization, or the fields publicId, sigField, ts and sig.");
-  return raw as SignatureQuestion;
 }
