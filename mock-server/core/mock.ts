@@ -22,7 +22,7 @@ import { Faults } from "./faults.js";
 import { type CoreRequest, type CoreResponse, detail } from "./messages.js";
 import { Journal } from "./journal/journal.js";
 import { EntryTime, recordExchange, type Trace } from "./journal/entries.js";
-import { createBatch, type ItemParts, updateBatch } from "./products/batch-items.js";
+import { type ItemParts, itemsBatch } from "./products/batch-items.js";
 import { listProductGroups, listProducts, originOf, productHasGroup } from "./products/listing.js";
 import { getProduct, patchProduct } from "./products/single-product.js";
 import { UnknownFields } from "./products/unknown-fields.js";
@@ -253,9 +253,17 @@ export class OrdergrooveMock {
   ): CoreResponse {
     switch (operation) {
       case "updateProductsBatch":
-        return updateBatch(body, this.catalog.timestamp(), this.#items, this.#behaviour, this.#answer, trace);
+        return itemsBatch(
+          body,
+          "ProductUpdateItem",
+          this.catalog.timestamp(),
+          this.#items,
+          this.#behaviour,
+          this.#answer,
+          trace,
+        );
       case "createProductsBatch":
-        return createBatch(body, this.#items, this.#behaviour, this.#answer, trace);
+        return itemsBatch(body, "ProductCreateItem", "", this.#items, this.#behaviour, this.#answer, trace);
       case "updateProduct":
         return patchProduct(productId!, body, this.#items, this.#behaviour, trace);
     }

@@ -42,50 +42,38 @@ export interface ItemParts {
 
 type ItemSchema = "ProductUpdateItem" | "ProductCreateItem";
 
-const UPDATE_MAX = batchLimit("ProductUpdateBatch");
-const CREATE_MAX = batchLimit("ProductCreateBatch");
+/** Most items a batch takes, per item schema (the spec's maxItems). */
+const MAX_ITEMS: Readonly<Record<ItemSchema, number>> = {
+  ProductUpdateItem: batchLimit("ProductUpdateBatch"),
+  ProductCreateItem: batchLimit("ProductCreateBatch"),
+};
 /** Items the compiled quick check can vouch for skip the full validator (same answers, less work). */
 const QUICK = {
   ProductUpdateItem: quickCheck("ProductUpdateItem"),
   ProductCreateItem: quickCheck("ProductCreateItem"),
 };
 
-/** PATCH /products-batch/update/; `at` is the catalog's timestamp, shared by every item. */
-export function updateBatch(
+/**
+ * PATCH /products-batch/update/ (`schema` ProductUpdateItem; `at` is the catalog's timestamp,
+ * shared by every item) or POST /products-batch/create/ (ProductCreateItem; `at` "": a create
+ * stamps its own time).
+ */
+export function itemsBatch(
   body: unknown,
+  schema: ItemSchema,
   at: string,
   parts: ItemParts,
   behaviour: BehaviourSettings,
   answer: AnswerSettings,
   trace: Trace,
 ): CoreResponse {
-  const refusal = batchRefusal(body, UPDATE_MAX, behaviour);
+  const refusal = batchRefusal(body, MAX_ITEMS[schema], behaviour);
   if (refusal) return refusal;
   const items = body as unknown[];
   // Sized once, as Array.prototype.map would: no regrowing on the hot path.
   const results = new Array<ItemResult>(items.length);
   for (let i = 0; i < items.length; i++) {
-    results[i] = batchItem(items[i], "ProductUpdateItem", at, parts, behaviour, trace);
-  }
-  return batchAnswer(results, answer);
-}
-
-/** POST /products-batch/create/. */
-export function createBatch(
-  body: unknown,
-  parts: ItemParts,
-  behaviour: BehaviourSettings,
-  answer: AnswerSettings,
-  trace: Trace,
-): CoreResponse {
-  const refusal = batchRefusal(body, CREATE_MAX, behaviour);
-  if (refusal) return refusal;
-  const items = body as unknown[];
-  // Sized once, as Array.prototype.map would: no regrowing on the hot path.
-  const results = new Array<ItemResult>(items.length);
-  // A create stamps its own time: no `at`.
-  for (let i = 0; i < items.length; i++) {
-    results[i] = batchItem(items[i], "ProductCreateItem", "", parts, behaviour, trace);
+    results[i] = batchItem(items[i], schema, at, parts, behaviour, trace);
   }
   return batchAnswer(results, answer);
 }
