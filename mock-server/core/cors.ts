@@ -42,8 +42,13 @@ export function corsPreflight(req: CoreRequest): CoreResponse | undefined {
   return { status: 204, headers: { ...PREFLIGHT_HEADERS } };
 }
 
-/** The answer with the CORS headers of an actual (non-preflight) response added. */
+/**
+ * The answer with the CORS headers of an actual (non-preflight) response added. An answer that
+ * has them already (the front's, which the hosts wrap again so that their own 500 carries them
+ * too) is returned as it is: no second copy of its headers on every products request.
+ */
 export function withCors(response: CoreResponse): CoreResponse {
+  if (response.headers["access-control-allow-origin"] !== undefined) return response;
   response.headers = { ...response.headers, ...ACTUAL_HEADERS };
   return response;
 }
