@@ -12,7 +12,7 @@ import type { OrdergrooveMock } from "../mock.js";
 import { checkAnswer, checkBehaviour } from "../options.js";
 
 import { ADMIN_PREFIX, adminRoute, notAllowed } from "./admin-path.js";
-import { AdminInputError } from "./admin-input.js";
+import { AdminInputError, decodePathPart, readJson } from "./admin-input.js";
 import { type AdminOperation, checkBody, readQuery } from "./admin-schemas.js";
 import { ADMIN_QUERIES } from "../../../src/generated/admin-validators.js";
 import { ADMIN_UNAUTHORIZED, adminAuthorized } from "./admin-token.js";
@@ -191,7 +191,7 @@ function dispatch(
   const productMatch = /^products\/(.+)$/.exec(route);
   if (productMatch) {
     if (method !== "GET" && method !== "PATCH") return notAllowed(method, route, ["GET", "HEAD", "PATCH"]);
-    const id = decodeId(productMatch[1]!);
+    const id = decodePathPart(productMatch[1]!, "product id");
     readQuery(`${method as "GET" | "PATCH"} /__admin/products/{id}`, query);
     if (method === "PATCH") {
       // Changes one product without credentials, throttle or journal (the dashboard's toggle).
@@ -225,22 +225,6 @@ function dispatch(
     );
   }
   return handler();
-}
-
-function decodeId(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw new AdminInputError(`Admin API: the product id in the path is not valid percent-encoding.`);
-  }
-}
-
-function readJson(body: string | undefined): unknown {
-  try {
-    return JSON.parse(body ?? "");
-  } catch (error) {
-    throw new AdminInputError(`Admin API: the body is not JSON (${(error as Error).message}).`);
-  }
 }
 
 /** A list of products, or `{"products": [...]}` and nothing else, as the spec's ProductsInput says. */

@@ -10,7 +10,7 @@
 import { CatalogError } from "../products/catalog.js";
 import { adminRoute, notAllowed } from "./admin-path.js";
 import { type AdminOptions, handleAdmin, wrongAdminMethod } from "./admin-api.js";
-import { AdminInputError } from "./admin-input.js";
+import { AdminInputError, decodePathPart, readJson } from "./admin-input.js";
 import { checkBody, readQuery } from "./admin-schemas.js";
 import { ADMIN_UNAUTHORIZED, adminAuthorized } from "./admin-token.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
@@ -39,7 +39,7 @@ export function handleMerchantsAdmin(
     if (route.startsWith("merchants/")) {
       // The method first: a wrong one is a 405 whichever merchant is named.
       if (method !== "GET" && method !== "DELETE") return notAllowed(req.method, route, ["GET", "HEAD", "DELETE"]);
-      return oneMerchant(front, method, decodePublicId(route.slice(10)));
+      return oneMerchant(front, method, decodePathPart(route.slice(10), "public id"));
     }
     if (route === "ip-limit") return ipLimit(front, method, req.body);
   } catch (error) {
@@ -160,20 +160,4 @@ function tooDeep(body: string | undefined): CoreResponse | undefined {
   const depth = nestingDepth(body);
   if (depth <= MAX_BODY_DEPTH) return undefined;
   return detail(400, `Admin API: the body nests ${depth} levels deep; at most ${MAX_BODY_DEPTH}.`);
-}
-
-function decodePublicId(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    throw new AdminInputError("Admin API: the public id in the path is not valid percent-encoding.");
-  }
-}
-
-function readJson(body: string | undefined): unknown {
-  try {
-    return JSON.parse(body ?? "");
-  } catch (error) {
-    throw new MerchantError(`the body is not JSON (${(error as Error).message}).`);
-  }
 }
