@@ -18,12 +18,20 @@ export function answerSafely(
   try {
     return handler();
   } catch (error) {
-    // The path without its query: a dashboard sign-in link carries the admin token there.
-    report?.(error, { method: where.method, path: where.path.split("?")[0]!.slice(0, 200) });
+    report?.(error, { method: where.method, path: loggedPath(where.path) });
     return unexpectedError();
   }
 }
 
 export function unexpectedError(): CoreResponse {
   return detail(500, "A server error occurred in the fake. It was logged, and the fake keeps serving.");
+}
+
+/**
+ * A path as every log line shows it: without its query (a dashboard sign-in link carries the
+ * admin token there) or fragment, cut to 200 characters.
+ */
+export function loggedPath(path: string): string {
+  const end = path.search(/[?#]/);
+  return (end < 0 ? path : path.slice(0, end)).slice(0, 200);
 }

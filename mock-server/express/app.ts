@@ -6,6 +6,7 @@
  */
 import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Logger } from "pino";
+import { loggedPath } from "../core/answer-safely.js";
 import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
 import { createDispatcher } from "../node/dispatch.js";
@@ -37,10 +38,7 @@ export function createApp(target: OrdergrooveMock | OrdergrooveMerchants, option
   app.use((req, res) => dispatch(req, res, req.url, req.protocol, req.baseUrl));
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    options.logger?.error(
-      { err: error, method: req.method, path: req.originalUrl.split("?")[0]!.slice(0, 200) },
-      "unexpected error",
-    );
+    options.logger?.error({ err: error, method: req.method, path: loggedPath(req.originalUrl) }, "unexpected error");
     sendServerError(req, res);
   };
   app.use(onError);

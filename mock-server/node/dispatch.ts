@@ -16,7 +16,7 @@ import type { Logger } from "pino";
 import { adminGuard } from "../core/admin/admin-guard.js";
 import { isAdminPath } from "../core/admin/admin-path.js";
 import { handleMerchantsAdmin, isJournalStream, journalStreamRequest } from "../core/admin/merchants-admin.js";
-import { answerSafely, type ErrorReporter } from "../core/answer-safely.js";
+import { answerSafely, type ErrorReporter, loggedPath } from "../core/answer-safely.js";
 import { elapsedMs } from "../core/clock.js";
 import { withCors } from "../core/cors.js";
 import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
@@ -58,7 +58,7 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
   const log = new RequestLog(logger);
   const reportError: ErrorReporter = (error, where) => logger?.error({ err: error, ...where }, "unexpected error");
   const fail = (req: IncomingMessage, res: ServerResponse, path: string, error: unknown) => {
-    reportError(error, { method: req.method ?? "GET", path: withoutQuery(path) });
+    reportError(error, { method: req.method ?? "GET", path: loggedPath(path) });
     sendServerError(req, res);
   };
 
@@ -75,7 +75,7 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
       log.write({
         method: core.method,
         // Admin paths without their query: a dashboard sign-in link carries the admin token there.
-        path: isAdmin ? withoutQuery(core.path) : core.path,
+        path: isAdmin ? loggedPath(core.path) : core.path,
         status: response.drop ? "dropped" : response.status,
         ms: round(elapsedMs() - started),
         admin: isAdmin,
@@ -90,11 +90,11 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
     // Cross-site use first, for the dashboard, the stream and the API alike (before the token).
     const refused = adminGuard(core, guard);
     if (refused) return respond(req, res, core, true, refused, started);
-    if (isUiPath(withoutQuery(core.path))) {
+    if (isUiPath(loggedPath(core.path))) {
       const answer = handleUi(core, adminToken);
       res.writeHead(answer.status, { ...answer.headers, "content-length": Buffer.byteLength(answer.body) });
       res.end(core.method === "HEAD" ? undefined : answer.body);
-      if (log.on) log.write({ method: core.method, path: withoutQuery(core.path), status: answer.status, admin: true });
+      if (log.on) log.write({ method: core.method, path: loggedPath(core.path), status: answer.status, admin: true });
       return;
     }
     if (isJournalStream(core.path)) {
@@ -103,7 +103,7 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
       const full = streams.refusal();
       if (full) return respond(req, res, core, true, full, started);
       streams.stream(stream.journalOf, res, stream.since);
-      if (log.on) log.write({ method: core.method, path: withoutQuery(core.path), status: 200, admin: true });
+      if (log.on) log.write({ method: core.method, path: loggedPath(core.path), status: 200, admin: true });
       return;
     }
     respond(
@@ -155,10 +155,4 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
       fail(req, res, path, error);
     }
   };
-}
-
-/** The path without its query (where an admin token may travel) or fragment, cut short for logs. */
-function withoutQuery(path: string): string {
-  const end = path.search(/[?#]/);
-  return (end < 0 ? path : path.slice(0, end)).slice(0, 200);
 }

@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { CoreRequest, CoreResponse } from "../core/messages.js";
 import { tooLarge } from "../core/refusals.js";
-import { unexpectedError } from "../core/answer-safely.js";
+import { loggedPath, unexpectedError } from "../core/answer-safely.js";
 import { withCors } from "../core/cors.js";
 
 /**
@@ -177,7 +177,6 @@ export function refuseTooLarge(
     ? tooLarge(bytes, engine.options.maxBodyBytes)
     : withCors(tooLarge(bytes, engine.options.maxBodyBytes));
   if (!admin) engine.recordRefusal(toCore(req, path, undefined), response, "body too large");
-  // The path without its query: a dashboard sign-in link carries the admin token there.
-  logger?.warn({ method: req.method, path: path.split("?")[0], status: 413 }, "refused");
+  logger?.warn({ method: req.method, path: loggedPath(path), status: 413 }, "refused");
   send(req, res, response, true);
 }
