@@ -21,12 +21,17 @@ export interface CoreRequest {
 
 export interface CoreResponse {
   status: number;
+  /**
+   * The answer's own object: the front (CORS) and the hosts (content length) add to it in place,
+   * so an object of headers is never shared between answers.
+   */
   headers: Record<string, string>;
   /** JSON body; undefined for none. */
   body?: unknown;
   /**
-   * `JSON.stringify(body)`, when the core already made it for its journal (which keeps the text,
-   * not the objects): the host sends it instead of stringifying the body again.
+   * `JSON.stringify(body)`, when the core already has it (a batch answer writes its text directly,
+   * ./products/results-text.ts, and the journal keeps texts, not objects): the hosts send it
+   * instead of stringifying the body again. Whoever sets it keeps it equal to the body's text.
    */
   text?: string;
   /** Fault injection: the host waits this long before answering. */
@@ -35,10 +40,12 @@ export interface CoreResponse {
   drop?: boolean;
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): CoreResponse {
-  return { status, headers: { "content-type": "application/json", ...headers }, body };
+export function json(status: number, body: unknown, headers?: Record<string, string>): CoreResponse {
+  const own: Record<string, string> = { "content-type": "application/json" };
+  if (headers) Object.assign(own, headers);
+  return { status, headers: own, body };
 }
 
-export function detail(status: number, message: string, headers: Record<string, string> = {}): CoreResponse {
+export function detail(status: number, message: string, headers?: Record<string, string>): CoreResponse {
   return json(status, { detail: message }, headers);
 }

@@ -149,7 +149,8 @@ export class OrdergrooveMock {
 
   #route(req: CoreRequest, trace: Trace): CoreResponse {
     const method = req.method.toUpperCase();
-    const pathname = req.path.split("?")[0] ?? req.path;
+    const mark = req.path.indexOf("?");
+    const pathname = mark < 0 ? req.path : req.path.slice(0, mark);
     let route = matchRoute(method, pathname);
     if (route.kind === "missing-slash") {
       const query = req.path.slice(pathname.length);

@@ -97,7 +97,8 @@ export function ordergrooveHandlers(
       if (answer.delayMs) await delay(answer.delayMs);
       if (answer.drop) return HttpResponse.error();
       // HEAD: GET's status and headers, no body.
-      const text = answer.body === undefined || request.method === "HEAD" ? null : JSON.stringify(answer.body);
+      const text =
+        answer.body === undefined || request.method === "HEAD" ? null : (answer.text ?? JSON.stringify(answer.body));
       return new HttpResponse(text, {
         status: answer.status,
         headers: answer.body === undefined ? answer.headers : { "content-type": "application/json", ...answer.headers },

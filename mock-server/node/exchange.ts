@@ -126,7 +126,9 @@ function write(
     return;
   }
   const text = response.body === undefined ? "" : (response.text ?? JSON.stringify(response.body));
-  const headers: Record<string, string | number> = { ...response.headers, "content-length": Buffer.byteLength(text) };
+  // The answer's own headers (CoreResponse), completed in place: no copy per request.
+  const headers: Record<string, string | number> = response.headers;
+  headers["content-length"] = Buffer.byteLength(text);
   if (response.body !== undefined) headers["content-type"] = "application/json";
   if (close) headers.connection = "close";
   res.writeHead(response.status, headers);

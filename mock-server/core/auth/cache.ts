@@ -40,7 +40,9 @@ export function authenticateCached(...args: Args): AuthResult {
   if (authorization === undefined || headers["x-api-key"] !== undefined || headers["og-authorization"] !== "True") {
     return authenticate(...args);
   }
-  const key = args.length > 4 ? `${authorization}\u0000${args.slice(4).map(String).join("\u0000")}` : authorization;
+  // Built without slice/map/join: this runs on every signed request.
+  let key = authorization;
+  for (let i = 4; i < args.length; i++) key += `\u0000${String(args[i])}`;
   let cache = verdicts.get(credentials);
   const hit = cache?.get(key);
   if (hit && stillHolds(hit, credentials, policy, clock.now())) return hit.result;
