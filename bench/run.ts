@@ -27,6 +27,7 @@ import { figure as clientUnderThrottle } from "./figures/6-client-under-throttle
 import { figure as memory } from "./figures/7-memory.js";
 import { figure as listing } from "./figures/8-listing.js";
 import { figure as prism } from "./figures/9-prism.js";
+import { figure as outbox } from "./figures/10-outbox.js";
 import { cpuCounters, PINNED, ROOT, round, stealPercent } from "./lib.js";
 
 /**
@@ -43,6 +44,7 @@ const FIGURES: Figure[] = [
   clientUnderThrottle,
   memory,
   listing,
+  outbox,
 ];
 
 const JSON_OUTPUT = process.argv.includes("--json");

@@ -1,0 +1,234 @@
+/**
+ * What StockSync's durability rests on, at the moments a crash can hit (issue 29 made the
+ * flush's deletions unsynced and puts a flush's sends behind the disk). An in-memory outbox
+ * models LevelDB's log: writes are applied in the order issued; a synced write is on disk, with
+ * every write before it, only once the test lets the disk finish; an unsynced one is lost by a
+ * power cut unless a later synced write persisted it. Then the real outbox: writes stay in
+ * order whatever their `sync`, and a group is written synced when any of it must be.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ClassicLevel } from "classic-level";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { buildReport } from "../../src/client/report.js";
+import { type Outbox, type OutboxEntry, type OutboxWriteOptions, openOutbox } from "../../src/sync/outbox.js";
+import { StockSync } from "../../src/sync/stock-sync.js";
+
+const THRESHOLDS = { lowStockAt: 5, restockAt: 10 };
+type Change = readonly [string, OutboxEntry | null];
+
+class ModelOutbox implements Outbox {
+  /** Every write, in the order issued; the first `persisted` are on disk. */
+  readonly log: Array<{ change: Change; sync: boolean }> = [];
+  persisted = 0;
+  /** Synced writes waiting for the disk (see release). */
+  readonly #waiting: Array<() => void> = [];
+
+  /** `disk`: what a previous run left on disk; `auto`: the disk finishes synced writes on its own. */
+  constructor(
+    private readonly disk = new Map<string, OutboxEntry>(),
+    private readonly auto = false,
+  ) {}
+
+  async load(): Promise<Map<string, OutboxEntry>> {
+    return this.onDisk();
+  }
+
+  write(changes: readonly Change[], options?: OutboxWriteOptions): Promise<void> {
+    const sync = options?.sync !== false;
+    for (const change of changes) this.log.push({ change, sync });
+    if (!sync) return Promise.resolve();
+    const upTo = this.log.length;
+    return new Promise((resolve) => {
+      this.#waiting.push(() => {
+        this.persisted = Math.max(this.persisted, upTo);
+        resolve();
+      });
+      if (this.auto) setImmediate(() => this.release());
+    });
+  }
+
+  /** The disk finishes every synced write issued so far. */
+  release(): void {
+    for (const finish of this.#waiting.splice(0)) finish();
+  }
+
+  /** What a power cut now would leave: the previous run's entries, then the persisted writes. */
+  onDisk(): Map<string, OutboxEntry> {
+    const state = new Map(this.disk);
+    for (const { change } of this.log.slice(0, this.persisted)) {
+      const [id, entry] = change;
+      if (entry === null) state.delete(id);
+      else state.set(id, entry);
+    }
+    return state;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** Ordergroove, as the syncs of one test see it: what it received, and any value sent before it was on disk. */
+function ordergroove() {
+  const received: Array<[string, boolean]> = [];
+  const sentBeforeOnDisk: string[] = [];
+  let box: ModelOutbox | undefined;
+  const client = {
+    updateProducts: async (items: ReadonlyArray<{ product_id: string; live: boolean }>) => {
+      for (const { product_id, live } of items) {
+        received.push([product_id, live]);
+        if (box?.onDisk().get(product_id)?.live !== live) sentBeforeOnDisk.push(`${product_id}=${live}`);
+      }
+      return buildReport(
+        items.map((item, index) => ({ index, productId: item.product_id, outcome: "updated" as const, status: 200 })),
+        1,
+        0,
+      );
+    },
+  };
+  const start = async (outbox: ModelOutbox) => {
+    box = outbox;
+    return StockSync.start({ client, outbox, thresholds: THRESHOLDS, flushIntervalMs: 0 });
+  };
+  const valuesOf = (id: string) => received.filter(([p]) => p === id).map(([, live]) => live);
+  return { received, sentBeforeOnDisk, start, valuesOf };
+}
+
+/** Lets every pending callback run (the model's disk does nothing until released). */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe("StockSync against power cuts (a model of LevelDB's log)", () => {
+  it("acknowledges a change only once it is on disk, and sends it only then", async () => {
+    const og = ordergroove();
+    const box = new ModelOutbox();
+    const sync = await og.start(box);
+    let acknowledged = false;
+    const recorded = sync.recordDurably({ productId: "a", stock: 0 }).then(() => (acknowledged = true));
+    const flushed = sync.flush();
+    await settle();
+    expect(acknowledged).toBe(false);
+    expect(og.received).toEqual([]);
+    box.release();
+    await recorded;
+    await flushed;
+    expect(og.received).toEqual([["a", false]]);
+    expect(og.sentBeforeOnDisk).toEqual([]);
+  });
+
+  it("a cut that loses the flush's unsynced deletions replays only values Ordergroove already has", async () => {
+    const og = ordergroove();
+    const box = new ModelOutbox();
+    const sync = await og.start(box);
+    const recorded = sync.recordDurably([
+      { productId: "a", stock: 0 },
+      { productId: "b", stock: 0 },
+    ]);
+    box.release();
+    await recorded;
+    await sync.flush();
+    // Confirmed: their entries are dropped by a write that is not synced by itself.
+    expect(box.log.slice(-2)).toEqual([
+      { change: ["a", null], sync: false },
+      { change: ["b", null], sync: false },
+    ]);
+    // a comes back in stock; a flush starts while that change is still on its way to the disk.
+    void sync.recordDurably({ productId: "a", stock: 20 });
+    void sync.flush();
+    await settle();
+    // The cut: the change was never acknowledged (its source sends it again), and was not sent.
+    const disk = box.onDisk();
+    expect(disk).toEqual(
+      new Map([
+        ["a", { live: false }],
+        ["b", { live: false }],
+      ]),
+    );
+    const restarted = await og.start(new ModelOutbox(disk, true));
+    expect(restarted.replayed).toBe(2);
+    // Ordergroove saw false, then the replay's false again: never true followed by an older false.
+    expect(og.valuesOf("a")).toEqual([false, false]);
+    expect(og.valuesOf("b")).toEqual([false, false]);
+    expect(og.sentBeforeOnDisk).toEqual([]);
+  });
+
+  it("a later synced write persists the unsynced deletions before it: a cut then replays just the newest change", async () => {
+    const og = ordergroove();
+    const box = new ModelOutbox(new Map(), true);
+    const sync = await og.start(box);
+    await sync.recordDurably([
+      { productId: "a", stock: 0 },
+      { productId: "b", stock: 0 },
+    ]);
+    await sync.flush();
+    await sync.recordDurably({ productId: "a", stock: 20 });
+    const disk = box.onDisk();
+    expect(disk).toEqual(new Map([["a", { live: true }]]));
+    const restarted = await og.start(new ModelOutbox(disk, true));
+    expect(restarted.replayed).toBe(1);
+    expect(og.valuesOf("a")).toEqual([false, true]);
+    expect(og.valuesOf("b")).toEqual([false]);
+  });
+});
+
+describe("the real outbox: order and sync", () => {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("keeps writes in the order issued whatever their sync, and writes a group synced when any of it must be", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-outbox-order-"));
+    dirs.push(dir);
+    // Every LevelDB write the outbox makes: how, synced or not, how many operations.
+    const calls: Array<{ method: string; sync: boolean; ops: number }> = [];
+    for (const method of ["put", "del"] as const) {
+      const original = ClassicLevel.prototype[method] as (...args: unknown[]) => Promise<void>;
+      vi.spyOn(ClassicLevel.prototype, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
+        calls.push({ method, sync: (args.at(-1) as { sync: boolean }).sync, ops: 1 });
+        return original.apply(this, args);
+      } as never);
+    }
+    type Chained = { length: number; write(options: { sync: boolean }): Promise<void> };
+    const batch = ClassicLevel.prototype.batch as (...args: unknown[]) => unknown;
+    vi.spyOn(ClassicLevel.prototype, "batch").mockImplementation(function (this: unknown, ...args: unknown[]) {
+      const chained = batch.apply(this, args) as Chained;
+      const write = chained.write.bind(chained);
+      chained.write = (options) => {
+        calls.push({ method: "batch", sync: options.sync, ops: chained.length });
+        return write(options);
+      };
+      return chained;
+    } as never);
+    const box = await openOutbox(dir);
+    // A lone unsynced deletion is written unsynced; a lone put synced.
+    await box.write([["x", { live: true }]]);
+    await box.write([["x", null]], { sync: false });
+    expect(calls).toEqual([
+      { method: "put", sync: true, ops: 1 },
+      { method: "del", sync: false, ops: 1 },
+    ]);
+    calls.length = 0;
+    // Issued without waiting: put, unsynced delete, put again (the latest must win), and put then
+    // unsynced delete (the delete must win), for many products at once.
+    const writes: Array<Promise<void>> = [];
+    for (let i = 0; i < 30; i++) {
+      writes.push(box.write([[`back-${i}`, { live: false }]]));
+      writes.push(box.write([[`back-${i}`, null]], { sync: false }));
+      writes.push(box.write([[`back-${i}`, { live: true }]]));
+      writes.push(box.write([[`gone-${i}`, { live: false }]]));
+      writes.push(box.write([[`gone-${i}`, null]], { sync: false }));
+    }
+    await Promise.all(writes);
+    // The first went alone; the rest, queued behind it, went as one synced batch.
+    expect(calls).toEqual([
+      { method: "put", sync: true, ops: 1 },
+      { method: "batch", sync: true, ops: 149 },
+    ]);
+    await box.close();
+    const reopened = await openOutbox(dir);
+    const left = await reopened.load();
+    await reopened.close();
+    expect(left).toEqual(new Map(Array.from({ length: 30 }, (_, i) => [`back-${i}`, { live: true }])));
+  });
+});
