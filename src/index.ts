@@ -44,6 +44,6 @@ export type { BatchReport, ItemOutcome, Outcome } from "./client/report.js";
 export { backoff, DEFAULT_RETRY, decideRetry, type RetryDecision, type RetryPolicy } from "./client/retry.js";
 export type { components, paths } from "./generated/openapi.js";
 export { type AnswerToCheck, checkAnswer } from "./validation/response-validator.js";
-export { type Outbox, type OutboxEntry, OutboxError, openOutbox } from "./sync/outbox.js";
+export { type Outbox, type OutboxEntry, OutboxError, type OutboxWriteOptions, openOutbox } from "./sync/outbox.js";
 export { type StockChange, StockSync, type StockSyncOptions, type SyncFlush } from "./sync/stock-sync.js";
 export { desiredLive, ThresholdError, type Thresholds } from "./sync/thresholds.js";
