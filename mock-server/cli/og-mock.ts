@@ -4,6 +4,7 @@
  * Every flag has an environment variable (OG_MOCK_<FLAG>), flags win. `bin.ts` runs `main`;
  * importing this module starts nothing.
  */
+import { createRequire } from "node:module";
 import type { Logger } from "pino";
 import { CatalogError } from "../core/products/catalog.js";
 import { describeProfile } from "../core/calibration/apply-profile.js";
@@ -74,12 +75,17 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   );
 }
 
-/** pino, loaded only when something will be logged: at `silent` it is not imported at all (start-up time). */
+/**
+ * pino, loaded only when something will be logged: at `silent` it is not loaded at all (start-up
+ * time). With require, not import(): the bundle runs as a node:vm script (code-cache.ts), where
+ * Node 20 has no import() without a flag; pino and pino-pretty are CommonJS packages.
+ */
 async function makeLogger(level: string): Promise<Logger | undefined> {
   if (level === "silent") return undefined;
-  const { pino } = await import("pino");
+  const require = createRequire(import.meta.url);
+  const { pino } = require("pino") as typeof import("pino");
   if (process.stdout.isTTY) {
-    const { default: pretty } = await import("pino-pretty");
+    const pretty = require("pino-pretty") as typeof import("pino-pretty");
     return pino({ level }, pretty({ colorize: true, sync: true, ignore: "pid,hostname" }));
   }
   return pino({ level });

@@ -2,10 +2,12 @@
  * og-mock as installed: the bundle `npm run build` makes (scripts/bundle-og-mock.mjs), built here
  * from the sources under test. The rest of the suite runs og-mock from source; this proves the
  * bundle is the same program: the validators it carries, the admin API (one copy of each module,
- * so it still knows the catalog's errors), the dashboard's files found from where the bundle lives.
+ * so it still knows the catalog's errors), the dashboard's files found from where the bundle lives;
+ * and its code cache (mock-server/cli/code-cache.ts) only ever makes a start faster.
  */
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "../../src/auth/signature.js";
@@ -28,8 +30,8 @@ afterAll(async () => {
   rmSync(OUT, { recursive: true, force: true });
 });
 
-function batch(items: unknown[]): Promise<Response> {
-  return fetch(`${fake.url}/products-batch/update/`, {
+function batch(items: unknown[], url = fake.url): Promise<Response> {
+  return fetch(`${url}/products-batch/update/`, {
     method: "PATCH",
     headers: { "content-type": "application/json", ...signedHeaders(CREDS, Math.floor(Date.now() / 1000)) },
     body: JSON.stringify(items),
@@ -72,5 +74,72 @@ describe("og-mock's bundle (the installed bin)", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
     expect(await res.text()).toMatch(/<html/i);
+  });
+});
+
+describe("og-mock's code cache", () => {
+  // Each case its own temporary folder (TMPDIR), so that the cache starts as the case says.
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), "og-code-cache-"));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const cacheDir = (dir: string) => join(dir, `og-mock-code-cache-${process.getuid?.() ?? "user"}`);
+  const cacheFiles = (dir: string) => readdirSync(cacheDir(dir)).filter((f) => f.endsWith(".bin"));
+
+  /** Starts the bundle with TMPDIR=dir, checks it answers a signed batch, stops it (SIGTERM, as Ctrl-C). */
+  async function runOnce(dir: string): Promise<void> {
+    const started = await startOgMock(["--log-level", "silent"], { TMPDIR: dir }, BIN);
+    try {
+      const res = await batch([{ product_id: "og-coffee-beans-1kg", live: false }], started.url);
+      expect(res.status).toBe(207);
+    } finally {
+      expect(await started.stop()).toBe(0);
+    }
+  }
+
+  function freshDir(name: string): string {
+    const dir = join(tmp, name);
+    mkdirSync(dir);
+    return dir;
+  }
+
+  it("is written by the first run, private to the user, and read, not rewritten, by the next", async () => {
+    const dir = freshDir("first");
+    await runOnce(dir);
+    expect(statSync(cacheDir(dir)).mode & 0o777).toBe(0o700);
+    const [file] = cacheFiles(dir);
+    expect(file).toMatch(/^[0-9a-f]{16}-node[\d.]+-\w+\.bin$/);
+    const path = join(cacheDir(dir), file!);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const written = statSync(path).mtimeMs;
+    await runOnce(dir);
+    expect(cacheFiles(dir)).toEqual([file]);
+    expect(statSync(path).mtimeMs).toBe(written);
+  });
+
+  it("falls back to compiling when the cache is not V8's, and replaces it", async () => {
+    const dir = freshDir("corrupt");
+    await runOnce(dir);
+    const path = join(cacheDir(dir), cacheFiles(dir)[0]!);
+    writeFileSync(path, Buffer.alloc(4096, 7));
+    await runOnce(dir);
+    expect(readFileSync(path).equals(Buffer.alloc(4096, 7))).toBe(false);
+  });
+
+  it("is not used in a folder that others can write", async () => {
+    const dir = freshDir("shared");
+    mkdirSync(cacheDir(dir));
+    chmodSync(cacheDir(dir), 0o777);
+    await runOnce(dir);
+    expect(cacheFiles(dir)).toEqual([]);
+  });
+
+  it("is skipped, silently, when there is no folder to keep it in", async () => {
+    // A file where the temporary folder should be: no cache folder can be made under it.
+    const file = join(tmp, "not-a-folder");
+    writeFileSync(file, "");
+    await runOnce(file);
   });
 });

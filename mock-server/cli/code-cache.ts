@@ -1,0 +1,92 @@
+/**
+ * Runs og-mock's bundle (a CommonJS file) through V8's code cache, kept in a per-user folder.
+ * scripts/bundle-og-mock.mjs builds this module into dist/mock-server/bin/og-mock.js, the bin.
+ *
+ * Why: og-mock's cold start is measured against a bare node start (bench figure 4). Compiling
+ * the ~0.5 MB bundle, and then each function the first request runs, was the largest part of
+ * what og-mock adds to node's own start. Node 22 caches compiled code itself
+ * (module.enableCompileCache); Node 20 does not, so this does what it does: the first run compiles
+ * as usual and, when it exits, leaves V8's cache of every function it ran; later runs of the same
+ * bundle on the same node read it instead of compiling.
+ *
+ * Trade-offs, and why each is acceptable:
+ * - A cache file (~0.2 MB) per bundle build and node version, written outside the package (the
+ *   package may be read-only, and is shared by users): in <tmpdir>/og-mock-code-cache-<uid>,
+ *   like Node 22's <tmpdir>/node-compile-cache. Old builds' files are not cleaned up; the OS
+ *   cleans its temporary folder.
+ * - Code read from a shared temporary folder must not be planted by another user: the folder is
+ *   made 0700 and used only if it is a real folder owned by this user that nobody else can write.
+ * - V8 checks a cache against the source and its own version and flags, and rejects one that
+ *   does not fit (the file name carries a hash of the bundle and the node version, so builds and
+ *   node versions do not evict each other). Any failure (no folder, unreadable, rejected, not
+ *   writable) silently means compiling as without a cache: the cache can make a start faster,
+ *   never break it.
+ * - The cache is written when the process exits (SIGTERM and Ctrl-C exit through og-mock's
+ *   shutdown), so it holds what the run compiled, the first request's functions included. Making
+ *   it costs a few ms at exit, and it is written again only when a run compiled noticeably more
+ *   than the cache held (a first run that only printed --help leaves a small one).
+ * - Stack traces still name the bundle file and its lines: the script is compiled under its name.
+ */
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Script } from "node:vm";
+
+/** Written again only when a run's cache is this much larger than the one it started from. */
+const GROWTH_TO_REWRITE = 1.05;
+
+/**
+ * Runs `file`, a CommonJS module wrapper written out (`(function (exports, require, module,
+ * __filename, __dirname) {...})`, see scripts/bundle-og-mock.mjs), through the code cache named
+ * by `key` (the build's hash of the file). `require` is the caller's: it lives in the same
+ * folder, so it resolves what the file's own would (and needs no node:module to make one).
+ */
+export function runWithCodeCache(file: string, key: string, require: NodeJS.Require): void {
+  const source = readFileSync(file, "utf8");
+  const dir = cacheFolder();
+  const cacheFile = dir && join(dir, `${key}-node${process.versions.node}-${process.arch}.bin`);
+  const cachedData = cacheFile ? readOrNothing(cacheFile) : undefined;
+  // No importModuleDynamically: on Node 20 it needs a flag, so the bundle has no import()
+  // (scripts/bundle-og-mock.mjs refuses one).
+  const script = new Script(source, { filename: file, cachedData });
+  const used = cachedData && !script.cachedDataRejected ? cachedData.length : 0;
+  if (cacheFile) process.once("exit", () => save(script, cacheFile, used));
+  const module = { exports: {} };
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  run.call(module.exports, module.exports, require, module, file, dirname(file));
+}
+
+/** This user's cache folder, made if need be; undefined if it is not one only this user can write. */
+function cacheFolder(): string | undefined {
+  try {
+    const uid = process.getuid?.();
+    const dir = join(tmpdir(), `og-mock-code-cache-${uid ?? "user"}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+function readOrNothing(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function save(script: Script, path: string, used: number): void {
+  try {
+    const data = script.createCachedData();
+    if (data.length <= used * GROWTH_TO_REWRITE) return;
+    // Several og-mocks may exit at once: each writes its own file and renames it into place.
+    const temporary = `${path}.${process.pid}.tmp`;
+    writeFileSync(temporary, data, { mode: 0o600 });
+    renameSync(temporary, path);
+  } catch {
+    // Not writable (full disk, read-only temporary folder): the next start compiles, as now.
+  }
+}
