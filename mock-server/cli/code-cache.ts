@@ -61,8 +61,12 @@ function cacheFolder(): string | undefined {
   try {
     const uid = process.getuid?.();
     const dir = join(tmpdir(), `og-mock-code-cache-${uid ?? "user"}`);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stat = lstatSync(dir);
+    // Looked at before it is made: on every start but the first, it is there already.
+    let stat = lstatSync(dir, { throwIfNoEntry: false });
+    if (!stat) {
+      mkdirSync(dir, { mode: 0o700 });
+      stat = lstatSync(dir);
+    }
     if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
     return dir;
   } catch {
