@@ -6,7 +6,18 @@
  * and its code cache (mock-server/cli/code-cache.ts) only ever makes a start faster.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -109,7 +120,8 @@ describe("og-mock's code cache", () => {
     const dir = freshDir("first");
     await runOnce(dir);
     expect(statSync(cacheDir(dir)).mode & 0o777).toBe(0o700);
-    const [file] = cacheFiles(dir);
+    const [file, ...others] = cacheFiles(dir);
+    expect(others).toEqual([]);
     expect(file).toMatch(/^[0-9a-f]{16}-node[\d.]+-\w+\.bin$/);
     const path = join(cacheDir(dir), file!);
     expect(statSync(path).mode & 0o777).toBe(0o600);
@@ -117,6 +129,22 @@ describe("og-mock's code cache", () => {
     await runOnce(dir);
     expect(cacheFiles(dir)).toEqual([file]);
     expect(statSync(path).mtimeMs).toBe(written);
+  });
+
+  it("removes, when it writes one, the caches not written for 30 days", async () => {
+    const dir = freshDir("stale");
+    mkdirSync(cacheDir(dir), { mode: 0o700 });
+    const stale = join(cacheDir(dir), "0123456789abcdef-node0.0.0-x64.bin");
+    const recent = join(cacheDir(dir), "fedcba9876543210-node0.0.0-x64.bin");
+    writeFileSync(stale, "old");
+    writeFileSync(recent, "newer");
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    utimesSync(stale, daysAgo(31), daysAgo(31));
+    utimesSync(recent, daysAgo(29), daysAgo(29));
+    await runOnce(dir);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(cacheFiles(dir)).toHaveLength(2);
   });
 
   it("falls back to compiling when the cache is not V8's, and replaces it", async () => {
