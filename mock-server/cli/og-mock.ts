@@ -11,6 +11,7 @@ import { describeProfile } from "../core/calibration/apply-profile.js";
 import { isLoopback, startMockServer } from "../node/server.js";
 import { type Cli, HELP, parseCli } from "./args.js";
 import { banner, merchantsBanner } from "./banner.js";
+import { FIRST_ANSWER_EVENT } from "./first-answer.js";
 
 /** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
 export const EXIT = { ok: 0, failedToStart: 1, usage: 64 } as const;
@@ -60,6 +61,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   // Last line of defence: the hosts answer 500 for any exception in a handler, but should one
   // escape from elsewhere (a timer, a socket event), log it and keep serving instead of exiting.
   process.on("uncaughtException", (error) => logger?.error({ err: error }, "unexpected error; still serving"));
+  // The first answered request is when the bundle's code cache is made (first-answer.ts); "close"
+  // comes after an answer a fault dropped too. Run from source, nobody listens.
+  running.server.once("request", (_req, res) =>
+    res.once("close", () => (process as NodeJS.EventEmitter).emit(FIRST_ANSWER_EVENT)),
+  );
   const { url, mock, host, merchants } = running;
   if (!isLoopback(host)) {
     logger?.warn(

@@ -99,12 +99,16 @@ describe("og-mock's code cache", () => {
   const cacheDir = (dir: string) => join(dir, `og-mock-code-cache-${process.getuid?.() ?? "user"}`);
   const cacheFiles = (dir: string) => readdirSync(cacheDir(dir)).filter((f) => f.endsWith(".bin"));
 
-  /** Starts the bundle with TMPDIR=dir, checks it answers a signed batch, stops it (SIGTERM, as Ctrl-C). */
-  async function runOnce(dir: string): Promise<void> {
+  /**
+   * Starts the bundle with TMPDIR=dir, checks it answers a signed batch (and, with `more`, what
+   * else `more` asks), stops it (SIGTERM, as Ctrl-C).
+   */
+  async function runOnce(dir: string, more?: (url: string) => Promise<void>): Promise<void> {
     const started = await startOgMock(["--log-level", "silent"], { TMPDIR: dir }, BIN);
     try {
       const res = await batch([{ product_id: "og-coffee-beans-1kg", live: false }], started.url);
       expect(res.status).toBe(207);
+      await more?.(started.url);
     } finally {
       expect(await started.stop()).toBe(0);
     }
@@ -115,6 +119,29 @@ describe("og-mock's code cache", () => {
     mkdirSync(dir);
     return dir;
   }
+
+  it("holds the cold start: what later requests run is not added to it", async () => {
+    const dir = freshDir("first-answer");
+    await runOnce(dir);
+    const path = join(cacheDir(dir), cacheFiles(dir)[0]!);
+    const written = statSync(path).mtimeMs;
+    // The admin API and the dashboard compile much more than a batch: none of it is kept.
+    await runOnce(dir, async (url) => {
+      for (const p of ["/__admin/products", "/__admin/journal", "/__admin/ui/", "/__admin/faults"]) {
+        expect((await fetch(`${url}${p}`)).status).toBe(200);
+      }
+    });
+    expect(statSync(path).mtimeMs).toBe(written);
+  });
+
+  it("left by a run that answered nothing, is made again by the first that answers", async () => {
+    const dir = freshDir("help-first");
+    execFileSync(process.execPath, [BIN, "--help"], { env: { ...process.env, TMPDIR: dir }, stdio: "ignore" });
+    const path = join(cacheDir(dir), cacheFiles(dir)[0]!);
+    const small = statSync(path).size;
+    await runOnce(dir);
+    expect(statSync(path).size).toBeGreaterThan(small);
+  });
 
   it("is written by the first run, private to the user, and read, not rewritten, by the next", async () => {
     const dir = freshDir("first");
