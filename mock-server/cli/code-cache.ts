@@ -6,16 +6,18 @@
  * the bundle, and then each function the first request runs, was the largest part of what
  * og-mock added to node's own start (~10 ms, measured). Node 22 caches compiled code itself
  * (module.enableCompileCache); Node 20 does not, so this does what it does: the first run compiles
- * as usual and, when it exits, leaves V8's cache of every function it ran; later runs of the same
- * bundle on the same node read it (~2.5 ms with the bundle's text) instead of compiling.
+ * as usual and, once it has answered its first request, leaves V8's cache of every function it
+ * ran; later runs of the same bundle on the same node read it (~2.5 ms with the bundle's text)
+ * instead of compiling.
  *
  * Trade-offs, and why each is acceptable:
- * - A cache file (~0.15 MB) per bundle build and node version, written outside the package (the
+ * - A cache file (~0.2 MB) per bundle build and node version, written outside the package (the
  *   package may be read-only, and is shared by users): in <tmpdir>/og-mock-code-cache-<uid>,
  *   as Node 22 keeps its own in <tmpdir>/node-compile-cache. Writing one removes those not
  *   written for 30 days (a cache in use is never rewritten, so it is made again then, once).
  * - Code read from a shared temporary folder must not be planted by another user: the folder is
- *   made 0700 and used only if it is a real folder owned by this user that nobody else can write.
+ *   made 0700 and used only if it is a real folder owned by this user that nobody else can write
+ *   (on Windows, whose file modes do not say that, no cache is used).
  * - V8 rejects a cache made by another V8 version or with other flags, and checks the source by
  *   its length only: the file name carries a hash of the bundle (made by the build) and the node
  *   version, so no build reads another's cache, and builds and node versions used in turn do not
