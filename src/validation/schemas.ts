@@ -7,7 +7,7 @@
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { openapiDocument } from "../generated/document.js";
-import * as precompiled from "../generated/validators.js";
+import { precompiledValidators } from "../generated/validators.js";
 import { describeError, type Wording } from "./errors.js";
 
 export type PrecompiledSchema =
@@ -20,9 +20,9 @@ export type PrecompiledSchema =
   | "ProductHasGroup"
   | "ProductGroupList";
 
-/** The validator of `#/components/schemas/<name>`. */
+/** The validator of `#/components/schemas/<name>` (the validators are made on the first call). */
 export function schemaValidator(name: PrecompiledSchema): ValidateFunction {
-  return (precompiled as unknown as Record<PrecompiledSchema, ValidateFunction>)[name];
+  return (precompiledValidators() as Record<PrecompiledSchema, ValidateFunction>)[name];
 }
 
 /**

@@ -5,7 +5,7 @@
  * (src/validation/errors.ts). No rule the spec states is written here a second time.
  */
 import type { ValidateFunction } from "ajv";
-import * as adminSchemas from "../../../src/generated/admin-validators.js";
+import { ADMIN_QUERIES, adminValidators } from "../../../src/generated/admin-validators.js";
 import { describeFirstError } from "../../../src/validation/errors.js";
 import { AdminInputError } from "./admin-input.js";
 
@@ -13,7 +13,8 @@ import { AdminInputError } from "./admin-input.js";
 export type AdminBodySchema =
   "ProductsInput" | "ProductPatch" | "SettingsPatch" | "Faults" | "IpLimit" | "SignatureQuestion" | "Merchant";
 
-const validators = adminSchemas as unknown as Record<string, ValidateFunction>;
+/** The admin spec's validators, made when the admin API first checks a request (not at start-up). */
+const validators = () => adminValidators() as Record<string, ValidateFunction>;
 /** Stands for the value itself in a sentence, to be left out (no field name can be this). */
 const WHOLE = "\u0000";
 
@@ -22,7 +23,7 @@ const WHOLE = "\u0000";
  * A list is named by what it holds (`products[0].live`); an object by its fields (`answer.batchForm`).
  */
 export function checkBody<T = unknown>(schema: AdminBodySchema, value: unknown, what: string, listRoot?: string): T {
-  const validate = validators[schema]!;
+  const validate = validators()[schema]!;
   if (validate(value)) return value as T;
   // A problem with the whole value is said without naming it twice: "invalid question: needs ...".
   const sentence = describeFirstError(validate.errors, listRoot ? { root: listRoot } : { whole: WHOLE });
@@ -31,7 +32,7 @@ export function checkBody<T = unknown>(schema: AdminBodySchema, value: unknown, 
 }
 
 /** An operation of the admin spec, e.g. "GET /__admin/products". */
-export type AdminOperation = keyof typeof adminSchemas.ADMIN_QUERIES;
+export type AdminOperation = keyof typeof ADMIN_QUERIES;
 
 /**
  * The query of an admin call, read as its operation's parameters say (an integer from digits, a
@@ -45,7 +46,7 @@ export function readQuery(
   query: URLSearchParams,
   fallback: Record<string, string | undefined> = {},
 ): Record<string, unknown> {
-  const { validator, types } = adminSchemas.ADMIN_QUERIES[operation] as {
+  const { validator, types } = ADMIN_QUERIES[operation] as {
     validator: string;
     types: Record<string, string>;
   };
@@ -54,7 +55,7 @@ export function readQuery(
     const text = query.get(name) ?? fallback[name];
     if (text !== undefined && text !== null) values[name] = typed(text, type);
   }
-  const validate = validators[validator]!;
+  const validate = validators()[validator]!;
   if (validate(values)) return values;
   throw new AdminInputError(`Admin API: invalid query: ${describeFirstError(validate.errors, { whole: "query" })}.`);
 }

@@ -9,9 +9,10 @@ import { constantTimeEqual } from "../../../src/auth/signature.js";
 /**
  * A secret drawn once per run: the dashboard's cookie is an HMAC of the token under it, so a
  * cookie from an earlier run (or read by another local service's page from a shared cookie jar)
- * is worthless after a restart, and the token itself is never stored by the browser.
+ * is worthless after a restart, and the token itself is never stored by the browser. Drawn when
+ * the first cookie is made, not when og-mock starts (start-up time: most runs never make one).
  */
-const RUN_SECRET = randomBytes(32);
+let runSecret: Buffer | undefined;
 
 /** A signed-in dashboard stays signed in this long (a working day and a half), then asks again. */
 export const ADMIN_COOKIE_MAX_AGE_S = 12 * 60 * 60;
@@ -27,7 +28,9 @@ export function adminCookieName(host: string | undefined): string {
 }
 
 export function adminCookieValue(token: string): string {
-  return createHmac("sha256", RUN_SECRET).update(`og-mock dashboard session\n${token}`, "utf8").digest("base64url");
+  return createHmac("sha256", (runSecret ??= randomBytes(32)))
+    .update(`og-mock dashboard session\n${token}`, "utf8")
+    .digest("base64url");
 }
 
 /** The `set-cookie` of a successful sign-in through `host` (the request's Host header). */
