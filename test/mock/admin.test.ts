@@ -100,6 +100,11 @@ describe("admin API", () => {
     const wrong = await og.admin("DELETE", "health");
     expect(wrong.status).toBe(405);
     expect(wrong.headers.allow).toBe("GET, HEAD");
+    // Names every JS object has are not routes (they once found Object.prototype's and answered 500).
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      const res = await fetch(`${og.url}/__admin/${name}`);
+      expect(res.status, name).toBe(404);
+    }
   });
 
   it("does not journal admin calls", async () => {

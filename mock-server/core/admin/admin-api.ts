@@ -43,7 +43,12 @@ const ROUTE_METHODS: Record<string, readonly string[]> = {
 /** The 405 of a per-merchant admin route asked with a method it does not take, else undefined. */
 export function wrongAdminMethod(asked: string, route: string): CoreResponse | undefined {
   const method = asked.toUpperCase() === "HEAD" ? "GET" : asked.toUpperCase();
-  const allowed = /^products\/.+/.test(route) ? ["GET", "PATCH"] : ROUTE_METHODS[route];
+  // Own routes only: `/__admin/__proto__` or `/constructor` must not find Object.prototype's.
+  const allowed = /^products\/.+/.test(route)
+    ? ["GET", "PATCH"]
+    : Object.hasOwn(ROUTE_METHODS, route)
+      ? ROUTE_METHODS[route]
+      : undefined;
   if (!allowed || allowed.includes(method)) return undefined;
   return notAllowed(
     asked.toUpperCase(),
@@ -203,7 +208,7 @@ function dispatch(
     const product = mock.catalog.get(id);
     return product ? json(200, product) : detail(404, `Admin API: no product ${JSON.stringify(id)}.`);
   }
-  const handlers = routes[route];
+  const handlers = Object.hasOwn(routes, route) ? routes[route] : undefined;
   if (!handlers) {
     return detail(
       404,
