@@ -88,7 +88,8 @@ export function recordExchange(
   let texts: JournalTexts | undefined;
   if (lazy) texts = answerText === undefined ? { body: req.body! } : { body: req.body!, responseBody: answerText };
   else if (answerText !== undefined) texts = { responseBody: answerText };
-  const entry: Omit<JournalEntry, "seq"> = {
+  const entry: JournalEntry = {
+    seq: 0,
     at: time.now(),
     method: req.method.toUpperCase(),
     path: req.path,
@@ -103,16 +104,17 @@ export function recordExchange(
         },
     ms: Math.round(ms * 100) / 100,
   };
-  journal.record(
+  journal.recordOwn(
     trace.ignoredFields || trace.authRefusal || trace.fault || trace.hint ? withNotes(entry, trace) : entry,
     texts,
   );
 }
 
 /** The entry with the trace's notes, in the order the journal has always shown them. */
-function withNotes(entry: Omit<JournalEntry, "seq">, trace: Trace): Omit<JournalEntry, "seq"> {
-  const { at, method, path, headers, body, principal, response, ms } = entry;
+function withNotes(entry: JournalEntry, trace: Trace): JournalEntry {
+  const { seq, at, method, path, headers, body, principal, response, ms } = entry;
   return {
+    seq,
     at,
     method,
     path,
