@@ -51,8 +51,8 @@ export class EntryTime {
     const now = this.#options.clock.now();
     if (now !== this.#ms) {
       this.#ms = now;
-      // As Date does: whole milliseconds, rounded down (also before 1970).
-      const ms = Math.floor(now);
+      // As Date does: whole milliseconds, the fraction cut off (toward zero, also before 1970).
+      const ms = Math.trunc(now);
       const second = Math.floor(ms / 1000);
       if (second !== this.#second) {
         this.#second = second;
