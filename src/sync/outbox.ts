@@ -33,10 +33,11 @@ export interface Outbox {
 export interface OutboxWriteOptions {
   /**
    * false: the write need not be on disk when the promise resolves, only applied, in order. It
-   * is handed to the OS (it survives the process being killed) and made durable by the next
-   * synced write, which persists every earlier one (LevelDB's log is written in order), or by
-   * the OS's own writeback; an OS crash or power cut before either loses it. For writes whose
-   * loss is harmless, e.g. dropping an entry Ordergroove has confirmed. Default true.
+   * is handed to the OS (it survives the process being killed) and usually made durable by the
+   * next synced write to the same log or by the OS's own writeback, but an OS crash or power cut
+   * may lose it (always possible across LevelDB's switch to a new log, whose fsync does not cover
+   * the old one). For writes whose loss is harmless, e.g. dropping an entry Ordergroove has
+   * confirmed. Default true.
    */
   sync?: boolean;
 }
@@ -134,7 +135,7 @@ class LevelOutbox implements Outbox {
 
   /**
    * The writer: sends everything queued as one write, in the order queued, synced if any of it
-   * must be (a synced write also persists the unsynced ones before it, so grouping them is safe),
+   * must be (grouping loses nothing: an unsynced write made durable with the group only gains),
    * then the next group once it is done. One queue for all writes keeps them in order: two
    * writes handed to classic-level at once run on different threads and may reach LevelDB in
    * either order. Callbacks rather than an async loop with awaits: fewer hops between the disk's

@@ -79,6 +79,8 @@ export class StockSync {
   readonly #durable = new Map<string, boolean>();
   /** recordDurably's outbox writes not yet ended: a flush sends nothing before they are on disk. */
   readonly #writes = new Set<Promise<void>>();
+  /** What the outbox holds as far as its writes have ended: the only values a flush may send. */
+  readonly #onDisk = new Map<string, boolean>();
   readonly #outbox: Outbox | undefined;
   readonly #thresholds: Thresholds;
   readonly #perProduct = new Map<string, Thresholds>();
@@ -114,6 +116,7 @@ export class StockSync {
     sync.#replayed = left.size;
     for (const [id, entry] of left) {
       sync.#durable.set(id, entry.live);
+      sync.#onDisk.set(id, entry.live);
       sync.#pending.set(id, entry.live);
     }
     if (left.size) await sync.flush().catch((e) => sync.#options.onError?.(e as Error, []));
@@ -162,8 +165,11 @@ export class StockSync {
       const { id, durable } = this.#decide(changes);
       if (durable !== undefined) writes.push([id, durable]);
     } else {
+      // Every change checked before any is recorded: a bad one in the middle changes nothing.
+      const list = [...changes];
+      for (const change of list) this.#check(change);
       const latest = new Map<string, OutboxEntry | null>();
-      for (const change of [...changes]) {
+      for (const change of list) {
         const { id, durable } = this.#decide(change);
         if (durable !== undefined) latest.set(id, durable);
       }
@@ -172,8 +178,23 @@ export class StockSync {
     if (writes.length === 0) return;
     const written = this.#outbox.write(writes);
     this.#writes.add(written);
-    const ended = () => void this.#writes.delete(written);
-    written.then(ended, ended);
+    // Registered before anyone else waits on the write, so these run first.
+    written.then(
+      () => {
+        this.#writes.delete(written);
+        for (const [id, entry] of writes) {
+          if (entry) this.#onDisk.set(id, entry.live);
+          else this.#onDisk.delete(id);
+        }
+      },
+      () => {
+        this.#writes.delete(written);
+        // Not acknowledged, and not to be sent: unless a newer change decided since, the product's
+        // latest is what the outbox still holds (sent, since it is on disk), or nothing.
+        for (const [id, entry] of writes)
+          if ((this.#durable.get(id) ?? null) === (entry?.live ?? null)) this.#fallBackToDisk(id);
+      },
+    );
     await written;
   }
 
@@ -182,14 +203,8 @@ export class StockSync {
    * for the product (an entry, null to remove it, undefined to leave it).
    */
   #decide(change: StockChange): { id: string; queued?: boolean; durable?: OutboxEntry | null } {
-    if (this.#closed) throw new Error("StockSync: record() after close().");
-    if (typeof change?.productId !== "string" || change.productId.length === 0) {
-      throw new TypeError(`StockSync: productId must be a non-empty string; got ${JSON.stringify(change?.productId)}.`);
-    }
-    if (change.thresholds) {
-      bounds(change.thresholds, `thresholds of ${JSON.stringify(change.productId)}`);
-      this.#perProduct.set(change.productId, change.thresholds);
-    }
+    this.#check(change);
+    if (change.thresholds) this.#perProduct.set(change.productId, change.thresholds);
     const id = change.productId;
     const thresholds = this.#perProduct.get(id) ?? this.#thresholds;
     const want = desiredLive(change.stock, thresholds);
@@ -212,6 +227,27 @@ export class StockSync {
     if (this.#outbox) this.#durable.set(id, want);
     this.#schedule();
     return { id, queued: want, durable: { live: want } };
+  }
+
+  /** Throws, changing nothing, unless `change` can be recorded. */
+  #check(change: StockChange): void {
+    if (this.#closed) throw new Error("StockSync: record() after close().");
+    if (typeof change?.productId !== "string" || change.productId.length === 0) {
+      throw new TypeError(`StockSync: productId must be a non-empty string; got ${JSON.stringify(change?.productId)}.`);
+    }
+    if (change.thresholds) bounds(change.thresholds, `thresholds of ${JSON.stringify(change.productId)}`);
+  }
+
+  /** A product's latest value never reached the outbox: what the outbox holds, if anything, is its latest again. */
+  #fallBackToDisk(id: string): void {
+    const onDisk = this.#onDisk.get(id);
+    if (onDisk === undefined) {
+      this.#durable.delete(id);
+      this.#pending.delete(id);
+    } else {
+      this.#durable.set(id, onDisk);
+      this.#pending.set(id, onDisk);
+    }
   }
 
   recordMany(changes: Iterable<StockChange>): void {
@@ -311,6 +347,9 @@ export class StockSync {
       // would let the replay send the product's older entry after it. Every value taken above
       // had its write issued already (recordDurably writes as it records), so these cover it.
       if (this.#writes.size) await Promise.allSettled([...this.#writes]);
+      // A value whose write failed is not on disk: it is not sent (its caller was told so).
+      if (this.#outbox) for (const [id, live] of sent) if (this.#onDisk.get(id) !== live) sent.delete(id);
+      if (sent.size === 0) return undefined;
       report = await this.#options.client.updateProducts([...sent].map(([product_id, live]) => ({ product_id, live })));
     } catch (error) {
       // Nothing is lost: put back what was taken, unless newer changes arrived meanwhile.
@@ -340,12 +379,14 @@ export class StockSync {
       }
     }
     // Not synced (no fsync of its own; bench figure 10). They reach the OS, so killing the
-    // process keeps them; an OS crash or power cut may lose them, but only if no synced write
-    // came after (a synced write persists every earlier one: LevelDB's log is written in order).
-    // Then each product's entry is still the value Ordergroove just confirmed, and nothing newer
-    // was sent (a value is sent only once on disk, and a newer one on disk would have persisted
-    // these), so the replay re-sends that same value: harmless.
-    if (this.#outbox && settled.length) await this.#outbox.write(settled, { sync: false });
+    // process keeps them; an OS crash or power cut may lose them. Then a product's entry is
+    // either the value Ordergroove just confirmed, which the replay re-sends (harmless), or a
+    // newer change recorded after, on disk before it was sent, which the replay sends as it
+    // should: never a value older than one already sent.
+    if (this.#outbox && settled.length) {
+      await this.#outbox.write(settled, { sync: false });
+      for (const [id] of settled) if (this.#durable.get(id) === undefined) this.#onDisk.delete(id);
+    }
     const flush = { sent, report, rejected, failed };
     this.#options.onFlush?.(flush);
     if (failed.length > 0) {

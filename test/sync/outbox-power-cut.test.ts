@@ -35,7 +35,11 @@ class ModelOutbox implements Outbox {
     return this.onDisk();
   }
 
+  /** A failing disk: writes are refused (EIO) and change nothing. */
+  failWrites = false;
+
   write(changes: readonly Change[], options?: OutboxWriteOptions): Promise<void> {
+    if (this.failWrites) return Promise.reject(new Error("EIO: i/o error, write"));
     const sync = options?.sync !== false;
     for (const change of changes) this.log.push({ change, sync });
     if (!sync) return Promise.resolve();
@@ -149,6 +153,50 @@ describe("StockSync against power cuts (a model of LevelDB's log)", () => {
     expect(og.valuesOf("a")).toEqual([false, false]);
     expect(og.valuesOf("b")).toEqual([false, false]);
     expect(og.sentBeforeOnDisk).toEqual([]);
+  });
+
+  it("a change whose write failed is neither acknowledged nor sent: the product's value on disk stays its latest", async () => {
+    const og = ordergroove();
+    const box = new ModelOutbox(new Map(), true);
+    const sync = await og.start(box);
+    await sync.recordDurably({ productId: "a", stock: 0 });
+    box.failWrites = true;
+    await expect(sync.recordDurably({ productId: "a", stock: 20 })).rejects.toThrow(/EIO/);
+    box.failWrites = false;
+    await sync.flush();
+    // Sent: the value on disk, not the one the failed write carried.
+    expect(og.valuesOf("a")).toEqual([false]);
+    expect(og.sentBeforeOnDisk).toEqual([]);
+  });
+
+  it("a failed write while a flush waits for it: the flush leaves that value out", async () => {
+    const og = ordergroove();
+    const box = new ModelOutbox(new Map(), true);
+    const sync = await og.start(box);
+    box.failWrites = true;
+    const recorded = sync.recordDurably({ productId: "a", stock: 0 });
+    const flushed = sync.flush();
+    await expect(recorded).rejects.toThrow(/EIO/);
+    await flushed;
+    expect(og.received).toEqual([]);
+    expect(sync.pending.size).toBe(0);
+    expect(sync.durablePending).toBe(0);
+  });
+
+  it("a list with a bad change in it records none of it", async () => {
+    const og = ordergroove();
+    const box = new ModelOutbox(new Map(), true);
+    const sync = await og.start(box);
+    await expect(
+      sync.recordDurably([
+        { productId: "a", stock: 0 },
+        { productId: "", stock: 1 },
+      ]),
+    ).rejects.toThrow(/productId must be a non-empty string/);
+    expect(sync.pending.size).toBe(0);
+    await sync.flush();
+    expect(og.received).toEqual([]);
+    expect(box.log).toEqual([]);
   });
 
   it("a later synced write persists the unsynced deletions before it: a cut then replays just the newest change", async () => {
