@@ -35,7 +35,7 @@ import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
-import { FIRST_ANSWER_EVENT } from "./first-answer.js";
+import { FIRST_ANSWER_EVENT, V8_FLAGS_CHANGED_EVENT } from "./first-answer.js";
 
 /** Written again only when a run's cache is this much larger than the one it started from. */
 const GROWTH_TO_REWRITE = 1.05;
@@ -59,12 +59,16 @@ export function runWithCodeCache(file: string, key: string, require: NodeJS.Requ
   const used = cachedData && !script.cachedDataRejected ? cachedData.length : 0;
   if (dir && cacheFile) {
     let answered = false;
+    let flagsChanged = false;
+    process.once(V8_FLAGS_CHANGED_EVENT, () => {
+      flagsChanged = true;
+    });
     process.once(FIRST_ANSWER_EVENT, () => {
       answered = true;
-      save(script, dir, cacheFile, used);
+      if (!flagsChanged) save(script, dir, cacheFile, used);
     });
     process.once("exit", () => {
-      if (!answered && used === 0) save(script, dir, cacheFile, used);
+      if (!answered && !flagsChanged && used === 0) save(script, dir, cacheFile, used);
     });
   }
   const module = { exports: {} };
@@ -74,6 +78,8 @@ export function runWithCodeCache(file: string, key: string, require: NodeJS.Requ
 
 /** This user's cache folder, made if need be; undefined if it is not one only this user can write. */
 function cacheFolder(): string | undefined {
+  // Windows' file modes cannot show that nobody else may write the folder: no cache there.
+  if (process.platform === "win32") return undefined;
   try {
     const uid = process.getuid?.();
     const dir = join(tmpdir(), `og-mock-code-cache-${uid ?? "user"}`);

@@ -5,3 +5,10 @@
  * would otherwise read and pay for. Its own module, so that neither side imports the other.
  */
 export const FIRST_ANSWER_EVENT = "og-mock:first-answer";
+
+/**
+ * Emitted when og-mock changes V8's flags after start (--low-memory): a code cache made after
+ * that carries the new flags, which every start compiles without, so V8 would reject it on each
+ * of them and the normal runs' cache would be overwritten. Such a run writes no cache.
+ */
+export const V8_FLAGS_CHANGED_EVENT = "og-mock:v8-flags-changed";

@@ -51,7 +51,6 @@ export function corsPreflight(req: CoreRequest): CoreResponse | undefined {
 export function withCors(response: CoreResponse): CoreResponse {
   const headers = response.headers;
   if (headers["access-control-allow-origin"] !== undefined) return response;
-  headers["access-control-allow-origin"] = ACTUAL_HEADERS["access-control-allow-origin"]!;
-  headers["access-control-allow-credentials"] = ACTUAL_HEADERS["access-control-allow-credentials"]!;
+  for (const name in ACTUAL_HEADERS) headers[name] = ACTUAL_HEADERS[name]!;
   return response;
 }

@@ -134,6 +134,25 @@ describe("og-mock's code cache", () => {
     expect(statSync(path).mtimeMs).toBe(written);
   });
 
+  it("is neither made nor replaced by a --low-memory run (its V8 flags would spoil it for the others)", async () => {
+    const dir = freshDir("low-memory");
+    const lowMemory = async () => {
+      const started = await startOgMock(["--log-level", "silent", "--low-memory", "on"], { TMPDIR: dir }, BIN);
+      try {
+        expect((await batch([{ product_id: "og-coffee-beans-1kg", live: false }], started.url)).status).toBe(207);
+      } finally {
+        expect(await started.stop()).toBe(0);
+      }
+    };
+    await lowMemory();
+    expect(cacheFiles(dir)).toEqual([]);
+    await runOnce(dir);
+    const path = join(cacheDir(dir), cacheFiles(dir)[0]!);
+    const written = statSync(path).mtimeMs;
+    await lowMemory();
+    expect(statSync(path).mtimeMs).toBe(written);
+  });
+
   it("left by a run that answered nothing, is made again by the first that answers", async () => {
     const dir = freshDir("help-first");
     execFileSync(process.execPath, [BIN, "--help"], { env: { ...process.env, TMPDIR: dir }, stdio: "ignore" });
