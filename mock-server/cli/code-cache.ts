@@ -16,8 +16,10 @@
  *   as Node 22 keeps its own in <tmpdir>/node-compile-cache. Writing one removes those not
  *   written for 30 days (a cache in use is never rewritten, so it is made again then, once).
  * - Code read from a shared temporary folder must not be planted by another user: the folder is
- *   made 0700 and used only if it is a real folder owned by this user that nobody else can write
- *   (on Windows, whose file modes do not say that, no cache is used).
+ *   made 0700 and used only if it is a real folder owned by this user that nobody else can write,
+ *   and the cache file is checked again on the open file (this user's, not a link, not writable
+ *   by others), so swapping the folder between the two checks gains nothing (on Windows, whose
+ *   file modes do not say that, no cache is used).
  * - V8 rejects a cache made by another V8 version or with other flags, and checks the source by
  *   its length only: the file name carries a hash of the bundle (made by the build) and the node
  *   version, so no build reads another's cache, and builds and node versions used in turn do not
@@ -31,7 +33,19 @@
  *   exits, if there was none, and the first run that answers a request replaces it.
  * - Stack traces still name the bundle file and its lines: the script is compiled under its name.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
@@ -52,7 +66,7 @@ export function runWithCodeCache(file: string, key: string, require: NodeJS.Requ
   const source = readFileSync(file, "utf8");
   const dir = cacheFolder();
   const cacheFile = dir && join(dir, `${key}-node${process.versions.node}-${process.arch}.bin`);
-  const cachedData = cacheFile ? readOrNothing(cacheFile) : undefined;
+  const cachedData = cacheFile ? readOwnFile(cacheFile) : undefined;
   // No importModuleDynamically: on Node 20 it needs a flag, so the bundle has no import()
   // (scripts/bundle-og-mock.mjs refuses one).
   const script = new Script(source, { filename: file, cachedData });
@@ -96,11 +110,23 @@ function cacheFolder(): string | undefined {
   }
 }
 
-function readOrNothing(path: string): Buffer | undefined {
+/**
+ * The cache file, if it is one of this user's that nobody else can write: checked on the open file
+ * itself (not followed if a link), so that swapping the folder for another user's between the
+ * folder's check and this read finds that user's file, and refuses it.
+ */
+function readOwnFile(path: string): Buffer | undefined {
+  let fd: number | undefined;
   try {
-    return readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const stat = fstatSync(fd);
+    const uid = process.getuid?.();
+    if (!stat.isFile() || (uid !== undefined && stat.uid !== uid) || (stat.mode & 0o022) !== 0) return undefined;
+    return readFileSync(fd);
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

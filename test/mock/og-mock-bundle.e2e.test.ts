@@ -9,12 +9,15 @@ import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -200,6 +203,25 @@ describe("og-mock's code cache", () => {
     writeFileSync(path, Buffer.alloc(4096, 7));
     await runOnce(dir);
     expect(readFileSync(path).equals(Buffer.alloc(4096, 7))).toBe(false);
+  });
+
+  it("is not read from a file that others can write (or that is a link), even in its own folder", async () => {
+    const dir = freshDir("planted");
+    await runOnce(dir);
+    const path = join(cacheDir(dir), cacheFiles(dir)[0]!);
+    // A valid cache, made writable by others: read, it would be used and left as it is.
+    chmodSync(path, 0o666);
+    const before = statSync(path).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await runOnce(dir);
+    expect(statSync(path).mtimeMs).not.toBe(before);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    // A link in its place, to a valid cache elsewhere: not followed.
+    const elsewhere = join(dir, "elsewhere.bin");
+    renameSync(path, elsewhere);
+    symlinkSync(elsewhere, path);
+    await runOnce(dir);
+    expect(lstatSync(path).isSymbolicLink()).toBe(false);
   });
 
   it("is not used in a folder that others can write", async () => {
