@@ -3,7 +3,7 @@
  * figures share: the run's mode, the fake's credentials, request bodies, catalogs and starting
  * the fake the same way in every figure.
  */
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,9 +55,17 @@ export function items(n: number, offset = 0, prefix = "bench-"): string {
   );
 }
 
+/** The catalog files' folders of this run: gone when the bench ends, however it ends. */
+const catalogDirs = new Set<string>();
+function removeCatalogDirs(): void {
+  for (const dir of catalogDirs) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A catalog file of `size` products bench-0, bench-1, ... in a fresh temporary folder. */
 export async function catalogFile(size: number): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "og-bench-"));
+  if (catalogDirs.size === 0) process.once("exit", removeCatalogDirs);
+  catalogDirs.add(dir);
   const path = join(dir, `catalog-${size}.json`);
   const products = Array.from({ length: size }, (_, i) => ({
     external_product_id: `bench-${i}`,
