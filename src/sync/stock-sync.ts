@@ -150,6 +150,7 @@ export class StockSync {
         "StockSync: this sync has a durable outbox; use `await recordDurably(change)`, which resolves once the change is on disk.",
       );
     }
+    this.#check(change);
     return this.#decide(change).queued;
   }
 
@@ -160,22 +161,16 @@ export class StockSync {
   async recordDurably(changes: StockChange | Iterable<StockChange>): Promise<void> {
     if (!this.#outbox)
       throw new Error("StockSync: recordDurably() needs an outbox; create the sync with StockSync.start({ outbox }).");
-    let writes: Array<[string, OutboxEntry | null]> = [];
-    if (isChange(changes)) {
-      const { id, durable } = this.#decide(changes);
-      if (durable !== undefined) writes.push([id, durable]);
-    } else {
-      // Every change checked before any is recorded: a bad one in the middle changes nothing.
-      const list = [...changes];
-      for (const change of list) this.#check(change);
-      const latest = new Map<string, OutboxEntry | null>();
-      for (const change of list) {
-        const { id, durable } = this.#decide(change);
-        if (durable !== undefined) latest.set(id, durable);
-      }
-      writes = [...latest];
+    const list = isChange(changes) ? [changes] : [...changes];
+    // Every change checked before any is recorded: a bad one in the middle changes nothing.
+    for (const change of list) this.#check(change);
+    const latest = new Map<string, OutboxEntry | null>();
+    for (const change of list) {
+      const { id, durable } = this.#decide(change);
+      if (durable !== undefined) latest.set(id, durable);
     }
-    if (writes.length === 0) return;
+    if (latest.size === 0) return;
+    const writes = [...latest];
     const written = this.#outbox.write(writes);
     this.#writes.add(written);
     // Registered before anyone else waits on the write, so these run first.
@@ -200,10 +195,10 @@ export class StockSync {
 
   /**
    * Decides what one change means: the value queued, if any, and what the outbox must now hold
-   * for the product (an entry, null to remove it, undefined to leave it).
+   * for the product (an entry, null to remove it, undefined to leave it). `change` has passed
+   * #check.
    */
   #decide(change: StockChange): { id: string; queued?: boolean; durable?: OutboxEntry | null } {
-    this.#check(change);
     if (change.thresholds) this.#perProduct.set(change.productId, change.thresholds);
     const id = change.productId;
     const thresholds = this.#perProduct.get(id) ?? this.#thresholds;
