@@ -4,6 +4,7 @@
  * `x-api-key`, cookies. Nothing secret is ever kept, so nothing secret can be read back.
  */
 import type { Principal } from "../auth/authenticate.js";
+import { cut } from "./kept-text.js";
 import { TextArena } from "./text-arena.js";
 
 export interface JournalEntry {
@@ -41,7 +42,6 @@ export interface JournalListener {
 
 const MASK = "[redacted]";
 const SECRET_HEADERS = new Set(["x-api-key", "cookie", "proxy-authorization", "x-admin-token"]);
-const MAX_TEXT = 4096;
 const MAX_PARSED = 64 * 1024;
 const MAX_DEPTH = 32;
 /** How deep a body may nest and still be shown parsed; the admin API refuses deeper bodies. */
@@ -55,7 +55,7 @@ export function maskHeaders(headers: Record<string, string | undefined>): Record
     if (value === undefined) continue;
     if (SECRET_HEADERS.has(name)) out[name] = MASK;
     else if (name === "authorization") out[name] = maskAuthorization(value);
-    else out[name] = value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+    else out[name] = cut(value);
   }
   return out;
 }
@@ -91,7 +91,7 @@ function maskAuthorizationOnce(value: string): string {
 }
 
 function short(v: unknown): unknown {
-  return typeof v === "string" && v.length > 200 ? `${v.slice(0, 200)}…` : v;
+  return typeof v === "string" ? cut(v, 200) : v;
 }
 
 /**
@@ -129,10 +129,6 @@ function parsedBody(text: string): unknown {
   return nestingDepth(text) <= MAX_DEPTH ? JSON.parse(text) : cut(text);
 }
 
-function cut(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
-}
-
 /** The journal's default byte budget: what its kept texts may take besides the entry count. */
 export const DEFAULT_JOURNAL_MAX_BYTES = 32 * 1024 * 1024;
 
@@ -154,6 +150,7 @@ export class Journal {
   readonly #arena: TextArena | undefined;
   /** Texts the arena cannot carry exactly (see TextArena.put), kept as strings; rare. */
   #kept = new Map<number, JournalTexts>();
+  /** Bytes (two per UTF-16 unit) of the texts kept as strings: #kept's, and bodies kept as text. */
   #keptBytes = 0;
 
   /**
@@ -203,6 +200,8 @@ export class Journal {
     const slot = this.#next % this.#entries.length;
     this.#entries[slot] = stored;
     this.#next++;
+    // A body kept as text (not JSON, or too large to show parsed) counts like the arena's texts.
+    if (typeof stored.body === "string") this.#keptBytes += 2 * stored.body.length;
     this.#keep(arena, slot, texts);
     // The newest entry stays even alone over the budget: the journal always shows the last request.
     while (arena.held + this.#keptBytes > this.maxBytes && this.size > 1) this.#dropOldest(arena);
@@ -225,6 +224,8 @@ export class Journal {
     const end = Math.max(spans[at]! + spans[at + 1]!, spans[at + 2]! + spans[at + 3]!);
     if (end >= 0) arena.release(end);
     this.#forgetKept(slot);
+    const body = this.#entries[slot]!.body;
+    if (typeof body === "string") this.#keptBytes -= 2 * body.length;
     spans.fill(-1, at, at + SPAN);
     this.#entries[slot] = undefined;
     this.#first++;
