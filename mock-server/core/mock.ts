@@ -40,6 +40,7 @@ import {
   wrongMethod,
 } from "./refusals.js";
 import { withHint } from "./hint.js";
+import { maskSecretQuery } from "./secret-query.js";
 
 export type { ItemResult } from "../../src/client/batch-results.js";
 
@@ -132,8 +133,10 @@ export class OrdergrooveMock {
     this.#useThrottle(this.options.throttle);
   }
 
-  handle(req: CoreRequest): CoreResponse {
+  handle(given: CoreRequest): CoreResponse {
     const started = elapsedMs();
+    // A token in the query is masked before the journal, a hint or a listing's links repeat it.
+    const req = withoutSecretQuery(given);
     const trace: Trace = { principal: null };
     const response = this.#route(req, trace);
     const latency = this.faults.latencyMs;
@@ -144,7 +147,14 @@ export class OrdergrooveMock {
 
   /** Journals a request that its host refused before the core saw its body (e.g. too large to read). */
   recordRefusal(req: CoreRequest, response: CoreResponse, why: string): void {
-    recordExchange(this.journal, this.#entryTime, req, response, { principal: null, fault: why }, 0);
+    recordExchange(
+      this.journal,
+      this.#entryTime,
+      withoutSecretQuery(req),
+      response,
+      { principal: null, fault: why },
+      0,
+    );
   }
 
   #route(req: CoreRequest, trace: Trace): CoreResponse {
@@ -273,4 +283,9 @@ export class OrdergrooveMock {
 
 export function createOrdergrooveMock(options: MockOptions = {}): OrdergrooveMock {
   return new OrdergrooveMock(options);
+}
+
+function withoutSecretQuery(req: CoreRequest): CoreRequest {
+  const path = maskSecretQuery(req.path);
+  return path === req.path ? req : { ...req, path };
 }

@@ -26,6 +26,7 @@ import { readBody, refuseTooLarge, round, send, sendServerError, toCore } from "
 import { JournalStreams } from "./journal-stream.js";
 import { RequestLog } from "./request-log.js";
 import { HINT_HEADER } from "../core/hint.js";
+import { maskSecretQuery } from "../core/secret-query.js";
 
 export interface DispatchOptions {
   /** Protects /__admin/ (API, stream and dashboard) with `x-admin-token` or the dashboard's cookie. */
@@ -75,7 +76,8 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
       log.write({
         method: core.method,
         // Admin paths without their query: a dashboard sign-in link carries the admin token there.
-        path: isAdmin ? loggedPath(core.path) : core.path,
+        // Other paths with it, a token pasted there masked.
+        path: isAdmin ? loggedPath(core.path) : maskSecretQuery(core.path),
         status: response.drop ? "dropped" : response.status,
         ms: round(elapsedMs() - started),
         admin: isAdmin,

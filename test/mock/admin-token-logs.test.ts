@@ -57,3 +57,56 @@ it("logs no admin token, whichever admin path carries ?token=", async () => {
   expect(lines.length).toBeGreaterThan(20);
   for (const line of lines) expect(line).not.toContain(TOKEN);
 });
+
+it("masks ?token= on products paths: in the log, the journal, the listing's links and every answer", async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const og = await startMockServer({
+    port: 0,
+    adminToken: TOKEN,
+    maxBodyBytes: 1024,
+    logger: pino({ level: "debug" }, sink),
+  });
+  const answers: string[] = [];
+  const send = async (method: string, path: string, headers: Record<string, string> = {}, body?: string) => {
+    const answer = await rawRequest(og.url, method, path, { "x-api-key": "og-mock-api-key", ...headers }, body);
+    answers.push(JSON.stringify(answer.headers), answer.text);
+    return answer;
+  };
+  try {
+    const q = `token=${TOKEN}`;
+    const listing = await send("GET", `/products/?page_size=2&${q}`);
+    expect(listing.status).toBe(200);
+    const { next } = listing.body as { next: string };
+    expect(new URL(next).searchParams.get("token")).toBe("[redacted]");
+    expect(new URL(next).searchParams.get("page")).toBe("2");
+    // Spelled otherwise, or as an API key.
+    await send("GET", `/products/?TOKEN=${TOKEN}&page_size=2`);
+    await send("GET", `/products/?to%6Ben=${TOKEN}&page_size=2`);
+    await send("GET", `/products/?x-api-key=${TOKEN}&page_size=2`);
+    await send("GET", `/products?${q}`); // redirected, the query kept
+    await send("GET", `/nowhere/?${q}`);
+    await send("PUT", `/products-batch/update/?${q}`);
+    await send(
+      "PATCH",
+      `/products-batch/update/?${q}`,
+      { "content-type": "application/json" },
+      '[{"product_id":"og-coffee-beans-1kg","live":false}]',
+    );
+    await send("PATCH", `/products-batch/update/?${q}`, { "content-type": "application/json" }, "x".repeat(5000));
+    const journal = await rawRequest(og.url, "GET", "/__admin/journal", { "x-admin-token": TOKEN });
+    const entries = (journal.body as { entries: Array<{ path: string }> }).entries;
+    expect(entries.length).toBe(9);
+    expect(entries[0]!.path).toBe("/products/?page_size=2&token=[redacted]");
+    answers.push(journal.text);
+  } finally {
+    await og.close();
+  }
+  expect(lines.some((line) => line.includes("token=[redacted]"))).toBe(true);
+  for (const text of [...lines, ...answers]) expect(text).not.toContain(TOKEN);
+});
