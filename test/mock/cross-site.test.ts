@@ -102,12 +102,47 @@ describe("the admin API refuses cross-site use", () => {
     }
   });
 
+  it("refuses a Host it cannot parse (an IPv6 address only in brackets), and changes nothing", async () => {
+    await admin("PATCH", "products/og-coffee-beans-1kg", { "content-type": "application/json" }, '{"live":false}');
+    for (const host of [
+      "evil.test:80:80",
+      "evil.test:80:80:80",
+      "::1",
+      "::1:8787",
+      "evil.test:",
+      "[evil.test]",
+      "[::1",
+      "[::1]x",
+      "[::1]:99999",
+      "[::1%25eth0]",
+      "127.0.0.1:abc",
+      "127.0.0.1:8787:1",
+      "300.0.0.1",
+      "evil test",
+      "user@evil.test",
+      "evil.test/x",
+    ]) {
+      const answer = await admin("POST", "reset", { host });
+      expect(answer.status, host).toBe(403);
+      expect((answer.body as { detail: string }).detail, host).toMatch(
+        /^Admin API: Host .* (is not a host name|is not allowed)/,
+      );
+    }
+    const coffee = await admin("GET", "products/og-coffee-beans-1kg", {});
+    expect((coffee.body as { live: boolean }).live).toBe(false);
+    await admin("POST", "reset", {});
+  });
+
   it("accepts loopback names, IP addresses, the bound address and --allowed-hosts names", async () => {
     for (const host of [
       "localhost:1",
+      "localhost:",
       "app.localhost",
       "127.0.0.1",
+      "127.0.0.1:65535",
       "[::1]:9",
+      "[::ffff:127.0.0.1]:8787",
+      "[0:0:0:0:0:0:0:1]",
       "10.0.0.7:80",
       "og-mock:8787",
       "OG-MOCK",

@@ -5,7 +5,8 @@
  * route, reads included. The same holes Vite (CVE-2025-24010, `server.allowedHosts`) and
  * webpack-dev-server (`allowedHosts`) closed, closed the same way:
  *
- * 1. `Host` must be a loopback name (`localhost`, `*.localhost`), an IP address (a rebinding
+ * 1. `Host` must parse (./host-header.ts: a name, an IPv4 address or a bracketed IPv6 address,
+ *    with an optional port; 403 otherwise) and be a loopback name (`localhost`, `*.localhost`), an IP address (a rebinding
  *    attack needs a DNS name, so an address is always what the client meant), or a name given
  *    with `allowedHosts` (`og-mock --allowed-hosts`; e.g. a docker-compose service name). `"*"`
  *    allows any (for a fake behind a proxy that checks it).
@@ -20,6 +21,7 @@
  * answers any origin (./cors.ts).
  */
 import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
+import { type HostHeader, parseHost } from "./host-header.js";
 
 export interface AdminGuardPolicy {
   /** Host names (without port) accepted besides loopback names and IP addresses; a leading "." allows subdomains; "*" any. */
@@ -31,8 +33,16 @@ const LOGIN_PATH = "/__admin/ui/login";
 /** The refusal of an admin request that did not come from this machine's own pages, or undefined. */
 export function adminGuard(req: CoreRequest, policy: AdminGuardPolicy = {}): CoreResponse | undefined {
   const host = req.headers.host;
-  if (host !== undefined && !hostAllowed(hostName(host), policy.allowedHosts ?? [])) {
-    const name = JSON.stringify(hostName(host).slice(0, 100));
+  const parsed = host === undefined ? undefined : parseHost(host);
+  if (host !== undefined && parsed === undefined) {
+    return detail(
+      403,
+      `Admin API: Host ${JSON.stringify(host.slice(0, 100))} is not a host name, an IPv4 address or a bracketed IPv6 ` +
+        "address, with an optional port, so it is refused. Send the Host your client derives from the fake's URL (e.g. localhost:8787).",
+    );
+  }
+  if (parsed !== undefined && !hostAllowed(parsed, policy.allowedHosts ?? [])) {
+    const name = JSON.stringify(parsed.name.slice(0, 100));
     return detail(
       403,
       `Admin API: Host ${name} is not allowed (a page on another site could reach the fake through DNS rebinding). ` +
@@ -66,17 +76,9 @@ export function adminGuard(req: CoreRequest, policy: AdminGuardPolicy = {}): Cor
   return undefined;
 }
 
-/** The host name of a Host header: without its port, brackets kept off an IPv6 address, lower case. */
-export function hostName(host: string): string {
-  const h = host.trim().toLowerCase();
-  if (h.startsWith("[")) return h.slice(1, h.indexOf("]") < 0 ? undefined : h.indexOf("]"));
-  const colon = h.lastIndexOf(":");
-  return colon < 0 ? h : h.slice(0, colon);
-}
-
-function hostAllowed(name: string, allowed: readonly string[]): boolean {
-  if (name === "localhost" || name.endsWith(".localhost")) return true;
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name) || name.includes(":")) return true; // IPv4 / IPv6 literal
+function hostAllowed({ kind, name }: HostHeader, allowed: readonly string[]): boolean {
+  // An address is what the client meant: a rebinding attack needs a DNS name.
+  if (kind !== "name" || name === "localhost" || name.endsWith(".localhost")) return true;
   for (const a of allowed) {
     const entry = a.trim().toLowerCase();
     if (entry === "*" || entry === name) return true;
