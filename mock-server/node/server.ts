@@ -1,10 +1,11 @@
 /** Starts the fake Ordergroove as an HTTP server: `startMockServer()` → { url, mock, close }. */
-import { createServer, type RequestListener, STATUS_CODES, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createMerchants, type MerchantsOptions, type OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
 import type { MockLogger } from "../core/settings.js";
+import { answerClientError } from "./client-error.js";
 import { createHost, type HostOptions } from "./host.js";
 
 export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
@@ -64,26 +65,8 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
     logger: isPino(logger) ? logger : undefined,
   });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, listener);
-  // Requests Node's parser refuses (headers over 16 KiB, malformed HTTP, timeouts) still get the
-  // spec's {detail} shape instead of a bare status line.
-  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const status = error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
-    const raw = (error as { rawPacket?: Buffer }).rawPacket;
-    // An answer to HEAD carries no body, even an error.
-    const head = raw?.subarray(0, 5).toString("latin1") === "HEAD ";
-    const body = head
-      ? ""
-      : JSON.stringify({
-          detail: `${STATUS_CODES[status]}: the request could not be read (${error.code ?? "parse error"}).`,
-        });
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
-  });
+  // Requests Node's parser refuses still get the spec's {detail} shape, and CORS (./client-error.ts).
+  server.on("clientError", answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_PORT, host, () => {

@@ -5,6 +5,7 @@
  * bodies); the admin token's cookie and options. The browser's side is
  * test/ui/cross-origin.browser.test.ts.
  */
+import { connect } from "node:net";
 import { setupServer } from "msw/node";
 import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../mock-server/express/app.js";
@@ -87,6 +88,78 @@ describe("CORS on the products routes, as the real service answers it", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+/** Sends raw bytes and reads the answer until the fake closes the connection. */
+function rawExchange(bytes: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const { port } = new URL(og.url);
+    const socket = connect(Number(port), "127.0.0.1", () => socket.end(bytes));
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => resolve(parseAnswer(Buffer.concat(chunks).toString("latin1"))));
+  });
+}
+
+function parseAnswer(text: string): { status: number; headers: Record<string, string>; body: string } {
+  const [head = "", body = ""] = text.split("\r\n\r\n");
+  const [statusLine = "", ...lines] = head.split("\r\n");
+  const headers: Record<string, string> = {};
+  for (const line of lines)
+    headers[line.slice(0, line.indexOf(":")).toLowerCase()] = line.slice(line.indexOf(":") + 1).trim();
+  return { status: Number(statusLine.split(" ")[1]), headers, body };
+}
+
+describe("answers Node refuses before the fake sees them carry CORS too, on products paths", () => {
+  const big = `x-big: ${"x".repeat(20_000)}\r\n`;
+
+  it("431 for headers over 16 KiB, 400 for a malformed request, JSON and CORS alike", async () => {
+    const tooBig = await rawExchange(`GET /products/ HTTP/1.1\r\nHost: localhost\r\n${big}\r\n`);
+    expect(tooBig.status).toBe(431);
+    expectCors(tooBig.headers);
+    expect(JSON.parse(tooBig.body)).toEqual({ detail: expect.stringMatching(/^Request Header Fields Too Large/) });
+    const malformed = await rawExchange(
+      "PATCH /products-batch/update/ HTTP/1.1\r\nHost: localhost\r\nno colon\r\n\r\n",
+    );
+    expect(malformed.status).toBe(400);
+    expectCors(malformed.headers);
+    const unreadable = await rawExchange("\u0001\u0002 nonsense\r\n\r\n");
+    expect(unreadable.status).toBe(400);
+    expectCors(unreadable.headers);
+  });
+
+  it("408 when a request does not arrive in time", async () => {
+    // Node checks its timeouts every 30 s: its error is handed over as Node hands it, on a real socket.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const { port } = new URL(og.url);
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.write("GET /products/ HTTP/1.1\r\nHost: local");
+      });
+      og.running.server.once("connection", (serverSide) => {
+        setImmediate(() =>
+          og.running.server.emit(
+            "clientError",
+            Object.assign(new Error("Request timeout"), { code: "ERR_HTTP_REQUEST_TIMEOUT" }),
+            serverSide,
+          ),
+        );
+      });
+      const chunks: Buffer[] = [];
+      socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+      socket.on("error", reject);
+      socket.on("close", () => resolve(Buffer.concat(chunks).toString("latin1")));
+    });
+    const parsed = parseAnswer(answer);
+    expect(parsed.status).toBe(408);
+    expectCors(parsed.headers);
+  });
+
+  it("but none on an admin path, whose answers never carry CORS", async () => {
+    const tooBig = await rawExchange(`GET /__admin/health HTTP/1.1\r\nHost: localhost\r\n${big}\r\n`);
+    expect(tooBig.status).toBe(431);
+    expect(tooBig.headers["access-control-allow-origin"]).toBeUndefined();
   });
 });
 
