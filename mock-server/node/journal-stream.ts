@@ -11,7 +11,8 @@
  * 227 MB to 3.5 GB): at most MAX_READERS at once; the backlog is read from the journal a page at a
  * time and written only as the socket drains; live entries are encoded once per 50 ms batch for
  * all readers (one shared Buffer); a reader with more than MAX_BUFFERED_BYTES unsent is dropped,
- * with the reason, instead of making the fake buffer for it.
+ * with the reason, instead of making the fake buffer for it; a dropped reader frees its place at
+ * once, and at most MAX_READERS dropped readers keep their sockets open for their last event.
  */
 import type { ServerResponse } from "node:http";
 import type { JournalEntry } from "../core/journal/journal.js";
@@ -26,8 +27,13 @@ export const MAX_READERS = 16;
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Backlog entries per page: what one reader holds parsed at a time. */
 const PAGE = 64;
-/** A dropped reader's socket is destroyed if its last event has not gone within this time. */
-const GRACE_MS = 10_000;
+/**
+ * A dropped reader no longer holds a place, but its socket stays open this long for it to read
+ * what it was sent and its last event, and is destroyed after that: a reader that takes nothing
+ * for so long gets its stream cut, possibly inside an event, which an EventSource discards
+ * before it reconnects (an event counts only once its blank line arrives).
+ */
+const LINGER_MS = 60_000;
 /** A reader whose socket takes no backlog for this long is dropped (it holds one of the places). */
 const STALL_MS = 30_000;
 
@@ -37,6 +43,8 @@ interface Reader {
   seq: number;
   /** False while the backlog is being written; live batches go to live readers only. */
   live: boolean;
+  /** Gives up its place after its last event, leaving the socket to linger (see LINGER_MS). */
+  release(): void;
 }
 
 /** One broadcaster per journal: encodes each live batch once, for every reader of that journal. */
@@ -118,6 +126,11 @@ class Broadcast {
 export class JournalStreams {
   readonly #broadcasts = new Map<OrdergrooveMock, Broadcast>();
   #count = 0;
+  /**
+   * Dropped readers whose sockets are still open for their last event, oldest first: at most as
+   * many as there are places, so readers that never read cannot pile up sockets and buffers.
+   */
+  readonly #lingering = new Set<ServerResponse>();
 
   constructor(readonly maxReaders = MAX_READERS) {}
 
@@ -141,13 +154,30 @@ export class JournalStreams {
       broadcast = new Broadcast(mock, () => this.#broadcasts.delete(mock));
       this.#broadcasts.set(mock, broadcast);
     }
-    const reader: Reader = { res, seq: since, live: false };
-    broadcast.readers.add(reader);
-    this.#count++;
     const b = broadcast;
-    res.on("close", () => {
+    let placed = true;
+    let closed = false;
+    const leave = () => {
+      if (!placed) return;
+      placed = false;
       this.#count--;
       b.remove(reader);
+    };
+    const reader: Reader = {
+      res,
+      seq: since,
+      live: false,
+      release: () => {
+        leave();
+        // A reader whose connection is gone has nothing left to read.
+        if (!closed) this.#linger(res);
+      },
+    };
+    broadcast.readers.add(reader);
+    this.#count++;
+    res.on("close", () => {
+      closed = true;
+      leave();
     });
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
@@ -158,6 +188,19 @@ export class JournalStreams {
     res.write("retry: 1000\n\n");
     catchUp(mock, reader);
   }
+
+  /** Keeps a dropped reader's socket until its last event is sent, LINGER_MS, or too many linger. */
+  #linger(res: ServerResponse): void {
+    const lingering = this.#lingering;
+    lingering.add(res);
+    const timer = setTimeout(() => res.destroy(), LINGER_MS);
+    timer.unref();
+    res.once("close", () => {
+      clearTimeout(timer);
+      lingering.delete(res);
+    });
+    if (lingering.size > this.maxReaders) lingering.values().next().value?.destroy();
+  }
 }
 
 /**
@@ -167,7 +210,8 @@ export class JournalStreams {
  */
 function catchUp(mock: OrdergrooveMock, reader: Reader): void {
   const { res } = reader;
-  while (!res.destroyed) {
+  // Not after the reader was dropped: its answer has ended (a drain can still come).
+  while (!res.destroyed && !res.writableEnded) {
     const page = mock.journal.entries(reader.seq, PAGE);
     if (page.length === 0) {
       reader.live = true;
@@ -203,13 +247,13 @@ function write(reader: Reader, chunk: Buffer): boolean {
   return true;
 }
 
-/** Ends a reader that does not keep up, saying why; its socket goes soon whatever it reads. */
+/** Ends a reader that does not keep up, saying why, and frees its place at once. */
 function drop(reader: Reader, why: string): void {
   const { res } = reader;
   if (res.destroyed || res.writableEnded) return;
   const reason = `${why}; reconnect to resume after id ${reader.seq}`;
   res.end(`event: dropped\ndata: ${JSON.stringify({ reason })}\n\n`);
-  setTimeout(() => res.destroy(), GRACE_MS).unref();
+  reader.release();
 }
 
 function skippedEvent(count: number): string {
