@@ -81,6 +81,20 @@ describe("the budget over HTTP", () => {
     expect(health.journal.bytes).toBeLessThanOrEqual(8_000);
   });
 
+  it("keeps at most 50 ignored field names per entry, each cut to 200 characters (issue 39)", async () => {
+    const long = "k".repeat(300_000);
+    const item: Record<string, unknown> = { product_id: "og-coffee-beans-1kg", live: false, [long]: 1 };
+    for (let i = 0; i < 120; i++) item[`extra_${i}`] = i;
+    const answer = await og.patchBatch([item]);
+    expect(answer.status).toBe(207);
+    const { entries } = (await og.admin("GET", "journal")).body as { entries: Array<{ ignoredFields?: string[] }> };
+    const ignored = entries.at(-1)!.ignoredFields!;
+    expect(ignored).toHaveLength(51);
+    expect(ignored[0]).toBe(`${"k".repeat(200)}…`);
+    expect(ignored[1]).toBe("extra_0");
+    expect(ignored.at(-1)).toBe("… and 71 more");
+  });
+
   it("does not echo an absurd product_id back whole: its first 255 characters, and says so", async () => {
     const id = "x".repeat(300_000);
     const answer = await og.patchBatch([

@@ -14,6 +14,7 @@ import {
   keepsParsed,
   maskHeaders,
 } from "./journal.js";
+import { keptNames } from "./kept-text.js";
 
 /** Carried from the checks to the journal entry of one request. */
 export interface Trace {
@@ -121,7 +122,7 @@ function withNotes(entry: JournalEntry, trace: Trace): JournalEntry {
     headers,
     body,
     principal,
-    ...(trace.ignoredFields ? { ignoredFields: [...trace.ignoredFields] } : {}),
+    ...(trace.ignoredFields ? { ignoredFields: keptNames(trace.ignoredFields) } : {}),
     response,
     ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
     ...(trace.hint ? { hint: trace.hint } : {}),

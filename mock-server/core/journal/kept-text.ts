@@ -25,3 +25,22 @@ export function cut(text: string, max = MAX_TEXT): string {
 export function detached(text: string): string {
   return Buffer.from(text, "utf16le").toString("utf16le");
 }
+
+/** Names (of ignored fields) an entry keeps at most, each cut like any kept text. */
+export const MAX_NAMES = 50;
+
+/**
+ * The names an entry keeps: the first MAX_NAMES, each cut to 200 characters, then a last
+ * `… and N more` when there were more. A 1 MiB body can carry a megabyte-long name, or a hundred
+ * thousand short ones, and each entry kept them all.
+ */
+export function keptNames(names: Iterable<string>): string[] {
+  const out: string[] = [];
+  let more = 0;
+  for (const name of names) {
+    if (out.length < MAX_NAMES) out.push(cut(name, 200));
+    else more++;
+  }
+  if (more > 0) out.push(`… and ${more} more`);
+  return out;
+}

@@ -5,6 +5,7 @@
  */
 import { knownFields } from "../../../src/validation/schemas.js";
 import type { Trace } from "../journal/entries.js";
+import { cut } from "../journal/kept-text.js";
 import type { BehaviourSettings, MockLogger } from "../settings.js";
 
 export class UnknownFields {
@@ -48,11 +49,13 @@ export class UnknownFields {
   }
 
   #warn(field: string): void {
-    // Bounded: a client sending endless distinct names must not grow the fake's memory.
-    if (this.#warned.has(field) || this.#warned.size >= 1000) return;
-    this.#warned.add(field);
+    // Bounded: a client sending endless distinct names, or megabyte-long ones, must not grow the
+    // fake's memory. Names are told apart by their first 100 characters (a copy of them).
+    const name = cut(field, 100);
+    if (this.#warned.has(name) || this.#warned.size >= 1000) return;
+    this.#warned.add(name);
     this.#options.logger.warn(
-      `og-mock: ignored the unknown product field ${JSON.stringify(field.slice(0, 100))} (as Django REST framework does). ` +
+      `og-mock: ignored the unknown product field ${JSON.stringify(name)} (as Django REST framework does). ` +
         "If it is a typo, the change it meant did not happen; strict mode (--strict, strict: true) refuses such items. " +
         "Warned once per field name; the journal lists ignored fields per request.",
     );
