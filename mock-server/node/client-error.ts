@@ -4,8 +4,8 @@
  * status line, and, like every other products answer, the core's CORS headers (issue 39: a
  * storefront in a browser could not read these answers, though the docs say every products answer
  * carries them). The admin API answers no CORS, so a request line that names an admin path gets
- * none; one that cannot be read at all gets them, since the answer says nothing but that the
- * request could not be read.
+ * none; a request whose line Node does not hand over (a timeout, or a line it could not read)
+ * gets them, since the answer says nothing but that the request could not be read.
  */
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
