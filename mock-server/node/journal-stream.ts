@@ -138,6 +138,11 @@ export class JournalStreams {
     return this.#count;
   }
 
+  /** Dropped readers whose connections are still open for their last event. */
+  get lingering(): number {
+    return this.#lingering.size;
+  }
+
   /** The refusal when the fake already has as many readers as it serves, else undefined. */
   refusal(): CoreResponse | undefined {
     if (this.#count < this.maxReaders) return undefined;
@@ -199,7 +204,12 @@ export class JournalStreams {
       clearTimeout(timer);
       lingering.delete(res);
     });
-    if (lingering.size > this.maxReaders) lingering.values().next().value?.destroy();
+    if (lingering.size > this.maxReaders) {
+      // Let go of at once: its "close" comes later, and the next drop must not pick it again.
+      const oldest = lingering.values().next().value!;
+      lingering.delete(oldest);
+      oldest.destroy();
+    }
   }
 }
 
