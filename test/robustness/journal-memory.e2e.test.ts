@@ -3,9 +3,9 @@
  * og-mock with no journal-stream reader connected gets 1,000 bulk updates from two clients, each
  * carrying a 1 MB product_id. What the journal keeps must be what its byte budget counts: the
  * process may not grow by much more than the budget says it holds. Before: the journal's 4 KiB
- * cut of each body was a view into the whole megabyte, so the process grew by a gigabyte while
- * /__admin/health counted 433 KB (the existing exhaustion test missed it: its stream readers
- * serialised every entry, which let go of the megabytes).
+ * cut of each body was a view into the whole megabyte, so the process grew by every body it was
+ * sent while /__admin/health counted kilobytes (the exhaustion test missed it: its stream readers
+ * serialised every entry, which let go of the megabytes). Measured: docs/reliability.md.
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
