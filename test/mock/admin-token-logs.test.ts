@@ -90,6 +90,7 @@ it("masks ?token= on products paths: in the log, the journal, the listing's link
     await send("GET", `/products/?to%6Ben=${TOKEN}&page_size=2`);
     await send("GET", `/products/?x-api-key=${TOKEN}&page_size=2`);
     await send("GET", `/products?${q}`); // redirected, the query kept
+    await send("GET", "/products/", { referer: `http://localhost:8787/__admin/ui/?${q}` });
     await send("GET", `/nowhere/?${q}`);
     await send("PUT", `/products-batch/update/?${q}`);
     await send(
@@ -101,7 +102,7 @@ it("masks ?token= on products paths: in the log, the journal, the listing's link
     await send("PATCH", `/products-batch/update/?${q}`, { "content-type": "application/json" }, "x".repeat(5000));
     const journal = await rawRequest(og.url, "GET", "/__admin/journal", { "x-admin-token": TOKEN });
     const entries = (journal.body as { entries: Array<{ path: string }> }).entries;
-    expect(entries.length).toBe(9);
+    expect(entries.length).toBe(10);
     expect(entries[0]!.path).toBe("/products/?page_size=2&token=[redacted]");
     answers.push(journal.text);
   } finally {

@@ -4,6 +4,7 @@
  * `x-api-key`, cookies. Nothing secret is ever kept, so nothing secret can be read back.
  */
 import type { Principal } from "../auth/authenticate.js";
+import { maskSecretQuery } from "../secret-query.js";
 import { cut } from "./kept-text.js";
 import { TextArena } from "./text-arena.js";
 
@@ -55,7 +56,7 @@ export function maskHeaders(headers: Record<string, string | undefined>): Record
     if (value === undefined) continue;
     if (SECRET_HEADERS.has(name)) out[name] = MASK;
     else if (name === "authorization") out[name] = maskAuthorization(value);
-    else out[name] = cut(value);
+    else out[name] = cut(name === "referer" ? maskSecretQuery(value) : value);
   }
   return out;
 }
