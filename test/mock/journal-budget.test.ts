@@ -81,7 +81,7 @@ describe("the budget over HTTP", () => {
     expect(health.journal.bytes).toBeLessThanOrEqual(8_000);
   });
 
-  it("keeps at most 50 ignored field names per entry, each cut to 200 characters (issue 39)", async () => {
+  it("keeps at most 50 ignored field names per entry, each cut to 200 characters", async () => {
     const long = "k".repeat(300_000);
     const item: Record<string, unknown> = { product_id: "og-coffee-beans-1kg", live: false, [long]: 1 };
     for (let i = 0; i < 120; i++) item[`extra_${i}`] = i;

@@ -1,7 +1,7 @@
 /**
- * Issue 39, point 6: a live-journal reader with more than 1 MiB unsent is ended "with a last
- * `dropped` event". In a run with 16 stalled readers, most were cut mid-event instead: their
- * sockets were destroyed 10 s after the drop, before they read what was queued for them. Here 16
+ * A live-journal reader with more than 1 MiB unsent is ended "with a last `dropped` event". In a
+ * run with 16 stalled readers, most were cut mid-event instead: their sockets were destroyed 10 s
+ * after the drop, before they read what was queued for them. Here 16
  * readers stall until all are dropped, wait half a minute by the fake clock, then read: each gets
  * everything it was sent and then its `dropped` event, and the places they held are free at once.
  */

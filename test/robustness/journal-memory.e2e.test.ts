@@ -1,5 +1,5 @@
 /**
- * Issue 39, point 1, tried as the issue tried it, on loopback only and bounded in count: a spawned
+ * Tried as a careless client would, on loopback only and bounded in count: a spawned
  * og-mock with no journal-stream reader connected gets 1,000 bulk updates from two clients, each
  * carrying a 1 MB product_id. What the journal keeps must be what its byte budget counts: the
  * process may not grow by much more than the budget says it holds. Before: the journal's 4 KiB
