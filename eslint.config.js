@@ -4,7 +4,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "src/generated/", "test-results/"] },
+  { ignores: ["dist/", "node_modules/", "shared/generated/", "test-results/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -21,7 +21,7 @@ import { fileURLToPath } from "node:url";
 import { type CalibrationProfile } from "../mock-server/core/calibration/behaviours.js";
 import { profileSettings } from "../mock-server/core/calibration/apply-profile.js";
 import { readProfile, validateProfile } from "../mock-server/core/calibration/profile-file.js";
-import { parseFlags, UsageError } from "../src/cli/flags.js";
+import { parseFlags, UsageError } from "../shared/flags/flags.js";
 import { buildProfile, compareProfiles, driftJunit, driftTable, hasDrift, mergeJunit } from "./calibration.js";
 import type { ObservationsFile } from "./observations.js";
 import { chooseTarget, describeSettings, type EnvFile, loadEnvFile } from "./settings.js";

@@ -5,8 +5,8 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { FlagReader, oneOf, parseFlags, UsageError } from "../../src/cli/flags.js";
-import { openapiDocument } from "../../src/generated/document.js";
+import { FlagReader, oneOf, parseFlags, UsageError } from "../../shared/flags/flags.js";
+import { openapiDocument } from "../../shared/generated/document.js";
 import type { ProductSeed } from "../core/products/catalog.js";
 import type { RequestFault } from "../core/faults.js";
 import type { MerchantsOptions } from "../core/merchants/merchants.js";
@@ -14,7 +14,7 @@ import { merchantOptions, readMerchantsFile } from "../core/merchants/merchants-
 import type { MockOptions } from "../core/options.js";
 import { readProfile } from "../core/calibration/profile-file.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../node/server.js";
-import { MAX_RATE_LIMIT } from "../../src/throttle/sliding-window.js";
+import { MAX_RATE_LIMIT } from "../../shared/throttle/sliding-window.js";
 import { V8_FLAGS_CHANGED_EVENT } from "./first-answer.js";
 
 const OPTIONS: Array<[flag: string, what: string, env: string]> = [

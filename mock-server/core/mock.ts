@@ -12,7 +12,7 @@
  * journal/entries.ts (the journal entry each request leaves).
  */
 
-import { SlidingWindow } from "../../src/throttle/sliding-window.js";
+import { SlidingWindow } from "../../shared/throttle/sliding-window.js";
 import type { AuthPolicy } from "./auth/authenticate.js";
 import { authenticateCached } from "./auth/cache.js";
 import { Catalog } from "./products/catalog.js";
@@ -41,7 +41,7 @@ import {
 } from "./refusals.js";
 import { withHint } from "./hint.js";
 
-export type { ItemResult } from "../../src/client/batch-results.js";
+export type { ItemResult } from "../../shared/batch-results.js";
 
 export class OrdergrooveMock {
   readonly options: ResolvedOptions;

@@ -1,9 +1,9 @@
-// Usage errors that suggest the fix, for all three commands (they share src/cli/flags.ts).
+// Usage errors that suggest the fix, for all three commands (they share shared/flags/flags.ts).
 import { describe, expect, it } from "vitest";
-import { parseFlags, UsageError } from "../../src/cli/flags.js";
+import { parseFlags, UsageError } from "../../shared/flags/flags.js";
 import { parse } from "../../src/cli/options.js";
 import { parseCli } from "../../mock-server/cli/args.js";
-import { nearest } from "../../src/cli/suggest.js";
+import { nearest } from "../../shared/flags/suggest.js";
 
 const message = (fn: () => unknown): string => {
   try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeSignature, signedHeaders, signedMessage } from "../../src/auth/signature.js";
+import { computeSignature, signedHeaders, signedMessage } from "../../shared/auth/signature.js";
 
 // Independent vectors from shared/ordergroove-facts.md (computed with openssl).
 const VECTORS = [

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
 import { DEFAULT_CREDENTIALS } from "../../mock-server/core/options.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
-import { checkAnswer } from "../../src/validation/response-validator.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
+import { checkAnswer } from "../../shared/validation/response-validator.js";
 
 const clock = new ManualClock();
 const warnings: string[] = [];

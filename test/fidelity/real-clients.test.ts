@@ -10,7 +10,7 @@
 import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { authorizationPayload, unixSeconds } from "../../src/auth/signature.js";
+import { authorizationPayload, unixSeconds } from "../../shared/auth/signature.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { DEFAULT_BEHAVIOUR } from "../../mock-server/core/settings.js";
 import { createOrdergrooveMock } from "../../mock-server/core/mock.js";

@@ -12,7 +12,7 @@ import { ManualClock } from "../../mock-server/core/clock.js";
 import { createMerchants } from "../../mock-server/core/merchants/merchants.js";
 import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
 import type { Operation } from "../../mock-server/core/products/routes.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 
 const T = unixSeconds(Date.UTC(2026, 10, 23, 12, 0, 0));
 const KEYS = ["key-a", "key-b"];

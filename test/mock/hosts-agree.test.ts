@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
 import { createApp } from "../../mock-server/express/app.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { API_KEY, CREDS } from "../helpers/mock-server.js";
 
 const LIMIT = 4096;

@@ -24,7 +24,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signedHeaders } from "../../src/auth/signature.js";
+import { signedHeaders } from "../../shared/auth/signature.js";
 import { ROOT, type Started, startOgMock } from "../helpers/spawn.js";
 
 // Its own folder at the bundle's depth, so that a concurrent `npm start` rebuilding

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { signedHeaders } from "../../src/auth/signature.js";
+import { signedHeaders } from "../../shared/auth/signature.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
 import { rawRequest } from "../helpers/raw-http.js";
 import { ROOT } from "../helpers/spawn.js";

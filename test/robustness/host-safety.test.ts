@@ -14,7 +14,7 @@ import { unexpectedError } from "../../mock-server/core/answer-safely.js";
 import { createApp } from "../../mock-server/express/app.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { ordergrooveHandlers } from "../../mock-server/msw/handlers.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { CREDS } from "../helpers/mock-server.js";
 import { rawRequest } from "../helpers/raw-http.js";
 

@@ -11,7 +11,7 @@
 import { Agent, request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 
 const MERCHANTS = 4;
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 50);

@@ -14,7 +14,7 @@ import { checkAnswer, checkBehaviour } from "../options.js";
 import { ADMIN_PREFIX, adminRoute, notAllowed } from "./admin-path.js";
 import { AdminInputError, decodePathPart, readJson } from "./admin-input.js";
 import { type AdminOperation, checkBody, readQuery } from "./admin-schemas.js";
-import { ADMIN_QUERIES } from "../../../src/generated/admin-validators.js";
+import { ADMIN_QUERIES } from "../../../shared/generated/admin-validators.js";
 import { ADMIN_UNAUTHORIZED, adminAuthorized } from "./admin-token.js";
 
 export { ADMIN_PREFIX, isAdminPath } from "./admin-path.js";

@@ -10,7 +10,7 @@
  * Each failure has its own explanation, because "403" alone is what makes this integration
  * hard to debug. No explanation ever contains a hash key, an API key or a signature.
  */
-import { computeSignature, constantTimeEqual, signaturesEqual, signedMessage } from "../../../src/auth/signature.js";
+import { computeSignature, constantTimeEqual, signaturesEqual, signedMessage } from "../../../shared/auth/signature.js";
 import type { Clock } from "../clock.js";
 import { type AuthScheme, type Operation, schemesOf } from "../products/routes.js";
 

@@ -4,7 +4,7 @@
  * work the same under vitest, jest or node:test.
  */
 import { AssertionError } from "node:assert";
-import { batchResults } from "../../../src/client/batch-results.js";
+import { batchResults } from "../../../shared/batch-results.js";
 import type { JournalEntry } from "./journal.js";
 import type { OrdergrooveMock } from "../mock.js";
 

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import { createAjv } from "../../../src/validation/ajv.js";
-import { describeError, fieldPath } from "../../../src/validation/errors.js";
-import { merchantsSchema } from "../../../src/generated/merchants-schema.js";
+import { createAjv } from "../../../shared/validation/ajv.js";
+import { describeError, fieldPath } from "../../../shared/validation/errors.js";
+import { merchantsSchema } from "../../../shared/generated/merchants-schema.js";
 import type { ProductSeed } from "../products/catalog.js";
 import { type IpLimitSettings, MerchantError, type MerchantOptions } from "./merchants.js";
 

@@ -17,7 +17,7 @@
  * With one merchant every request goes to it, unlooked-at: answers are exactly the engine's.
  */
 import { createHash } from "node:crypto";
-import { SlidingWindow } from "../../../src/throttle/sliding-window.js";
+import { SlidingWindow } from "../../../shared/throttle/sliding-window.js";
 import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
 import { OrdergrooveMock } from "../mock.js";
 import type { MockOptions } from "../options.js";

@@ -20,11 +20,11 @@
  * updated or added, and starts there in O(1) instead of scanning from the top. Removal leaves a
  * hole; `reset()`/`seed()` renumber and bump `epoch`, which invalidates older cursors.
  */
-import type { Product, ProductFields } from "../../../src/api-types.js";
-import { describeSchemaError, schemaValidator } from "../../../src/validation/schemas.js";
+import type { Product, ProductFields } from "../../../shared/api-types.js";
+import { describeSchemaError, schemaValidator } from "../../../shared/validation/schemas.js";
 import type { Clock } from "../clock.js";
 
-export type { Product, ProductFields } from "../../../src/api-types.js";
+export type { Product, ProductFields } from "../../../shared/api-types.js";
 
 /** What a seed may give for a product: `external_product_id` (or `product_id`) and any fields. */
 export type ProductSeed = Partial<Product> & { product_id?: string; external_product_id?: string };

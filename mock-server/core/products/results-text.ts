@@ -10,7 +10,7 @@
  * optionally `detail`, in that order, which is the order JSON.stringify writes them in. A result
  * with any other key is written by JSON.stringify, so a new field can never be dropped silently.
  */
-import type { ItemResult } from "../../../src/client/batch-results.js";
+import type { ItemResult } from "../../../shared/batch-results.js";
 
 /** True when JSON.stringify writes `text` between its quotes as it is: no quote, backslash, control character or surrogate. */
 function plain(text: string): boolean {
