@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CalibrationProfile } from "../mock-server/core/calibration/behaviours.js";
-import { profileSettings } from "../mock-server/core/calibration/apply-profile.js";
+import { profileSettings } from "../mock-server/core/apply-profile.js";
 import { readProfile, validateProfile } from "../mock-server/core/calibration/profile-file.js";
 import { parseFlags, UsageError } from "../shared/flags/flags.js";
 import { buildProfile, compareProfiles, driftJunit, driftTable, hasDrift, mergeJunit } from "./calibration.js";

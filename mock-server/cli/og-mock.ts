@@ -7,7 +7,7 @@
 import { createRequire } from "node:module";
 import type { Logger } from "pino";
 import { CatalogError } from "../core/products/catalog.js";
-import { describeProfile } from "../core/calibration/apply-profile.js";
+import { describeProfile } from "../core/apply-profile.js";
 import { isLoopback, startMockServer } from "../node/server.js";
 import { type Cli, HELP, parseCli } from "./args.js";
 import { banner, merchantsBanner } from "./banner.js";

@@ -44,5 +44,5 @@ export {
   PROFILE_SCHEMA,
 } from "./calibration/behaviours.js";
 export { parseProfile, ProfileError, readProfile, validateProfile } from "./calibration/profile-file.js";
-export { type ProfileSummary } from "./calibration/apply-profile.js";
-export { SUPPORTED_ROUTES } from "./products/routes.js";
+export { type ProfileSummary } from "./apply-profile.js";
+export { SUPPORTED_ROUTES } from "./routes.js";

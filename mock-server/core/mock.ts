@@ -28,8 +28,8 @@ import { getProduct, patchProduct } from "./products/single-product.js";
 import { UnknownFields } from "./products/unknown-fields.js";
 import { type AnswerSettings, type BehaviourSettings, DEFAULT_THROTTLE, type ThrottleSettings } from "./settings.js";
 import { checkAnswer, checkBehaviour, type MockOptions, type ResolvedOptions, resolveOptions } from "./options.js";
-import { applyProfile, type ProfileSummary } from "./calibration/apply-profile.js";
-import { matchRoute } from "./products/routes.js";
+import { applyProfile, type ProfileSummary } from "./apply-profile.js";
+import { matchRoute } from "./routes.js";
 import {
   checkMediaType,
   injectedResponse,

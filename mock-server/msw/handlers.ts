@@ -6,7 +6,7 @@ import { delay, HttpResponse, http, type RequestHandler } from "msw";
 import type { CoreRequest } from "../core/messages.js";
 import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
-import { matchRoute, SUPPORTED_ROUTES } from "../core/products/routes.js";
+import { matchRoute, SUPPORTED_ROUTES } from "../core/routes.js";
 import { answerSafely } from "../core/answer-safely.js";
 import { withCors } from "../core/cors.js";
 

@@ -7,7 +7,7 @@
  *   afterAll(() => og.close());
  */
 import { setupServer } from "msw/node";
-import * as assertions from "../core/journal/assertions.js";
+import * as assertions from "./assertions.js";
 import type { Product, ProductSeed } from "../core/products/catalog.js";
 import type { JournalEntry } from "../core/journal/journal.js";
 import {

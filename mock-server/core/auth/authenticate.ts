@@ -12,7 +12,7 @@
  */
 import { computeSignature, constantTimeEqual, signaturesEqual, signedMessage } from "../../../shared/auth/signature.js";
 import type { Clock } from "../clock.js";
-import { type AuthScheme, type Operation, schemesOf } from "../products/routes.js";
+import { type AuthScheme, type Operation, schemesOf } from "../routes.js";
 
 export interface ApiUser {
   sigField: string;
