@@ -24,7 +24,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: "(^|/)src/",
-              message: "The fake never imports the client, its CLI or the sync (src/): what both need lives in shared/.",
+              message:
+                "The fake never imports the client, its CLI or the sync (src/): what both need lives in shared/.",
             },
           ],
         },

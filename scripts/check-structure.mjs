@@ -121,7 +121,11 @@ export function coreFolderGraph(graph) {
 const FORBIDDEN = [
   { from: "shared/", to: ["src/", "mock-server/", "contract-tests/"], why: "shared/ stands on its own" },
   { from: "src/", to: ["mock-server/", "contract-tests/"], why: "the client and its CLI never import the fake" },
-  { from: "mock-server/", to: ["src/", "contract-tests/"], why: "the fake never imports the client, its CLI or the sync" },
+  {
+    from: "mock-server/",
+    to: ["src/", "contract-tests/"],
+    why: "the fake never imports the client, its CLI or the sync",
+  },
 ];
 
 /** Every broken rule, as a sentence; empty when the house is in order. */
@@ -147,7 +151,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const found = findings();
   for (const line of found) console.error(line);
   if (found.length > 0) {
-    console.error(`Failed to check the structure: ${found.length} broken rule(s). See docs/architecture.md#which-way-the-imports-go.`);
+    console.error(
+      `Failed to check the structure: ${found.length} broken rule(s). See docs/architecture.md#which-way-the-imports-go.`,
+    );
     process.exit(1);
   }
   console.log("structure: no import circle, core folders one way, top folders one way");
