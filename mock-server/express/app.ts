@@ -7,9 +7,10 @@
 import express, { type ErrorRequestHandler, type Express } from "express";
 import type { Logger } from "pino";
 import { loggedPath } from "../core/answer-safely.js";
-import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
+import { Front } from "../core/front.js";
+import type { IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
-import { createDispatcher } from "../node/dispatch.js";
+import { createDispatcher, logErrors } from "../node/dispatch.js";
 import { sendServerError } from "../node/exchange.js";
 
 export interface AppOptions {
@@ -26,19 +27,19 @@ export interface AppOptions {
 }
 
 /** An Express app serving one merchant's engine, or many merchants behind their front. */
-export function createApp(target: OrdergrooveMock | OrdergrooveMerchants, options: AppOptions = {}): Express {
+export function createApp(served: OrdergrooveMock | OrdergrooveMerchants, options: AppOptions = {}): Express {
+  const { logger, ...rest } = options;
+  const front = new Front(served, { ...rest, report: logErrors(logger) });
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
-  const front =
-    target instanceof OrdergrooveMerchants ? target : new OrdergrooveMerchants([target], { ipLimit: options.ipLimit });
-  const dispatch = createDispatcher(front, options);
+  const dispatch = createDispatcher(front, logger);
   // req.url, not originalUrl: mounted under a prefix (app.use("/og", createApp(mock))), the core
   // sees the path below the mount point; links it builds (list pages) start at the mount point.
   app.use((req, res) => dispatch(req, res, req.url, req.protocol, req.baseUrl));
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    options.logger?.error({ err: error, method: req.method, path: loggedPath(req.originalUrl) }, "unexpected error");
+    logger?.error({ err: error, method: req.method, path: loggedPath(req.originalUrl) }, "unexpected error");
     sendServerError(req, res);
   };
   app.use(onError);

@@ -9,8 +9,9 @@
  */
 import type { RequestListener } from "node:http";
 import type { Logger } from "pino";
+import { Front } from "../core/front.js";
 import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
-import { createDispatcher } from "./dispatch.js";
+import { createDispatcher, logErrors } from "./dispatch.js";
 
 export interface HostOptions {
   adminToken?: string | undefined;
@@ -19,8 +20,9 @@ export interface HostOptions {
   logger?: Logger | undefined;
 }
 
-/** The listener for one front of merchants (one merchant is a front of one). */
+/** The listener for merchants (one merchant is merchants of one). */
 export function createHost(merchants: OrdergrooveMerchants, options: HostOptions = {}): RequestListener {
-  const dispatch = createDispatcher(merchants, options);
+  const { logger, ...admin } = options;
+  const dispatch = createDispatcher(new Front(merchants, { ...admin, report: logErrors(logger) }), logger);
   return (req, res) => dispatch(req, res, req.url ?? "/");
 }

@@ -23,6 +23,8 @@ import { OrdergrooveMock } from "../mock.js";
 import type { MockOptions } from "../options.js";
 import { validateProfile } from "../calibration/profile-file.js";
 import { corsPreflight, withCors } from "../cors.js";
+import { answerSafely, type ErrorReporter } from "../answer-safely.js";
+import { tooLarge } from "../refusals.js";
 
 export interface IpLimitSettings {
   /** Requests allowed per window from one client address, over all endpoints. */
@@ -175,22 +177,41 @@ export class OrdergrooveMerchants {
     this.#windows = new Map();
   }
 
-  /** A products request: its CORS preflight, the per-IP limit, then the one merchant it names; CORS headers on every answer. */
-  handle(req: CoreRequest): CoreResponse {
+  /**
+   * A products request, answered completely: its CORS preflight, the per-IP limit, then the one
+   * merchant it names. The one place the products API's CORS headers are added (to every answer,
+   * an unexpected 500 included, so a browser client can read it) and its last line of defence
+   * runs: whatever the engine throws becomes a JSON 500 and one call of `report`.
+   */
+  handle(req: CoreRequest, report?: ErrorReporter): CoreResponse {
     const preflight = corsPreflight(req);
     if (preflight) return preflight;
-    const engine = this.pick(req);
-    const limited = this.#overIpLimit(req);
-    if (limited) {
-      engine.recordRefusal(req, limited, "over the per-IP limit");
-      return withCors(limited);
-    }
-    return withCors(engine.handle(req));
+    return withCors(answerSafely(() => this.#answer(req), req, report));
+  }
+
+  /**
+   * The 413 of a products request whose body was over the limit, answered before it was read:
+   * journaled in the merchant it names, with CORS like every products answer.
+   */
+  refuseTooLarge(req: CoreRequest, bytes: number): CoreResponse {
+    const response = tooLarge(bytes, this.options.maxBodyBytes);
+    this.recordRefusal(req, response, "body too large");
+    return withCors(response);
   }
 
   /** Journals a request its host refused before the core saw its body, in the merchant it names. */
   recordRefusal(req: CoreRequest, response: CoreResponse, why: string): void {
     this.pick(req).recordRefusal(req, response, why);
+  }
+
+  #answer(req: CoreRequest): CoreResponse {
+    const engine = this.pick(req);
+    const limited = this.#overIpLimit(req);
+    if (limited) {
+      engine.recordRefusal(req, limited, "over the per-IP limit");
+      return limited;
+    }
+    return engine.handle(req);
   }
 
   /** The engine that answers `req`: the merchant its credentials name, else the merchant-less one. */
