@@ -17,7 +17,7 @@ export {
   type MerchantSummary,
   OrdergrooveMerchants,
 } from "./merchants/merchants.js";
-export { handleMerchantsAdmin, MERCHANT_HEADER, MERCHANT_QUERY } from "./admin/merchants-admin.js";
+export { handleMerchantsAdmin, MERCHANT_HEADER, MERCHANT_QUERY } from "./admin/merchant-selection.js";
 export {
   checkMerchantEntry,
   checkMerchantsFile,
