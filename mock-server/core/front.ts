@@ -11,7 +11,7 @@
  */
 import { adminGuard } from "./admin/admin-guard.js";
 import { isAdminPath } from "./admin/admin-path.js";
-import { handleMerchantsAdmin, journalStreamRequest } from "./admin/merchant-selection.js";
+import { handleMerchantsAdmin, journalStreamRequest } from "./admin/admin-api.js";
 import { answerSafely, type ErrorReporter } from "./answer-safely.js";
 import { type IpLimitSettings, OrdergrooveMerchants } from "./merchants/merchants.js";
 import type { CoreRequest, CoreResponse } from "./messages.js";

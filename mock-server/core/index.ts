@@ -17,7 +17,8 @@ export {
   type MerchantSummary,
   OrdergrooveMerchants,
 } from "./merchants/merchants.js";
-export { handleMerchantsAdmin, MERCHANT_HEADER, MERCHANT_QUERY } from "./admin/merchant-selection.js";
+export { handleMerchantsAdmin } from "./admin/admin-api.js";
+export { MERCHANT_HEADER, MERCHANT_QUERY } from "./admin/merchant-selection.js";
 export {
   checkMerchantEntry,
   checkMerchantsFile,

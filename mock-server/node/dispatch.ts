@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { isJournalStream } from "../core/admin/merchant-selection.js";
+import { isJournalStream } from "../core/admin/admin-api.js";
 import { type ErrorReporter, loggedPath } from "../core/answer-safely.js";
 import { elapsedMs } from "../core/clock.js";
 import type { Front } from "../core/front.js";
