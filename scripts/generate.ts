@@ -130,7 +130,7 @@ export function withoutProse(node: unknown, named = false): unknown {
  *
  * The validators are made by one exported function (`factory`), on its first call, not when the
  * module loads: og-mock starts without evaluating their schema constants and functions, and
- * its code cache (mock-server/cli/code-cache.ts) holds none of them until a request needs one.
+ * V8 compiles none of them until a request needs one.
  * A batch of common items never does (shared/validation/quick-checks.ts vouches for them).
  */
 function renderValidators(

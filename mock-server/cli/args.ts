@@ -15,7 +15,6 @@ import type { MockOptions } from "../core/options.js";
 import { readProfile } from "../core/calibration/profile-file.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../node/server.js";
 import { MAX_RATE_LIMIT } from "../../shared/throttle/sliding-window.js";
-import { V8_FLAGS_CHANGED_EVENT } from "./first-answer.js";
 
 const OPTIONS: Array<[flag: string, what: string, env: string]> = [
   ["--port N", `port (default ${DEFAULT_PORT}; 0 picks a free one)`, "OG_MOCK_PORT"],
@@ -203,8 +202,6 @@ function lowMemory(setting: "on" | "off" | "auto", catalog: string | undefined):
     // Set before the catalog is read, so parsing it is covered too.
     // node:v8 required only here: importing it up front measured ~1 ms of every start.
     (createRequire(import.meta.url)("node:v8") as typeof import("node:v8")).setFlagsFromString("--optimize-for-size");
-    // The code cache must not be made under these flags (first-answer.ts).
-    (process as NodeJS.EventEmitter).emit(V8_FLAGS_CHANGED_EVENT);
   }
 }
 

@@ -11,7 +11,6 @@ import { describeProfile } from "../core/apply-profile.js";
 import { isLoopback, startMockServer } from "../node/server.js";
 import { type Cli, HELP, parseCli } from "./args.js";
 import { banner, merchantsBanner } from "./banner.js";
-import { FIRST_ANSWER_EVENT } from "./first-answer.js";
 
 /** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
 export const EXIT = { ok: 0, failedToStart: 1, usage: 64 } as const;
@@ -61,11 +60,6 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   // Last line of defence: the hosts answer 500 for any exception in a handler, but should one
   // escape from elsewhere (a timer, a socket event), log it and keep serving instead of exiting.
   process.on("uncaughtException", (error) => logger?.error({ err: error }, "unexpected error; still serving"));
-  // The first answered request is when the bundle's code cache is made (first-answer.ts); "close"
-  // comes after an answer a fault dropped too. Run from source, nobody listens.
-  running.server.once("request", (_req, res) =>
-    res.once("close", () => (process as NodeJS.EventEmitter).emit(FIRST_ANSWER_EVENT)),
-  );
   const { url, mock, host, merchants } = running;
   if (!isLoopback(host)) {
     logger?.warn(
@@ -83,8 +77,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 
 /**
  * pino, loaded only when something will be logged: at `silent` it is not loaded at all (start-up
- * time). With require, not import(): the bundle runs as a node:vm script (code-cache.ts), where
- * Node 20 has no import() without a flag; pino and pino-pretty are CommonJS packages.
+ * time). With require: pino and pino-pretty are CommonJS packages, and og-mock's bundle is CommonJS.
  */
 async function makeLogger(level: string): Promise<Logger | undefined> {
   if (level === "silent") return undefined;
