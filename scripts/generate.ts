@@ -8,7 +8,7 @@
  *   shared/generated/admin-validators.ts  the same for the admin API's request bodies, from
  *                              spec/admin.openapi.yaml: the fake refuses what that spec does not allow
  *   spec/og-profile.schema.json  the calibration profile's JSON Schema, from PROFILE_SCHEMA in
- *                              mock-server/core/profile.ts (shipped for editors and other tools)
+ *                              mock-server/core/calibration/behaviours.ts (shipped for editors and other tools)
  *   shared/generated/merchants-schema.ts  spec/merchants.schema.json (og-mock's merchants file) as a
  *                              module, for the same reason as document.ts
  *
@@ -152,8 +152,8 @@ function renderValidators(
   )
     .replace(/^"use strict";/, "")
     // ajv's runtime helpers (ucs2length, for minLength/maxLength) are functions required when
-    // first called: resolving a package's file costs ~1 ms, and most validations never count a
-    // string's code points.
+    // first called: resolving a package's file adds to every start, and most validations never
+    // count a string's code points.
     .replace(
       /const (func\d+) = require\(("[^"]+")\)\.default;/g,
       (_, name: string, path: string) =>

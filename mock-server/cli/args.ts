@@ -197,10 +197,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
 
 function lowMemory(setting: "on" | "off" | "auto", catalog: string | undefined): void {
   if (setting === "on" || (setting === "auto" && catalog && fileSize(catalog) >= LOW_MEMORY_FROM_BYTES)) {
-    // V8 otherwise lets the heap of a large catalog grow far past what is live (measured with
-    // 100k products: 55 MB live, 400 MB resident under load); this keeps it near the live size.
-    // Set before the catalog is read, so parsing it is covered too.
-    // node:v8 required only here: importing it up front measured ~1 ms of every start.
+    // V8 otherwise lets the heap of a large catalog grow far past what is live under load
+    // (docs/performance.md, figure 7); this keeps it near the live size. Set before the catalog
+    // is read, so parsing it is covered too. node:v8 is required only here: importing it up
+    // front would add to every start.
     (createRequire(import.meta.url)("node:v8") as typeof import("node:v8")).setFlagsFromString("--optimize-for-size");
   }
 }

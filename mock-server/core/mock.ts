@@ -1,7 +1,8 @@
 /**
  * The fake Ordergroove: one framework-free function from a plain request to a plain response,
- * plus the state it works on (catalog, journal, faults, throttle). The Express server and the
- * MSW handlers are thin translations around `handle`, so they cannot behave differently.
+ * plus the state it works on (catalog, journal, faults, throttle): one merchant's engine. The
+ * hosts reach it through the core's front (./front.ts) and only translate, so they cannot
+ * behave differently.
  *
  * Order of checks, as in Ordergroove's Django REST Framework stack:
  *   route → body size → injected faults → authentication → throttle → content type → JSON → items

@@ -2,7 +2,7 @@
  * The fake defaults to what Ordergroove documents, and makes every undocumented behaviour a
  * setting: unknown fields ignored like Django REST framework (recorded and warned once), strict
  * mode refusing them, numeric prices read back as strings, the storefront scope, and the
- * single-product PATCH taking x-api-key only. Real HTTP against the Express host.
+ * single-product PATCH taking x-api-key only. Real HTTP against og-mock's node:http host.
  */
 import { Writable } from "node:stream";
 import { pino } from "pino";

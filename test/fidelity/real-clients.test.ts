@@ -1,6 +1,6 @@
 /**
  * The fake with its defaults, driven over real HTTP the way public Ordergroove clients call the
- * service (issue 26, /work/shared facts "What other real clients send"): Ordergroove's SFCC
+ * service: Ordergroove's SFCC
  * cartridge (a string `ts`, pretty-printed authorization JSON, `OG-Authorization`), storefront code
  * (paths without the trailing slash, page-number listing following an absolute `next`), a request
  * without credentials (observed live: 403 "Authentication Failed"), and the commercetools

@@ -1,12 +1,12 @@
 /**
  * og-mock serves every request with its own node:http host; `createApp()` users get the Express
- * app. Both hand the request to the same dispatcher. Every kind of request goes to both (same
+ * app. Both hand the request to the same dispatcher and the core's front. Every kind of request goes to both (same
  * settings, same clock), as raw bytes on a socket, and the answers must be the same bytes: status
  * line, headers in order, body. Only the `Date` header is left out. At the end both journals must
  * match too (but for the time each answer took).
  *
- * Both fakes hold two merchants behind the per-IP limit (the front of ../core/merchants.ts), so
- * the lean path is shown to go through the same front: a request reaches the one merchant it
+ * Both fakes hold two merchants behind the per-IP limit (mock-server/core/merchants/merchants.ts),
+ * so the node host is shown to go through the same front: a request reaches the one merchant it
  * authenticates to, and the per-IP 429 reads the same on both paths.
  */
 import { connect } from "node:net";

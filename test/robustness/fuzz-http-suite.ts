@@ -203,7 +203,7 @@ const adminPath = fc.oneof(
   ),
   fc
     .oneof(
-      // As sent: bad escapes (answered 500 before issue 25), an escaped slash, nothing.
+      // As sent: bad escapes (answered 500 before), an escaped slash, nothing.
       fc.constantFrom("og-mock-merchant", "fuzz-shop", "%", "%zz", "a%2Fb", ""),
       fc.string({ maxLength: 8 }).map(encodeURIComponent),
     )

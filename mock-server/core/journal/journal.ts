@@ -99,7 +99,7 @@ function short(v: unknown): unknown {
  * the entry is read. Why: a journal holds up to `limit` entries, so whatever an entry keeps
  * outlives the request and is moved to the old generation by the GC; a 100-item batch kept
  * parsed (its items and its 100 results) measured as most of the fake's cost per request, and
- * kept as strings still a fifth of it. The journal keeps them as bytes in a TextArena.
+ * kept as strings still a large share of it. The journal keeps them as bytes in a TextArena.
  */
 export interface JournalTexts {
   /**

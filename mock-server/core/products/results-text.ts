@@ -1,8 +1,8 @@
 /**
  * The text of a batch answer, `{"results":[...]}`, written directly rather than by
  * `JSON.stringify`: every batch answer is sent as text, and for a 100-item batch stringifying
- * the result objects cost about 11 µs of the fake's ~100 µs per request (bench figure 2), while
- * joining their parts costs about 4.
+ * the result objects was a visible share of the fake's work per request (bench figure 2), while joining
+ * their parts costs a fraction of that (docs/performance.md).
  *
  * It gives exactly `JSON.stringify({ results })` (test/mock/results-text.test.ts checks it on
  * generated results and on what the batch routes answer). That rests on one fact of this
