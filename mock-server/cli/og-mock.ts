@@ -11,6 +11,8 @@ import { describeProfile } from "../core/apply-profile.js";
 import { isLoopback, startMockServer } from "../node/server.js";
 import { type Cli, HELP, parseCli } from "./args.js";
 import { banner, merchantsBanner } from "./banner.js";
+import { readCatalog } from "./catalog-file.js";
+import { useLowMemory } from "./low-memory.js";
 
 /** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
 export const EXIT = { ok: 0, failedToStart: 1, usage: 64 } as const;
@@ -19,6 +21,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   let parsed: Cli | "help";
   try {
     parsed = parseCli(argv);
+    if (parsed !== "help") {
+      useLowMemory(parsed.lowMemory, parsed.catalog);
+      if (parsed.catalog) parsed.options.products = readCatalog(parsed.catalog);
+    }
   } catch (error) {
     console.error(`og-mock: ${(error as Error).message}\nRun og-mock --help for the options.`);
     process.exit(EXIT.usage);

@@ -57,3 +57,18 @@ describe("npm kept a flag for itself", () => {
     );
   });
 });
+
+describe("og-mock's values", () => {
+  it("lists every log level it accepts, trace included, when one is wrong", () => {
+    expect(message(() => parseCli(["--log-level", "verbose"], {}))).toBe(
+      '--log-level must be fatal, error, warn, info, debug, trace or silent; got "verbose".',
+    );
+    expect(parseCli(["--log-level", "trace"], {})).toMatchObject({ logLevel: "trace" });
+  });
+
+  it("reads no file while parsing: the catalog file is named, and read by og-mock's main", () => {
+    const cli = parseCli(["--catalog", "/nonexistent/catalog.json", "--low-memory", "on"], {});
+    expect(cli).toMatchObject({ catalog: "/nonexistent/catalog.json", lowMemory: "on" });
+    expect(cli !== "help" && cli.options.products).toBeUndefined();
+  });
+});

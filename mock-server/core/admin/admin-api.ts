@@ -13,7 +13,7 @@ import { FaultError } from "../faults.js";
 import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
 import type { OrdergrooveMock } from "../mock.js";
 import { MerchantError, type OrdergrooveMerchants } from "../merchants/merchants.js";
-import { MAX_BODY_DEPTH, nestingDepth } from "../journal/journal.js";
+import { MAX_BODY_DEPTH, nestingDepth } from "../body-depth.js";
 import { ADMIN_QUERIES } from "../../../shared/generated/admin-validators.js";
 import { ADMIN_PREFIX, adminRoute, notAllowed } from "./admin-path.js";
 import { AdminInputError, decodePathPart } from "./admin-input.js";

@@ -6,14 +6,8 @@
 import type { Principal } from "../auth/authenticate.js";
 import type { Clock } from "../clock.js";
 import type { CoreRequest, CoreResponse } from "../messages.js";
-import {
-  type Journal,
-  type JournalEntry,
-  journalBody,
-  type JournalTexts,
-  keepsParsed,
-  maskHeaders,
-} from "./journal.js";
+import { type Journal, type JournalEntry, journalBody, type JournalTexts, keepsParsed } from "./journal.js";
+import { maskHeaders } from "./masking.js";
 
 /** Carried from the checks to the journal entry of one request. */
 export interface Trace {
