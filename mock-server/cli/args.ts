@@ -96,7 +96,7 @@ const FLAGS = {
 /** The environment variable of a flag: --public-id reads OG_MOCK_PUBLIC_ID. */
 const envOf = (flag: string) => `OG_MOCK_${flag.toUpperCase().replaceAll("-", "_")}`;
 
-export type ServerOptions = Omit<MerchantsOptions, "logger"> & {
+export type OgMockOptions = Omit<MerchantsOptions, "logger"> & {
   port?: number;
   host?: string;
   adminToken?: string;
@@ -104,7 +104,7 @@ export type ServerOptions = Omit<MerchantsOptions, "logger"> & {
 };
 
 export interface Cli {
-  options: ServerOptions;
+  options: OgMockOptions;
   logLevel: (typeof LOG_LEVELS)[number];
   /** Flags (without --) the user gave, by flag or environment variable. */
   given: Set<string>;
@@ -125,7 +125,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const read = (flag: string) => flags.string(flag, envOf(flag));
   const whole = (flag: string, min = 0, max?: number) => flags.whole(flag, envOf(flag), min, max);
 
-  const options: ServerOptions = {};
+  const options: OgMockOptions = {};
   options.port = whole("port", 0, 65535) ?? DEFAULT_PORT;
   options.host = read("host") ?? DEFAULT_HOST;
   const catalog = read("catalog");
@@ -190,7 +190,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
 function credentialOptions(
   flags: FlagReader,
   read: (flag: string) => string | undefined,
-): Pick<ServerOptions, "credentials" | "merchants" | "ipLimit"> {
+): Pick<OgMockOptions, "credentials" | "merchants" | "ipLimit"> {
   const publicId = read("public-id");
   const sigField = read("sig-field");
   const hashKey = read("hash-key");

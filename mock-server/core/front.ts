@@ -26,7 +26,7 @@ export interface FrontOptions {
   allowedHosts?: readonly string[] | undefined;
   /** Told of every unexpected exception, with the error only (headers and bodies may carry secrets). */
   report?: ErrorReporter | undefined;
-  /** The per-IP limit when the front is given one merchant's engine (default 6,000/min; `false` off). */
+  /** The per-IP limit when the front is given one merchant's mock (default 6,000/min; `false` off). */
   ipLimit?: Partial<IpLimitSettings> | false | undefined;
   /**
    * Whether /__admin/ is the admin API (default true). The MSW handlers serve the products API
@@ -36,7 +36,7 @@ export interface FrontOptions {
 }
 
 export class Front {
-  /** The merchants behind the front (one merchant's engine is wrapped as merchants of one). */
+  /** The merchants behind the front (one merchant's mock is wrapped as merchants of one). */
   readonly merchants: OrdergrooveMerchants;
   readonly #adminToken: string | undefined;
   readonly #allowedHosts: readonly string[] | undefined;

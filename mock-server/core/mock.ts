@@ -1,6 +1,6 @@
 /**
  * The fake Ordergroove: one framework-free function from a plain request to a plain response,
- * plus the state it works on (catalog, journal, faults, throttle): one merchant's engine. The
+ * plus the state it works on (catalog, journal, faults, throttle): one merchant's mock. The
  * hosts reach it through the core's front (./front.ts) and only translate, so they cannot
  * behave differently.
  *
@@ -28,7 +28,13 @@ import { listProductGroups, listProducts, originOf, productHasGroup } from "./pr
 import { getProduct, patchProduct } from "./products/single-product.js";
 import { UnknownFields } from "./products/unknown-fields.js";
 import { type AnswerSettings, type BehaviourSettings, DEFAULT_THROTTLE, type ThrottleSettings } from "./settings.js";
-import { checkAnswer, checkBehaviour, type MockOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import {
+  checkAnswerSettings,
+  checkBehaviourSettings,
+  type MockOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
 import { applyProfile, type ProfileSummary } from "./apply-profile.js";
 import { matchRoute } from "./routes.js";
 import {
@@ -88,7 +94,7 @@ export class OrdergrooveMock {
   /** Switches the answer form at run time, e.g. to test a client against every documented form. */
   setAnswer(answer: Partial<AnswerSettings>): void {
     const next = { ...this.#answer, ...answer };
-    checkAnswer(next);
+    checkAnswerSettings(next);
     this.#answer = next;
   }
 
@@ -100,7 +106,7 @@ export class OrdergrooveMock {
   /** Changes undocumented behaviours at run time (checked first: a bad setting changes nothing). */
   setBehaviour(behaviour: Partial<BehaviourSettings>): void {
     const next = { ...this.#behaviour, ...behaviour };
-    checkBehaviour(next);
+    checkBehaviourSettings(next);
     this.#behaviour = next;
     this.#authPolicy = { ...this.options.auth, tsAsString: next.tsAsString };
   }

@@ -32,7 +32,7 @@ export interface HandlerOptions {
    * socket). Default "127.0.0.1".
    */
   remoteAddress?: string;
-  /** The per-IP limit when the handlers are given one merchant's engine (default 6,000/min; `false` off). */
+  /** The per-IP limit when the handlers are given one merchant's mock (default 6,000/min; `false` off). */
   ipLimit?: Partial<IpLimitSettings> | false;
 }
 

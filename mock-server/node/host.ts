@@ -13,10 +13,16 @@ import { Front } from "../core/front.js";
 import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import { createDispatcher, logErrors } from "./dispatch.js";
 
+/** What a node:http host (og-mock's listener, `createApp()`) is told besides what it serves. */
 export interface HostOptions {
+  /** Protects /__admin/ (API, stream and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */
   adminToken?: string | undefined;
-  /** Host names accepted on /__admin/ besides loopback names and IP addresses. */
+  /**
+   * Host names (without port) the admin API, stream and dashboard accept besides loopback names
+   * and IP addresses, e.g. a docker-compose service name; ".example.test" allows subdomains, "*" any.
+   */
   allowedHosts?: readonly string[] | undefined;
+  /** Request lines at info, refusals of unread bodies at warn, unexpected errors at error. */
   logger?: Logger | undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The admin API of the fake (spec/admin.openapi.yaml), under /__admin/ like WireMock's: seed,
  * list, search and reset the catalog, read and clear the journal, set faults and answer settings,
- * explain signatures, health, and the merchants behind the front. Framework-free like the rest of
+ * explain signatures, health, and the merchants. Framework-free like the rest of
  * the core; admin calls are not journaled. (The journal's live stream and the dashboard are
  * served by the node host; what they may serve is decided here and in ../front.ts.)
  *
@@ -29,7 +29,7 @@ export interface AdminOptions {
   token?: string | undefined;
 }
 
-/** The admin API in front of many merchants: the merchants' routes, and every other against the selected merchant. */
+/** The admin API of many merchants: the merchants' routes, and every other against the selected merchant. */
 export function handleMerchantsAdmin(
   merchants: OrdergrooveMerchants,
   req: CoreRequest,
@@ -38,7 +38,7 @@ export function handleMerchantsAdmin(
   return answerAdmin({ merchants }, req, options.token);
 }
 
-/** The admin API of one merchant's engine alone (no merchants' routes). */
+/** The admin API of one merchant's mock alone (no merchants' routes). */
 export function handleAdmin(mock: OrdergrooveMock, req: CoreRequest, options: AdminOptions = {}): CoreResponse {
   return answerAdmin({ mock }, req, options.token);
 }
@@ -68,7 +68,7 @@ function answerAdmin(
   if (deep) return deep;
   const merchants = "merchants" in target ? target.merchants : undefined;
   const found = findRoute(route);
-  // One merchant's engine alone has no merchants' routes.
+  // One merchant's mock alone has no merchants' routes.
   const entry = found && (merchants || found.entry.scope === "merchant") ? found.entry : undefined;
   const handler = entry && Object.hasOwn(entry.methods, method) ? entry.methods[method as AdminMethod] : undefined;
   // The method first: a wrong one is a 405 whichever merchant is named.

@@ -4,8 +4,8 @@
  * does not take with a 405 naming the ones it does, checks the query against the spec, and calls
  * the handler; nothing else lists routes or methods.
  *
- * Two scopes: `merchants` routes act on the merchants behind the front (list, add, remove, the
- * per-IP limit); `merchant` routes act on one merchant's engine, selected by the request
+ * Two scopes: `merchants` routes act on the merchants (list, add, remove, the
+ * per-IP limit); `merchant` routes act on one merchant's mock, selected by the request
  * (./merchant-selection.ts), exactly as in a single-merchant fake. Bodies and queries are checked
  * by the admin spec (./admin-schemas.ts) and by nothing else.
  */
@@ -82,13 +82,13 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     scope: "merchants",
     methods: {
       GET: (merchants, call) => {
-        const engine = namedMerchant(merchants, call);
-        return "status" in engine ? engine : json(200, summarize(engine));
+        const mock = namedMerchant(merchants, call);
+        return "status" in mock ? mock : json(200, summarize(mock));
       },
       DELETE: (merchants, call) => {
-        const engine = namedMerchant(merchants, call);
-        if ("status" in engine) return engine;
-        merchants.remove(engine.options.credentials.publicId);
+        const mock = namedMerchant(merchants, call);
+        if ("status" in mock) return mock;
+        merchants.remove(mock.options.credentials.publicId);
         return merchantsList(merchants);
       },
     },
@@ -229,7 +229,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     methods: {
       GET: (mock) => json(200, mock.faults.settings),
       PUT: (mock, { body }) => {
-        // The spec checks; the engine's own setter fills in the defaults (a count of 1).
+        // The spec checks; the mock's own setter fills in the defaults (a count of 1).
         mock.faults.set(checkBody("Faults", readJson(body), "faults"));
         return json(200, mock.faults.settings);
       },
@@ -246,7 +246,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       GET: (mock) => json(200, settingsOf(mock)),
       PATCH: (mock, { body }) => {
         const input = checkBody<SettingsPatch>("SettingsPatch", readJson(body), "settings");
-        // The spec has checked every value (the engine's setters check again only for callers in
+        // The spec has checked every value (the mock's setters check again only for callers in
         // code); the throttle goes first, as the one whose window could still refuse, so a
         // refused request changes nothing.
         if (input.throttle !== undefined) mock.setThrottle(input.throttle);

@@ -28,8 +28,8 @@ export function selectedMerchant(
   }
   const publicId = fromHeader ?? fromQuery;
   if (publicId === null) return merchants.default;
-  const engine = merchants.merchant(publicId);
-  if (engine) return engine;
+  const mock = merchants.merchant(publicId);
+  if (mock) return mock;
   return detail(
     404,
     `Admin API: no merchant with public id ${JSON.stringify(publicId.slice(0, 200))}. Merchants: ${merchants
