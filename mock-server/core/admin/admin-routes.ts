@@ -246,9 +246,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       GET: (mock) => json(200, settingsOf(mock)),
       PATCH: (mock, { body }) => {
         const input = checkBody<SettingsPatch>("SettingsPatch", readJson(body), "settings");
-        // The spec has checked every value (the mock's setters check again only for callers in
-        // code); the throttle goes first, as the one whose window could still refuse, so a
-        // refused request changes nothing.
+        // The spec has checked every value, so no setter below refuses (their own checks are for
+        // callers in code); the throttle goes first all the same, the one with a window to make.
         if (input.throttle !== undefined) mock.setThrottle(input.throttle);
         if (input.answer) mock.setAnswer(input.answer);
         if (input.behaviour) mock.setBehaviour(input.behaviour);
