@@ -3,7 +3,7 @@
  * Two rules for comments, checked on the kit's sources (test/structure/comments.test.ts runs them):
  *
  * 1. A comment says why, not how fast: no measured time (a tilde, "about", "took" or "costs"
- *    before a number of milliseconds or microseconds) in the sources of shared/, src/, mock-server/, contract-tests/ and scripts/. Measured figures
+ *    before a number of milliseconds or microseconds) in the sources, the bench and the tests. Measured figures
  *    belong in docs/performance.md, which the bench rewrites; a figure in a comment goes stale.
  * 2. A file a comment names exists: a path from the repository's root (`mock-server/core/mock.ts`)
  *    or relative to the file (`./check-structure.mjs`), in every source and test file.
@@ -15,8 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const TIMED_FOLDERS = ["shared", "src", "mock-server", "contract-tests", "scripts"];
-const NAMED_FOLDERS = [...TIMED_FOLDERS, "test", "bench"];
+const FOLDERS = ["shared", "src", "mock-server", "contract-tests", "scripts", "bench", "test"];
 const TOP = ["shared", "src", "mock-server", "contract-tests", "scripts", "bench", "test", "docs", "spec", "examples"];
 const SKIP = ["shared/generated", "test/fixtures"];
 
@@ -52,12 +51,14 @@ function comments(text) {
       if (trimmed.includes("*/")) inBlock = false;
       return;
     }
-    const block = line.indexOf("/*");
+    // Not inside a string that starts at the marker (a test's fixture): a quote right before it.
+    const block = line.search(/(^|[^:"'`])\/\*/);
     const lineComment = line.search(/(^|[^:"'`])\/\//);
     if (block >= 0 && (lineComment < 0 || block < lineComment)) {
-      out.push([i + 1, line.slice(block)]);
-      if (!line.slice(block + 2).includes("*/")) inBlock = true;
-    } else if (lineComment >= 0) out.push([i + 1, line.slice(lineComment)]);
+      const start = line.indexOf("/*", block);
+      out.push([i + 1, line.slice(start)]);
+      if (!line.slice(start + 2).includes("*/")) inBlock = true;
+    } else if (lineComment >= 0) out.push([i + 1, line.slice(line.indexOf("//", lineComment))]);
   });
   return out;
 }
@@ -70,11 +71,10 @@ function exists(root, target) {
 /** Every broken rule, as `file:line: what`; empty when the comments are in order. */
 export function findings(root = ROOT) {
   const out = [];
-  for (const folder of NAMED_FOLDERS) {
+  for (const folder of FOLDERS) {
     for (const file of files(folder, root)) {
-      const timed = TIMED_FOLDERS.includes(folder);
       for (const [line, text] of comments(readFileSync(path.join(root, file), "utf8"))) {
-        const measured = timed ? MEASURED.exec(text) : null;
+        const measured = MEASURED.exec(text);
         if (measured)
           out.push(
             `${file}:${line}: a measured time in a comment (${measured[0].trim()}): put it in docs/performance.md`,

@@ -28,13 +28,13 @@ describe("the comments check", () => {
     return root;
   }
 
-  it("reports a measured time in a source comment, not a default or a test's scenario", () => {
+  it("reports a measured time in a comment, not a default or a test's scenario", () => {
     const found = findings(
       tree({
         "mock-server/core/a.ts":
           "// Built without spreads (measured ~1 µs of 5).\nexport const a = 1; // default 1000 ms\n",
         "src/b.ts": "/**\n * A page of 100 took 2 ms that way.\n */\nexport const b = 2;\n",
-        "test/c.test.ts": "// The fake holds the answer back for about 300 ms.\n",
+        "test/c.test.ts": "// The fake holds the answer back for 300 ms (a latency fault).\n",
       }),
     );
     expect(found).toEqual([
