@@ -66,10 +66,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   // Last line of defence: the hosts answer 500 for any exception in a handler, but should one
   // escape from elsewhere (a timer, a socket event), log it and keep serving instead of exiting.
   process.on("uncaughtException", (error) => logger?.error({ err: error }, "unexpected error; still serving"));
-  const { url, mock, host, merchants } = running;
-  if (!isLoopback(host)) {
+  const { url, mock, host: bindAddress, merchants } = running;
+  if (!isLoopback(bindAddress)) {
     logger?.warn(
-      `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
+      `listening on ${bindAddress}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
   const calibrated = mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : "";

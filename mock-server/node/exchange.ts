@@ -77,13 +77,13 @@ export function toCore(
       headers[name] = Array.isArray(value) ? value.join(", ") : value;
     }
   }
-  const host = raw.host;
+  const hostHeader = raw.host;
   return {
     method: req.method ?? "GET",
     path,
     headers,
     body,
-    origin: host === undefined ? undefined : `${protocol}://${host}${base}`,
+    origin: hostHeader === undefined ? undefined : `${protocol}://${hostHeader}${base}`,
     remoteAddress: req.socket.remoteAddress,
   };
 }

@@ -109,6 +109,12 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   };
 }
 
-export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+/** Whether a bind address is this machine's own (loopback). */
+export function isLoopback(bindAddress: string): boolean {
+  return (
+    bindAddress === "localhost" ||
+    bindAddress === "::1" ||
+    bindAddress === "[::1]" ||
+    /^127\.\d+\.\d+\.\d+$/.test(bindAddress)
+  );
 }
