@@ -1,4 +1,4 @@
-/** Starts the real Express fake on a free port for one test file, and talks to it over HTTP. */
+/** Starts og-mock's node:http host (startMockServer) on a free port for one test file, and talks to it over HTTP. */
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
