@@ -4,13 +4,17 @@
  * node:http host (../node/dispatch.ts), so both answer byte for byte the same
  * (test/mock/hosts-agree.test.ts); Express only hands over the request and the mount point.
  */
-import express, { type ErrorRequestHandler, type Express } from "express";
+import { createRequire } from "node:module";
+import type { ErrorRequestHandler, Express } from "express";
 import type { Logger } from "pino";
 import { loggedPath } from "../core/answer-safely.js";
 import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
 import { createDispatcher } from "../node/dispatch.js";
 import { sendServerError } from "../node/exchange.js";
+import { loadPeer } from "../node/optional-peer.js";
+
+const require = createRequire(import.meta.url);
 
 export interface AppOptions {
   /** Protects /__admin/ (API and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */
@@ -27,6 +31,12 @@ export interface AppOptions {
 
 /** An Express app serving one merchant's engine, or many merchants behind their front. */
 export function createApp(target: OrdergrooveMock | OrdergrooveMerchants, options: AppOptions = {}): Express {
+  // Loaded here, not imported: express is an optional peer, installed only by users of createApp().
+  const express = loadPeer<typeof import("express")>(require, {
+    name: "express",
+    neededTo: "create the Express app (createApp)",
+    install: "npm install express@5 (and @types/express@5 for TypeScript)",
+  });
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
