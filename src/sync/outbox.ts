@@ -199,8 +199,11 @@ class FileOutbox implements Outbox {
     if (this.fd < 0) return;
     this.#closed = true;
     while (this.#writing || this.#queue.length) await new Promise((r) => setTimeout(r, 1));
-    if (this.fd >= 0) await new Promise((r) => close(this.fd, r));
+    // Taken before the await: a second close() waiting alongside must find nothing left to close.
+    const fd = this.fd;
+    if (fd < 0) return;
     this.fd = -1;
+    await new Promise((r) => close(fd, r));
     this.unlock();
   }
 
