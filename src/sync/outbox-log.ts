@@ -87,11 +87,37 @@ export function refuseLevelDb(dir: string, names: readonly string[]): void {
     );
 }
 
-/** Who holds an outbox: this process's id, its host and a token of this process's own. */
+/**
+ * Who holds an outbox: this process's id, its host and a token of this process's own; on Linux
+ * also when the process started and the kernel's boot id, which tell a live holder from another
+ * process that got its id later (after a reboot, or in a restarted container's new pid namespace).
+ */
 interface Holder {
   pid: number;
   host: string;
   token: string;
+  started?: string | undefined;
+  boot?: string | undefined;
+}
+
+/** When process `pid` started, in clock ticks since boot (Linux's /proc), or undefined elsewhere. */
+function startOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces: state is the
+    // first, starttime (field 22 of proc(5)) the twentieth.
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function bootId(): string | undefined {
+  try {
+    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Tokens of the locks this process holds: a lock with our pid but another token is a previous run's. */
@@ -99,13 +125,21 @@ const heldHere = new Set<string>();
 
 /**
  * Takes the directory's lock, or says who holds it. Node has no advisory file lock, so the lock is
- * a file made with O_EXCL naming its holder; a holder that is gone (its process ended, or it had
- * this process's id in an earlier run, as a container's service often has) leaves a stale lock,
- * which is taken over. A lock from another host cannot be checked: it is held until removed.
+ * a file made with O_EXCL naming its holder; a holder that is gone (its process ended, the machine
+ * rebooted, or its id now belongs to another process, such as this one in a restarted container)
+ * leaves a stale lock, which is taken over, so a crashed service restarts without help. Two
+ * processes taking over the same stale lock at the same instant could both get it; an outbox
+ * shared between machines over a network filesystem is not supported (nor was LevelDB's).
  */
 export function acquireLock(dir: string): () => void {
   const path = join(dir, LOCK_FILE);
-  const me: Holder = { pid: process.pid, host: hostname(), token: randomUUID() };
+  const me: Holder = {
+    pid: process.pid,
+    host: hostname(),
+    token: randomUUID(),
+    started: startOf(process.pid),
+    boot: bootId(),
+  };
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, "wx");
@@ -143,14 +177,17 @@ function readHolder(path: string): Holder | undefined {
 }
 
 function isAlive(holder: Holder): boolean {
-  if (holder.host !== hostname()) return true;
-  if (holder.pid === process.pid) return heldHere.has(holder.token);
+  if (holder.pid === process.pid && (holder.boot === undefined || holder.boot === bootId()))
+    return heldHere.has(holder.token);
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
   }
+  // A process has that id: the holder only if it started when the holder did, since this boot.
+  if (holder.boot !== undefined && holder.boot !== bootId()) return false;
+  const started = holder.started === undefined ? undefined : startOf(holder.pid);
+  return started === undefined || started === holder.started;
 }
 
 function release(path: string, token: string): void {

@@ -157,7 +157,7 @@ describe("the outbox's open errors name the real cause", () => {
 });
 
 describe("a lock left by a process that is gone", () => {
-  it("is taken over: a crashed process's, and one with this process's id from an earlier run (a restarted container)", async () => {
+  it("is taken over: a crashed process's, one with this process's id from an earlier run (a restarted container), a reused id", async () => {
     const base = await mkdtemp(join(tmpdir(), "og-outbox-stale-"));
     // A pid no process has: spawn one and wait for it to end.
     const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
@@ -174,6 +174,20 @@ describe("a lock left by a process that is gone", () => {
       expect(await next.load(), name).toEqual(new Map([["a", { live: false }]]));
       await next.close();
       await box.close();
+    }
+    // Linux tells a live holder from a process that got its id later: another start time, another boot.
+    if (process.platform === "linux") {
+      const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+      for (const [name, lock] of [
+        ["reused-pid", { pid: process.ppid, started: "1", boot }],
+        ["rebooted", { pid: process.ppid, started: "1", boot: "a boot before this one" }],
+      ] as const) {
+        const dir = join(base, name);
+        mkdirSync(dir);
+        writeFileSync(join(dir, "LOCK"), JSON.stringify({ ...lock, host: hostname(), token: "an earlier run" }));
+        const next = await openOutbox(dir);
+        await next.close();
+      }
     }
     // A lock whose process is alive (this one, here its parent's) is held, and says by whom.
     const alive = join(base, "alive");
