@@ -19,12 +19,14 @@
 // then proves the checks have teeth: a broken export, missing types and a missing typesVersions
 // entry must each make them fail.
 //
-//   node scripts/consumer-check.mjs [--only lint|vitest-msw2|jest-esm|jest-ts|vitest-msw3|cjs-ts|lean]
+//   git: an install from git (of HEAD: commit first) builds dist/, without an approval prompt
+//
+//   node scripts/consumer-check.mjs [--only lint|vitest-msw2|jest-esm|jest-ts|vitest-msw3|cjs-ts|lean|git]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { leanCheck, quietInstall } from "./consumer-lean.mjs";
+import { gitInstall, leanCheck, quietInstall } from "./consumer-lean.mjs";
 import { docPages, readmeExamples } from "./readme-examples.mjs";
 
 const root = resolve(import.meta.dirname, "..");
@@ -384,6 +386,8 @@ await check("cjs-ts: require() on Node 20, TypeScript under node10 and nodenext 
 await check("lean: what the kit adds to msw 2 + vitest, bounded; first test, og-mock, outbox, peers", () =>
   leanCheck({ work, tarball, firstTest: example("first-test.test.ts") }),
 );
+
+await check("git: an install from git builds dist/ and asks no approval", () => gitInstall({ work, root, sh }));
 
 console.log(`\nConsumer check:\n  ${results.join("\n  ")}`);
 rmSync(work, { recursive: true, force: true });

@@ -266,3 +266,18 @@ export function quietInstall(dir, root, sh) {
   if (noisy.length) throw new Error(`npm still asks about install scripts:\n${noisy.join("\n")}`);
   console.log("npm install: no install-script warning left");
 }
+
+/**
+ * A git install: npm clones the repository, installs its dev dependencies there, builds dist/ by
+ * postprepare and packs it. The commands run, and npm asks to approve no install script. Installs
+ * HEAD (what is not committed is not in it).
+ */
+export function gitInstall({ work, root, sh }) {
+  const commit = execFileSync("git", ["rev-parse", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  const dir = join(work, "git");
+  const npmOutput = freshProject(dir, [`git+file://${root}#${commit}`]);
+  if (/install-scripts\s+\S+@/.test(npmOutput)) throw new Error("npm asks to approve an install script");
+  sh("npx", ["og-mock", "--help"], dir);
+  sh("npx", ["og-stock", "--help"], dir);
+  return `commit ${commit.slice(0, 7)}`;
+}
