@@ -1,5 +1,5 @@
 /**
- * Issue 36: what only one entry point needs is an optional peer, loaded when used. A user who has
+ * What only one entry point needs is an optional peer, loaded when used. A user who has
  * not installed it gets an error naming the package and its install line, not a bare
  * MODULE_NOT_FOUND; the lean install itself is measured by scripts/consumer-check.mjs.
  */
