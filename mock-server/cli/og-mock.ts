@@ -72,7 +72,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       `listening on ${bindAddress}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
-  const calibrated = mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : "";
+  const calibrated =
+    (mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : "") +
+    (options?.proxy ? `  upstream:     ${options.proxy.target.origin} (products API forwarded; docs/proxy.md)\n` : "");
   process.stdout.write(
     (given.has("merchants")
       ? merchantsBanner(url, merchants.summaries(), Boolean(options?.adminToken))

@@ -1,0 +1,72 @@
+/**
+ * og-mock's proxy options (--upstream and its companions; docs/proxy.md), read by ./args.ts. A
+ * target that is neither Ordergroove's, loopback nor allowed by name is bad usage (exit 64): the
+ * fake never forwards to a host nobody chose.
+ */
+import { type FlagReader, oneOf, UsageError } from "../../shared/flags/flags.js";
+import { resolveUpstream } from "../core/proxy/targets.js";
+import type { HostOptions } from "../node/host.js";
+import { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from "../node/upstream.js";
+
+export const UPSTREAM_OPTIONS: Array<[flag: string, what: string, env: string]> = [
+  ["--upstream T", "forward products-API requests to sandbox|staging|production|URL", "OG_MOCK_UPSTREAM"],
+  ["--upstream-allow HOST", "a host --upstream may name besides Ordergroove's and loopback", "OG_MOCK_UPSTREAM_ALLOW"],
+  ["--upstream-fallback fake", "the fake answers when the upstream is unreachable", "OG_MOCK_UPSTREAM_FALLBACK"],
+  [
+    "--allow-production-writes",
+    "forward writes to production (default: the fake answers them)",
+    "OG_MOCK_ALLOW_PRODUCTION_WRITES=1",
+  ],
+  [
+    "--upstream-connect-timeout MS",
+    `time to connect to the upstream (default ${DEFAULT_CONNECT_TIMEOUT_MS})`,
+    "OG_MOCK_UPSTREAM_CONNECT_TIMEOUT",
+  ],
+  [
+    "--upstream-timeout MS",
+    `time for the upstream's whole answer (default ${DEFAULT_ANSWER_TIMEOUT_MS})`,
+    "OG_MOCK_UPSTREAM_TIMEOUT",
+  ],
+];
+
+export const UPSTREAM_FLAGS = {
+  upstream: { type: "string" },
+  "upstream-allow": { type: "string", multiple: true },
+  "upstream-fallback": { type: "string" },
+  "allow-production-writes": { type: "boolean" },
+  "upstream-connect-timeout": { type: "string" },
+  "upstream-timeout": { type: "string" },
+} as const;
+
+const envOf = (flag: string) => `OG_MOCK_${flag.toUpperCase().replaceAll("-", "_")}`;
+
+/** The proxy's settings, or undefined without --upstream. */
+export function upstreamOptions(flags: FlagReader): HostOptions["proxy"] {
+  const value = flags.string("upstream", envOf("upstream"));
+  const allowed = flags.list("upstream-allow", envOf("upstream-allow")) ?? [];
+  const fallback = flags.string("upstream-fallback", envOf("upstream-fallback"));
+  const connectMs = flags.whole("upstream-connect-timeout", envOf("upstream-connect-timeout"), 1);
+  const answerMs = flags.whole("upstream-timeout", envOf("upstream-timeout"), 1);
+  const productionWrites = flags.boolean("allow-production-writes", envOf("allow-production-writes"));
+  if (value === undefined) {
+    const companions = Object.keys(UPSTREAM_FLAGS).filter((f) => flags.given.has(f));
+    if (companions.length)
+      throw new UsageError(
+        `${companions.map((f) => `--${f}`).join(", ")} only work${companions.length > 1 ? "" : "s"} with --upstream: give --upstream sandbox|staging|production|URL, or drop ${companions.length > 1 ? "them" : "it"}.`,
+      );
+    return undefined;
+  }
+  const target = resolveUpstream(value, allowed);
+  if (target instanceof Error) throw new UsageError(target.message);
+  return {
+    target,
+    ...(productionWrites ? { allowProductionWrites: true } : {}),
+    ...(fallback !== undefined
+      ? { fallback: oneOf(fallback, flags.name("upstream-fallback"), ["fake"] as const) }
+      : {}),
+    timeouts: {
+      ...(connectMs !== undefined ? { connectMs } : {}),
+      ...(answerMs !== undefined ? { answerMs } : {}),
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * The proxy: another source of answers behind the same front, not a second server. Per request it
+ * decides who answers: the admin side and paths outside the products API stay local (the front
+ * answers), products-API requests go to the upstream, and og-mock answers for itself only when it
+ * must refuse (never an open proxy) or the upstream gave no answer (502/504, or the fake when the
+ * user asked for --upstream-fallback fake). Against production, writes are the fake's unless the
+ * user allowed them at start; one request may ask for the fake or the upstream (`x-og-mock-route`). The upstream's answer passes as it came: status,
+ * body bytes, end-to-end headers.
+ */
+import type { Front } from "../front.js";
+import { withHint } from "../hint.js";
+import { type CoreRequest, type CoreResponse, json } from "../messages.js";
+import { matchRoute } from "../routes.js";
+import { answerHeadersFrom, requestHeadersFor } from "./headers.js";
+import { marked } from "./source.js";
+import type { UpstreamTarget } from "./targets.js";
+import { type Upstream, type UpstreamAnswer, UpstreamFailure } from "./upstream.js";
+
+export interface ProxyOptions {
+  /** Where products-API requests go (./targets.ts). */
+  target: UpstreamTarget;
+  /** The network call (injected: ../../node/upstream.ts in og-mock, a local function in tests). */
+  upstream: Upstream;
+  /** What answers when the upstream cannot be reached: a 502 (default) or the fake, marked `fake`. */
+  fallback?: "fake" | undefined;
+  /** Forward writes to production (default: the fake answers them, marked `fake`). */
+  allowProductionWrites?: boolean | undefined;
+}
+
+/** The request header by which one request chooses who answers it. */
+export const ROUTE_HEADER = "x-og-mock-route";
+
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export class UpstreamProxy {
+  readonly #front: Front;
+  readonly #options: ProxyOptions;
+  readonly #host: string;
+
+  constructor(front: Front, options: ProxyOptions) {
+    this.#front = front;
+    this.#options = options;
+    this.#host = new URL(options.target.origin).host;
+  }
+
+  /** The complete answer to a request whose body the host has read. Never rejects. */
+  answer(req: CoreRequest): CoreResponse | Promise<CoreResponse> {
+    if (this.#front.isAdmin(req.path)) return this.#front.answer(req);
+    // An absolute-form target (GET http://elsewhere/ HTTP/1.1) asks og-mock to be an open proxy.
+    if (!req.path.startsWith("/")) return refuseOpenProxy(req.method);
+    const query = req.path.indexOf("?");
+    const pathname = query === -1 ? req.path : req.path.slice(0, query);
+    if (matchRoute(req.method, pathname).kind === "none") return marked(this.#front.answer(req), "fake");
+    const chosen = req.headers[ROUTE_HEADER];
+    if (chosen !== undefined && chosen !== "fake" && chosen !== "real") {
+      return marked(
+        json(400, {
+          detail: `Failed to route the request: ${ROUTE_HEADER} is fake or real, not ${JSON.stringify(chosen.slice(0, 40))}. Leave it out to let og-mock decide.`,
+          source: "proxy",
+        }),
+        "proxy",
+      );
+    }
+    if (chosen === "fake") return marked(this.#front.answer(req), "fake");
+    const { target, allowProductionWrites } = this.#options;
+    if (target.production && !allowProductionWrites && !READS.has(req.method.toUpperCase())) {
+      // Production is safe by default: a write reaches it only when the user said so at start,
+      // whatever a request asks for itself.
+      return marked(
+        withHint(
+          this.#front.answer(req),
+          `A write to production is answered by the fake; start og-mock with --allow-production-writes to forward it.`,
+        ),
+        "fake",
+      );
+    }
+    return this.#forward(req);
+  }
+
+  async #forward(req: CoreRequest): Promise<CoreResponse> {
+    const { target, upstream, fallback } = this.#options;
+    let answer: UpstreamAnswer;
+    try {
+      answer = await upstream({
+        method: req.method,
+        url: target.origin + req.path,
+        headers: requestHeadersFor(req.headers, this.#host),
+        body: req.body,
+      });
+    } catch (error) {
+      const failure =
+        error instanceof UpstreamFailure ? error : new UpstreamFailure("connect", (error as Error).message);
+      if (failure.kind === "connect" && fallback === "fake") {
+        return marked(
+          withHint(
+            this.#front.answer(req),
+            `The upstream could not be reached (${failure.message}); the fake answered.`,
+          ),
+          "fake",
+        );
+      }
+      return transportError(failure, target.origin);
+    }
+    return marked({ status: answer.status, headers: answerHeadersFrom(answer.headers), bytes: answer.body }, "real");
+  }
+}
+
+/** 405 to CONNECT and a 400 to an absolute-form target: og-mock forwards only to its one upstream. */
+export function refuseOpenProxy(method: string): CoreResponse {
+  const connect = method.toUpperCase() === "CONNECT";
+  return marked(
+    json(connect ? 405 : 400, {
+      detail: `Failed to forward: og-mock is not an open proxy; it forwards only paths (such as /products/) to its --upstream.${connect ? " CONNECT is refused." : " Send the path, not an absolute URL."}`,
+      source: "proxy",
+    }),
+    "proxy",
+  );
+}
+
+/** 504 when the upstream took too long, 502 when no answer could be had: JSON naming the upstream and the cause. */
+export function transportError(failure: UpstreamFailure, origin: string): CoreResponse {
+  const timeout = failure.kind === "timeout";
+  const status = timeout ? 504 : 502;
+  const what = timeout ? "the upstream did not answer in time" : "no answer could be had from the upstream";
+  return marked(
+    json(status, {
+      detail: `Failed to forward to ${origin}: ${what} (${failure.message}).${timeout ? " Raise --upstream-timeout if it is slow on purpose." : " Check that it is running and reachable."}`,
+      source: "proxy",
+      upstream: origin,
+      cause: failure.kind,
+    }),
+    "proxy",
+  );
+}
