@@ -12,6 +12,7 @@ export const UPSTREAM_OPTIONS: Array<[flag: string, what: string, env: string]> 
   ["--upstream T", "forward products-API requests to sandbox|staging|production|URL", "OG_MOCK_UPSTREAM"],
   ["--upstream-allow HOST", "a host --upstream may name besides Ordergroove's and loopback", "OG_MOCK_UPSTREAM_ALLOW"],
   ["--upstream-fallback fake", "the fake answers when the upstream is unreachable", "OG_MOCK_UPSTREAM_FALLBACK"],
+  ["--forward-invalid", "forward what the spec refuses (flagged), not answer it", "OG_MOCK_FORWARD_INVALID=1"],
   [
     "--allow-production-writes",
     "forward writes to production (default: the fake answers them)",
@@ -34,6 +35,7 @@ export const UPSTREAM_FLAGS = {
   "upstream-allow": { type: "string", multiple: true },
   "upstream-fallback": { type: "string" },
   "allow-production-writes": { type: "boolean" },
+  "forward-invalid": { type: "boolean" },
   "upstream-connect-timeout": { type: "string" },
   "upstream-timeout": { type: "string" },
 } as const;
@@ -48,6 +50,9 @@ export function upstreamOptions(flags: FlagReader): HostOptions["proxy"] {
   const connectMs = flags.whole("upstream-connect-timeout", envOf("upstream-connect-timeout"), 1);
   const answerMs = flags.whole("upstream-timeout", envOf("upstream-timeout"), 1);
   const productionWrites = flags.boolean("allow-production-writes", envOf("allow-production-writes"));
+  const forwardInvalid = flags.boolean("forward-invalid", envOf("forward-invalid"));
+  // Given the merchant's own credentials, the fake can verify signatures before forwarding.
+  const verifySignatures = ["hash-key", "api-key", "merchant-hash-key", "merchants"].some((f) => flags.given.has(f));
   if (value === undefined) {
     const companions = Object.keys(UPSTREAM_FLAGS).filter((f) => flags.given.has(f));
     if (companions.length)
@@ -61,6 +66,8 @@ export function upstreamOptions(flags: FlagReader): HostOptions["proxy"] {
   return {
     target,
     ...(productionWrites ? { allowProductionWrites: true } : {}),
+    ...(forwardInvalid ? { forwardInvalid: true } : {}),
+    ...(verifySignatures ? { verifySignatures: true } : {}),
     ...(fallback !== undefined
       ? { fallback: oneOf(fallback, flags.name("upstream-fallback"), ["fake"] as const) }
       : {}),

@@ -11,6 +11,7 @@ import type { Front } from "../front.js";
 import { withHint } from "../hint.js";
 import { type CoreRequest, type CoreResponse, json } from "../messages.js";
 import { matchRoute } from "../routes.js";
+import { refusalBeforeForwarding } from "./check-request.js";
 import { answerHeadersFrom, requestHeadersFor } from "./headers.js";
 import { marked } from "./source.js";
 import type { UpstreamTarget } from "./targets.js";
@@ -25,6 +26,10 @@ export interface ProxyOptions {
   fallback?: "fake" | undefined;
   /** Forward writes to production (default: the fake answers them, marked `fake`). */
   allowProductionWrites?: boolean | undefined;
+  /** The fake holds the merchant's own credentials: verify signatures before forwarding (./check-request.ts). */
+  verifySignatures?: boolean | undefined;
+  /** Forward a request the spec refuses anyway, flagged in `x-og-mock-hint` (default: answered by og-mock). */
+  forwardInvalid?: boolean | undefined;
 }
 
 /** The request header by which one request chooses who answers it. */
@@ -50,7 +55,8 @@ export class UpstreamProxy {
     if (!req.path.startsWith("/")) return refuseOpenProxy(req.method);
     const query = req.path.indexOf("?");
     const pathname = query === -1 ? req.path : req.path.slice(0, query);
-    if (matchRoute(req.method, pathname).kind === "none") return marked(this.#front.answer(req), "fake");
+    const route = matchRoute(req.method, pathname);
+    if (route.kind === "none") return marked(this.#front.answer(req), "fake");
     const chosen = req.headers[ROUTE_HEADER];
     if (chosen !== undefined && chosen !== "fake" && chosen !== "real") {
       return marked(
@@ -74,10 +80,16 @@ export class UpstreamProxy {
         "fake",
       );
     }
-    return this.#forward(req);
+    if (route.kind !== "operation") return this.#forward(req);
+    const mock = this.#front.merchants.default;
+    const refused = refusalBeforeForwarding(req, route.operation, mock, this.#options.verifySignatures ?? false);
+    if (!refused) return this.#forward(req);
+    if (this.#options.forwardInvalid) return this.#forward(req, refused.why);
+    mock.recordRefusal(req, refused.answer, "refused by the proxy before forwarding");
+    return marked(refused.answer, "proxy");
   }
 
-  async #forward(req: CoreRequest): Promise<CoreResponse> {
+  async #forward(req: CoreRequest, invalid?: string): Promise<CoreResponse> {
     const { target, upstream, fallback } = this.#options;
     let answer: UpstreamAnswer;
     try {
@@ -101,7 +113,12 @@ export class UpstreamProxy {
       }
       return transportError(failure, target.origin);
     }
-    return marked({ status: answer.status, headers: answerHeadersFrom(answer.headers), bytes: answer.body }, "real");
+    const response = marked(
+      { status: answer.status, headers: answerHeadersFrom(answer.headers), bytes: answer.body },
+      "real",
+    );
+    // --forward-invalid: the user asked for it, and the answer says what og-mock would have refused.
+    return invalid === undefined ? response : withHint(response, `Forwarded although invalid: ${invalid}`);
   }
 }
 
