@@ -30,6 +30,8 @@ export interface JournalEntry {
   response: { status: number; body: unknown } | { dropped: true };
   /** Why the answer was what it was when a fault or throttle decided it. */
   fault?: string;
+  /** Who answered when og-mock proxies: `real` (the upstream), `fake`, `proxy` (og-mock's refusal or transport error). */
+  source?: "real" | "fake" | "proxy";
   /** Milliseconds the fake took to decide the answer, plus any injected latency. */
   ms?: number;
 }

@@ -10,10 +10,12 @@
 import type { Front } from "../front.js";
 import { withHint } from "../hint.js";
 import { type CoreRequest, type CoreResponse, json } from "../messages.js";
+import type { OrdergrooveMock } from "../mock.js";
 import { matchRoute } from "../routes.js";
 import { refusalBeforeForwarding } from "./check-request.js";
 import { answerHeadersFrom, requestHeadersFor } from "./headers.js";
-import { marked } from "./source.js";
+import { proxiedHeaders } from "./secrets.js";
+import { type AnswerSource, marked } from "./source.js";
 import type { UpstreamTarget } from "./targets.js";
 import { type Upstream, type UpstreamAnswer, UpstreamFailure } from "./upstream.js";
 
@@ -85,12 +87,14 @@ export class UpstreamProxy {
     const refused = refusalBeforeForwarding(req, route.operation, mock, this.#options.verifySignatures ?? false);
     if (!refused) return this.#forward(req);
     if (this.#options.forwardInvalid) return this.#forward(req, refused.why);
-    mock.recordRefusal(req, refused.answer, "refused by the proxy before forwarding");
-    return marked(refused.answer, "proxy");
+    journal(mock, req, marked(refused.answer, "proxy"), "proxy", 0, "refused by the proxy before forwarding");
+    return refused.answer;
   }
 
   async #forward(req: CoreRequest, invalid?: string): Promise<CoreResponse> {
     const { target, upstream, fallback } = this.#options;
+    const mock = this.#front.merchants.default;
+    const started = Date.now();
     let answer: UpstreamAnswer;
     try {
       answer = await upstream({
@@ -111,12 +115,15 @@ export class UpstreamProxy {
           "fake",
         );
       }
-      return transportError(failure, target.origin);
+      const refused = transportError(failure, target.origin);
+      journal(mock, req, refused, "proxy", Date.now() - started, failure.message);
+      return refused;
     }
     const response = marked(
       { status: answer.status, headers: answerHeadersFrom(answer.headers), bytes: answer.body },
       "real",
     );
+    journal(mock, req, response, "real", Date.now() - started, invalid && `forwarded although invalid: ${invalid}`);
     // --forward-invalid: the user asked for it, and the answer says what og-mock would have refused.
     return invalid === undefined ? response : withHint(response, `Forwarded although invalid: ${invalid}`);
   }
@@ -148,4 +155,48 @@ export function transportError(failure: UpstreamFailure, origin: string): CoreRe
     }),
     "proxy",
   );
+}
+
+/**
+ * Journals a proxied exchange in the merchant's journal like the fake's own, with its source and
+ * the credentials kept as ./secrets.ts says. The upstream's body is kept as JSON when it is plain
+ * JSON, else described (an encoded or binary body is not the journal's to decode); the journal's
+ * byte budget bounds it as it bounds the fake's.
+ */
+function journal(
+  mock: OrdergrooveMock,
+  req: CoreRequest,
+  response: CoreResponse,
+  source: AnswerSource,
+  ms: number,
+  fault?: string,
+): void {
+  const kept: CoreResponse = { status: response.status, headers: {}, body: response.body };
+  if (response.bytes) kept.body = journalBodyOf(response);
+  // Parsed where it is JSON, as the fake's own entries keep it; else its text, as sent.
+  let parsed: unknown;
+  try {
+    parsed = req.body === undefined ? undefined : (JSON.parse(req.body) as unknown);
+  } catch {
+    parsed = undefined;
+  }
+  mock.recordProxied(
+    req,
+    kept,
+    { source, parsed, maskedHeaders: proxiedHeaders(req.headers), ...(fault ? { fault } : {}) },
+    ms,
+  );
+}
+
+function journalBodyOf(response: CoreResponse): unknown {
+  const bytes = response.bytes!;
+  if (bytes.byteLength === 0) return undefined;
+  const encoding = response.headers["content-encoding"];
+  if (encoding && encoding !== "identity") return `[${encoding}-encoded body, ${bytes.byteLength} bytes]`;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
