@@ -12,8 +12,7 @@ import type { MockOptions } from "../core/options.js";
 import { readProfile } from "../core/calibration/profile-file.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../node/server.js";
 import { MAX_RATE_LIMIT } from "../../shared/throttle/sliding-window.js";
-import type { HostOptions } from "../node/host.js";
-import { UPSTREAM_FLAGS, UPSTREAM_OPTIONS, upstreamOptions } from "./upstream-args.js";
+import { type CliProxy, UPSTREAM_FLAGS, UPSTREAM_OPTIONS, upstreamOptions } from "./upstream-args.js";
 
 /** pino's levels, and silent (no log at all). */
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -64,7 +63,8 @@ Usage: og-mock [options]            (every option also reads its environment var
 ${OPTIONS.map(([flag, what, env]) => `  ${flag.padEnd(flagWidth)}${what.padEnd(whatWidth)}${env}`.trimEnd()).join("\n")}
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 failed to start (e.g. port in use),
-64 bad usage (an option, an environment variable or the catalog file).
+64 bad usage (an option, an environment variable or the catalog file),
+2 at the end with --fail-on-violation when an upstream answer broke the spec.
 `;
 
 const FLAGS = {
@@ -106,7 +106,7 @@ export type OgMockOptions = Omit<MerchantsOptions, "logger"> & {
   adminToken?: string;
   allowedHosts?: string[];
   /** --upstream and its companions (./upstream-args.ts). */
-  proxy?: HostOptions["proxy"];
+  proxy?: CliProxy;
 };
 
 export interface Cli {

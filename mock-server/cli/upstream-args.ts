@@ -12,6 +12,8 @@ export const UPSTREAM_OPTIONS: Array<[flag: string, what: string, env: string]> 
   ["--upstream T", "forward products-API requests to sandbox|staging|production|URL", "OG_MOCK_UPSTREAM"],
   ["--upstream-allow HOST", "a host --upstream may name besides Ordergroove's and loopback", "OG_MOCK_UPSTREAM_ALLOW"],
   ["--upstream-fallback fake", "the fake answers when the upstream is unreachable", "OG_MOCK_UPSTREAM_FALLBACK"],
+  ["--report FILE", "write the upstream's violations at exit (JSON; JUnit if FILE ends .xml)", "OG_MOCK_REPORT"],
+  ["--fail-on-violation", "exit 2 at the end when an upstream answer broke the spec", "OG_MOCK_FAIL_ON_VIOLATION=1"],
   ["--forward-invalid", "forward what the spec refuses (flagged), not answer it", "OG_MOCK_FORWARD_INVALID=1"],
   [
     "--allow-production-writes",
@@ -36,14 +38,24 @@ export const UPSTREAM_FLAGS = {
   "upstream-fallback": { type: "string" },
   "allow-production-writes": { type: "boolean" },
   "forward-invalid": { type: "boolean" },
+  report: { type: "string" },
+  "fail-on-violation": { type: "boolean" },
   "upstream-connect-timeout": { type: "string" },
   "upstream-timeout": { type: "string" },
 } as const;
 
 const envOf = (flag: string) => `OG_MOCK_${flag.toUpperCase().replaceAll("-", "_")}`;
 
+/** The proxy's settings as og-mock's command line gives them: the host's, and what the CLI does at exit. */
+export type CliProxy = NonNullable<HostOptions["proxy"]> & {
+  /** --report FILE: the violations written at exit (./violation-report.ts). */
+  report?: string;
+  /** --fail-on-violation: exit 2 at the end when an upstream answer broke the spec. */
+  failOnViolation?: boolean;
+};
+
 /** The proxy's settings, or undefined without --upstream. */
-export function upstreamOptions(flags: FlagReader): HostOptions["proxy"] {
+export function upstreamOptions(flags: FlagReader): CliProxy | undefined {
   const value = flags.string("upstream", envOf("upstream"));
   const allowed = flags.list("upstream-allow", envOf("upstream-allow")) ?? [];
   const fallback = flags.string("upstream-fallback", envOf("upstream-fallback"));
@@ -51,6 +63,8 @@ export function upstreamOptions(flags: FlagReader): HostOptions["proxy"] {
   const answerMs = flags.whole("upstream-timeout", envOf("upstream-timeout"), 1);
   const productionWrites = flags.boolean("allow-production-writes", envOf("allow-production-writes"));
   const forwardInvalid = flags.boolean("forward-invalid", envOf("forward-invalid"));
+  const report = flags.string("report", envOf("report"));
+  const failOnViolation = flags.boolean("fail-on-violation", envOf("fail-on-violation"));
   // Given the merchant's own credentials, the fake can verify signatures before forwarding.
   const verifySignatures = ["hash-key", "api-key", "merchant-hash-key", "merchants"].some((f) => flags.given.has(f));
   if (value === undefined) {
@@ -67,6 +81,8 @@ export function upstreamOptions(flags: FlagReader): HostOptions["proxy"] {
     target,
     ...(productionWrites ? { allowProductionWrites: true } : {}),
     ...(forwardInvalid ? { forwardInvalid: true } : {}),
+    ...(report !== undefined ? { report } : {}),
+    ...(failOnViolation ? { failOnViolation: true } : {}),
     ...(verifySignatures ? { verifySignatures: true } : {}),
     ...(fallback !== undefined
       ? { fallback: oneOf(fallback, flags.name("upstream-fallback"), ["fake"] as const) }

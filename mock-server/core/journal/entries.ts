@@ -23,6 +23,8 @@ export interface Trace {
   ignoredFields?: Set<string>;
   /** Who answered, when og-mock proxies (../proxy/source.ts); the fake's own entries have none. */
   source?: "real" | "fake" | "proxy";
+  /** How the upstream's answer breaks the spec, when og-mock proxies (../proxy/check-answer.ts). */
+  violations?: Array<{ pointer: string; message: string }>;
   /** The request's headers as the proxy masked them (../proxy/secrets.ts), instead of the journal's own masking. */
   maskedHeaders?: Record<string, string>;
 }
@@ -127,6 +129,7 @@ function withNotes(entry: JournalEntry, trace: Trace): JournalEntry {
     ...(trace.hint ? { hint: trace.hint } : {}),
     ...(trace.fault ? { fault: trace.fault } : {}),
     ...(trace.source ? { source: trace.source } : {}),
+    ...(trace.violations?.length ? { violations: trace.violations } : {}),
     ms,
   };
 }

@@ -32,6 +32,8 @@ export interface JournalEntry {
   fault?: string;
   /** Who answered when og-mock proxies: `real` (the upstream), `fake`, `proxy` (og-mock's refusal or transport error). */
   source?: "real" | "fake" | "proxy";
+  /** How the upstream's answer breaks the spec, when og-mock proxies: where (a JSON pointer) and how. */
+  violations?: Array<{ pointer: string; message: string }>;
   /** Milliseconds the fake took to decide the answer, plus any injected latency. */
   ms?: number;
 }

@@ -11,7 +11,8 @@ import type { Front } from "../front.js";
 import { withHint } from "../hint.js";
 import { type CoreRequest, type CoreResponse, json } from "../messages.js";
 import type { OrdergrooveMock } from "../mock.js";
-import { matchRoute } from "../routes.js";
+import { matchRoute, type Operation } from "../routes.js";
+import { answerViolations, type Violation, VIOLATIONS_HEADER, violationsHeader } from "./check-answer.js";
 import { refusalBeforeForwarding } from "./check-request.js";
 import { answerHeadersFrom, requestHeadersFor } from "./headers.js";
 import { proxiedHeaders } from "./secrets.js";
@@ -32,6 +33,17 @@ export interface ProxyOptions {
   verifySignatures?: boolean | undefined;
   /** Forward a request the spec refuses anyway, flagged in `x-og-mock-hint` (default: answered by og-mock). */
   forwardInvalid?: boolean | undefined;
+  /** Told of every upstream answer that breaks the spec (og-mock's log, --report). */
+  onViolations?: ((found: FoundViolations) => void) | undefined;
+}
+
+/** An upstream answer that broke the spec: which exchange (its journal entry) and how. */
+export interface FoundViolations {
+  seq: number;
+  method: string;
+  path: string;
+  status: number;
+  violations: Violation[];
 }
 
 /** The request header by which one request chooses who answers it. */
@@ -82,16 +94,16 @@ export class UpstreamProxy {
         "fake",
       );
     }
-    if (route.kind !== "operation") return this.#forward(req);
+    if (route.kind !== "operation") return this.#forward(req, undefined);
     const mock = this.#front.merchants.default;
     const refused = refusalBeforeForwarding(req, route.operation, mock, this.#options.verifySignatures ?? false);
-    if (!refused) return this.#forward(req);
-    if (this.#options.forwardInvalid) return this.#forward(req, refused.why);
+    if (!refused) return this.#forward(req, route.operation);
+    if (this.#options.forwardInvalid) return this.#forward(req, route.operation, refused.why);
     journal(mock, req, marked(refused.answer, "proxy"), "proxy", 0, "refused by the proxy before forwarding");
     return refused.answer;
   }
 
-  async #forward(req: CoreRequest, invalid?: string): Promise<CoreResponse> {
+  async #forward(req: CoreRequest, operation: Operation | undefined, invalid?: string): Promise<CoreResponse> {
     const { target, upstream, fallback } = this.#options;
     const mock = this.#front.merchants.default;
     const started = Date.now();
@@ -123,7 +135,21 @@ export class UpstreamProxy {
       { status: answer.status, headers: answerHeadersFrom(answer.headers), bytes: answer.body },
       "real",
     );
-    journal(mock, req, response, "real", Date.now() - started, invalid && `forwarded although invalid: ${invalid}`);
+    const violations = operation ? answerViolations(req, operation, answer) : [];
+    journal(
+      mock,
+      req,
+      response,
+      "real",
+      Date.now() - started,
+      invalid && `forwarded although invalid: ${invalid}`,
+      violations,
+    );
+    if (violations.length) {
+      const seq = mock.journal.total;
+      response.headers[VIOLATIONS_HEADER] = violationsHeader(violations, seq);
+      this.#options.onViolations?.({ seq, method: req.method, path: req.path, status: answer.status, violations });
+    }
     // --forward-invalid: the user asked for it, and the answer says what og-mock would have refused.
     return invalid === undefined ? response : withHint(response, `Forwarded although invalid: ${invalid}`);
   }
@@ -170,6 +196,7 @@ function journal(
   source: AnswerSource,
   ms: number,
   fault?: string,
+  violations?: Violation[],
 ): void {
   const kept: CoreResponse = { status: response.status, headers: {}, body: response.body };
   if (response.bytes) kept.body = journalBodyOf(response);
@@ -183,7 +210,13 @@ function journal(
   mock.recordProxied(
     req,
     kept,
-    { source, parsed, maskedHeaders: proxiedHeaders(req.headers), ...(fault ? { fault } : {}) },
+    {
+      source,
+      parsed,
+      maskedHeaders: proxiedHeaders(req.headers),
+      ...(fault ? { fault } : {}),
+      ...(violations?.length ? { violations } : {}),
+    },
     ms,
   );
 }
