@@ -13,6 +13,7 @@ import { type Cli, HELP, parseCli } from "./args.js";
 import { banner, merchantsBanner } from "./banner.js";
 import { readCatalog } from "./catalog-file.js";
 import { useLowMemory } from "./low-memory.js";
+import { LearnFile } from "./learn-file.js";
 import { ViolationReport } from "./violation-report.js";
 
 /** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
@@ -39,6 +40,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   // The upstream's violations: logged as they come, reported at exit (./violation-report.ts).
   const report = options.proxy ? new ViolationReport(options.proxy.target.origin, logger) : undefined;
   if (options.proxy && report) options.proxy.onViolations = (found) => report.add(found);
+  const learnt = options.proxy?.learn ? new LearnFile(options.proxy.learn, options.proxy.target.origin) : undefined;
+  if (options.proxy && learnt) options.proxy.learner = learnt.learner;
   // Signal handlers first: whoever reads the banner may stop us at once, and must find us ready.
   let running: Awaited<ReturnType<typeof startMockServer>> | undefined;
   let closing = false;
@@ -49,6 +52,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     (running ? running.close() : Promise.resolve()).then(() => {
       const proxy = options.proxy;
       if (proxy?.report && report) report.write(proxy.report);
+      learnt?.close();
       process.exit(proxy?.failOnViolation && report?.count ? EXIT.violations : EXIT.ok);
     });
   };

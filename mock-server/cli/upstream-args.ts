@@ -12,6 +12,7 @@ export const UPSTREAM_OPTIONS: Array<[flag: string, what: string, env: string]> 
   ["--upstream T", "forward products-API requests to sandbox|staging|production|URL", "OG_MOCK_UPSTREAM"],
   ["--upstream-allow HOST", "a host --upstream may name besides Ordergroove's and loopback", "OG_MOCK_UPSTREAM_ALLOW"],
   ["--upstream-fallback fake", "the fake answers when the upstream is unreachable", "OG_MOCK_UPSTREAM_FALLBACK"],
+  ["--learn FILE", "keep what the upstream did as a calibration profile (for --profile)", "OG_MOCK_LEARN"],
   ["--report FILE", "write the upstream's violations at exit (JSON; JUnit if FILE ends .xml)", "OG_MOCK_REPORT"],
   ["--fail-on-violation", "exit 2 at the end when an upstream answer broke the spec", "OG_MOCK_FAIL_ON_VIOLATION=1"],
   ["--forward-invalid", "forward what the spec refuses (flagged), not answer it", "OG_MOCK_FORWARD_INVALID=1"],
@@ -39,6 +40,7 @@ export const UPSTREAM_FLAGS = {
   "allow-production-writes": { type: "boolean" },
   "forward-invalid": { type: "boolean" },
   report: { type: "string" },
+  learn: { type: "string" },
   "fail-on-violation": { type: "boolean" },
   "upstream-connect-timeout": { type: "string" },
   "upstream-timeout": { type: "string" },
@@ -52,6 +54,8 @@ export type CliProxy = NonNullable<HostOptions["proxy"]> & {
   report?: string;
   /** --fail-on-violation: exit 2 at the end when an upstream answer broke the spec. */
   failOnViolation?: boolean;
+  /** --learn FILE: the calibration profile learnt from real traffic (./learn-file.ts). */
+  learn?: string;
 };
 
 /** The proxy's settings, or undefined without --upstream. */
@@ -64,6 +68,7 @@ export function upstreamOptions(flags: FlagReader): CliProxy | undefined {
   const productionWrites = flags.boolean("allow-production-writes", envOf("allow-production-writes"));
   const forwardInvalid = flags.boolean("forward-invalid", envOf("forward-invalid"));
   const report = flags.string("report", envOf("report"));
+  const learn = flags.string("learn", envOf("learn"));
   const failOnViolation = flags.boolean("fail-on-violation", envOf("fail-on-violation"));
   // Given the merchant's own credentials, the fake can verify signatures before forwarding.
   const verifySignatures = ["hash-key", "api-key", "merchant-hash-key", "merchants"].some((f) => flags.given.has(f));
@@ -82,6 +87,7 @@ export function upstreamOptions(flags: FlagReader): CliProxy | undefined {
     ...(productionWrites ? { allowProductionWrites: true } : {}),
     ...(forwardInvalid ? { forwardInvalid: true } : {}),
     ...(report !== undefined ? { report } : {}),
+    ...(learn !== undefined ? { learn } : {}),
     ...(failOnViolation ? { failOnViolation: true } : {}),
     ...(verifySignatures ? { verifySignatures: true } : {}),
     ...(fallback !== undefined

@@ -3,6 +3,9 @@
  * curls and what they print; the refused target and its message.
  */
 import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { run, type Started, startOgMock } from "../helpers/spawn.js";
@@ -43,6 +46,34 @@ describe("docs/proxy.md", () => {
     expect(await read(upstream.url)).toBe(false);
     expect(await read(proxy.url)).toBe(true);
   });
+
+  it(
+    "learns a profile from the traffic, and a fake started from it answers as the upstream did",
+    { timeout: 60_000 },
+    async () => {
+      const [learnLine, profileLine] = blockAfter(PAGE, "tested: proxy-learn").trim().split("\n");
+      const learnArgs = argsOf(learnLine!);
+      expect(learnArgs).toEqual(["--port", "8789", "--upstream", "http://127.0.0.1:8790", "--learn", "learnt.json"]);
+      expect(argsOf(profileLine!)).toEqual(["--port", "8791", "--profile", "learnt.json"]);
+      const file = join(mkdtempSync(join(tmpdir(), "og-docs-learn-")), "learnt.json");
+      const upstream = await startOgMock(["--status", "200", "--form", "list", "--log-level", "silent"]);
+      started.push(upstream);
+      const proxy = await startOgMock(["--upstream", upstream.url, "--learn", file, "--log-level", "silent"]);
+      const batch = (url: string) =>
+        fetch(`${url}/products-batch/update/`, {
+          method: "PATCH",
+          headers: { "content-type": "application/json", "x-api-key": "og-mock-api-key" },
+          body: '[{"product_id": "og-coffee-beans-1kg", "live": false}]',
+        });
+      await (await batch(proxy.url)).text();
+      expect(await proxy.stop()).toBe(0);
+      const taught = await startOgMock(["--profile", file, "--log-level", "silent"]);
+      started.push(taught);
+      const res = await batch(taught.url);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual([{ results: [{ product_id: "og-coffee-beans-1kg", status: 200 }] }]);
+    },
+  );
 
   it("refuses a host nobody allowed, with exit 64 and the message shown", { timeout: 30_000 }, async () => {
     const line = blockAfter(PAGE, "tested: proxy-refused").trim();

@@ -116,6 +116,16 @@ function itemsAnsweredOnce(requestBody: string | undefined, answerBody: unknown)
   return out;
 }
 
+/** The answer's body as JSON, decoded from its content-encoding; undefined when it is none or not JSON. */
+export function answerJson(answer: UpstreamAnswer): unknown {
+  const text = decoded(answer);
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The body as text, decoded from its content-encoding; undefined for an encoding og-mock cannot read. */
 function decoded(answer: UpstreamAnswer): string | undefined {
   const bytes = Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength);

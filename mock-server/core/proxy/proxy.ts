@@ -12,7 +12,8 @@ import { withHint } from "../hint.js";
 import { type CoreRequest, type CoreResponse, json } from "../messages.js";
 import type { OrdergrooveMock } from "../mock.js";
 import { matchRoute, type Operation } from "../routes.js";
-import { answerViolations, type Violation, VIOLATIONS_HEADER, violationsHeader } from "./check-answer.js";
+import type { Learner } from "./learn.js";
+import { answerJson, answerViolations, type Violation, VIOLATIONS_HEADER, violationsHeader } from "./check-answer.js";
 import { refusalBeforeForwarding } from "./check-request.js";
 import { answerHeadersFrom, requestHeadersFor } from "./headers.js";
 import { proxiedHeaders } from "./secrets.js";
@@ -33,6 +34,8 @@ export interface ProxyOptions {
   verifySignatures?: boolean | undefined;
   /** Forward a request the spec refuses anyway, flagged in `x-og-mock-hint` (default: answered by og-mock). */
   forwardInvalid?: boolean | undefined;
+  /** Learns what the upstream does from real traffic (--learn, ./learn.ts). */
+  learner?: Learner | undefined;
   /** Told of every upstream answer that breaks the spec (og-mock's log, --report). */
   onViolations?: ((found: FoundViolations) => void) | undefined;
 }
@@ -136,6 +139,8 @@ export class UpstreamProxy {
       "real",
     );
     const violations = operation ? answerViolations(req, operation, answer) : [];
+    if (operation && this.#options.learner)
+      this.#options.learner.observe(req, operation, answer.status, answerJson(answer));
     journal(
       mock,
       req,
