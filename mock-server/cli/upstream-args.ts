@@ -12,6 +12,7 @@ export const UPSTREAM_OPTIONS: Array<[flag: string, what: string, env: string]> 
   ["--upstream T", "forward products-API requests to sandbox|staging|production|URL", "OG_MOCK_UPSTREAM"],
   ["--upstream-allow HOST", "a host --upstream may name besides Ordergroove's and loopback", "OG_MOCK_UPSTREAM_ALLOW"],
   ["--upstream-fallback fake", "the fake answers when the upstream is unreachable", "OG_MOCK_UPSTREAM_FALLBACK"],
+  ["--shadow", "replay real batches against the fake too, and compare", "OG_MOCK_SHADOW=1"],
   ["--learn FILE", "keep what the upstream did as a calibration profile (for --profile)", "OG_MOCK_LEARN"],
   ["--report FILE", "write the upstream's violations at exit (JSON; JUnit if FILE ends .xml)", "OG_MOCK_REPORT"],
   ["--fail-on-violation", "exit 2 at the end when an upstream answer broke the spec", "OG_MOCK_FAIL_ON_VIOLATION=1"],
@@ -41,6 +42,7 @@ export const UPSTREAM_FLAGS = {
   "forward-invalid": { type: "boolean" },
   report: { type: "string" },
   learn: { type: "string" },
+  shadow: { type: "boolean" },
   "fail-on-violation": { type: "boolean" },
   "upstream-connect-timeout": { type: "string" },
   "upstream-timeout": { type: "string" },
@@ -69,6 +71,7 @@ export function upstreamOptions(flags: FlagReader): CliProxy | undefined {
   const forwardInvalid = flags.boolean("forward-invalid", envOf("forward-invalid"));
   const report = flags.string("report", envOf("report"));
   const learn = flags.string("learn", envOf("learn"));
+  const shadow = flags.boolean("shadow", envOf("shadow"));
   const failOnViolation = flags.boolean("fail-on-violation", envOf("fail-on-violation"));
   // Given the merchant's own credentials, the fake can verify signatures before forwarding.
   const verifySignatures = ["hash-key", "api-key", "merchant-hash-key", "merchants"].some((f) => flags.given.has(f));
@@ -88,6 +91,7 @@ export function upstreamOptions(flags: FlagReader): CliProxy | undefined {
     ...(forwardInvalid ? { forwardInvalid: true } : {}),
     ...(report !== undefined ? { report } : {}),
     ...(learn !== undefined ? { learn } : {}),
+    ...(shadow ? { shadow: true } : {}),
     ...(failOnViolation ? { failOnViolation: true } : {}),
     ...(verifySignatures ? { verifySignatures: true } : {}),
     ...(fallback !== undefined

@@ -13,6 +13,7 @@ const MAX_KEPT = 10_000;
 export class ViolationReport {
   readonly #kept: FoundViolations[] = [];
   #count = 0;
+  #differing = 0;
 
   constructor(
     readonly upstream: string,
@@ -21,19 +22,27 @@ export class ViolationReport {
 
   /** Told of one upstream answer that broke the spec. */
   add(found: FoundViolations): void {
-    this.#count++;
+    if (found.violations.length) this.#count++;
+    if (found.differences.length) this.#differing++;
     if (this.#kept.length < MAX_KEPT) this.#kept.push(found);
+    const difference = found.differences[0];
+    if (difference)
+      this.logger?.warn(
+        { seq: found.seq, method: found.method, path: found.path, differences: found.differences.length },
+        `the fake answered differently (--shadow): ${difference.message}${difference.setting ? ` (setting: ${difference.setting})` : ""}`,
+      );
     const first = found.violations[0];
-    this.logger?.warn(
-      {
-        seq: found.seq,
-        method: found.method,
-        path: found.path,
-        status: found.status,
-        violations: found.violations.length,
-      },
-      `the upstream's answer breaks the spec: ${first ? `${first.pointer || "/"}: ${first.message}` : ""}`,
-    );
+    if (first)
+      this.logger?.warn(
+        {
+          seq: found.seq,
+          method: found.method,
+          path: found.path,
+          status: found.status,
+          violations: found.violations.length,
+        },
+        `the upstream's answer breaks the spec: ${first ? `${first.pointer || "/"}: ${first.message}` : ""}`,
+      );
   }
 
   /** Answers that broke the spec, since the start. */
@@ -46,14 +55,19 @@ export class ViolationReport {
     const summary = {
       upstream: this.upstream,
       answersWithViolations: this.#count,
+      answersWithDifferences: this.#differing,
       listed: this.#kept.length,
       answers: this.#kept,
     };
     if (!file.toLowerCase().endsWith(".xml")) return `${JSON.stringify(summary, null, 2)}\n`;
     const cases = this.#kept.map((f) => {
       const name = xml(`${f.method} ${f.path} -> ${f.status} (journal entry ${f.seq})`);
-      const details = xml(f.violations.map((v) => `${v.pointer || "/"}: ${v.message}`).join("\n"));
-      return `    <testcase classname="og-mock.upstream" name="${name}">\n      <failure message="${xml(`${f.violations.length} violation(s)`)}">${details}</failure>\n    </testcase>`;
+      const lines = [
+        ...f.violations.map((v) => `${v.pointer || "/"}: ${v.message}`),
+        ...f.differences.map((d) => `shadow: ${d.message}${d.setting ? ` (setting: ${d.setting})` : ""}`),
+      ];
+      const details = xml(lines.join("\n"));
+      return `    <testcase classname="og-mock.upstream" name="${name}">\n      <failure message="${xml(`${f.violations.length} violation(s)${f.differences.length ? `, ${f.differences.length} difference(s) from the fake` : ""}`)}">${details}</failure>\n    </testcase>`;
     });
     if (cases.length === 0)
       cases.push(`    <testcase classname="og-mock.upstream" name="every upstream answer matched the spec"/>`);

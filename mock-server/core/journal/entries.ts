@@ -25,6 +25,8 @@ export interface Trace {
   source?: "real" | "fake" | "proxy";
   /** How the upstream's answer breaks the spec, when og-mock proxies (../proxy/check-answer.ts). */
   violations?: Array<{ pointer: string; message: string }>;
+  /** With --shadow: how the fake's answer to the same request differed (../proxy/shadow.ts). */
+  differences?: Array<{ pointer: string; message: string; real: unknown; fake: unknown; setting?: string }>;
   /** The request's headers as the proxy masked them (../proxy/secrets.ts), instead of the journal's own masking. */
   maskedHeaders?: Record<string, string>;
 }
@@ -130,6 +132,7 @@ function withNotes(entry: JournalEntry, trace: Trace): JournalEntry {
     ...(trace.fault ? { fault: trace.fault } : {}),
     ...(trace.source ? { source: trace.source } : {}),
     ...(trace.violations?.length ? { violations: trace.violations } : {}),
+    ...(trace.differences?.length ? { differences: trace.differences } : {}),
     ms,
   };
 }

@@ -34,6 +34,8 @@ export interface JournalEntry {
   source?: "real" | "fake" | "proxy";
   /** How the upstream's answer breaks the spec, when og-mock proxies: where (a JSON pointer) and how. */
   violations?: Array<{ pointer: string; message: string }>;
+  /** With og-mock --shadow: how the fake's answer to the same request differed, and the setting that would explain it. */
+  differences?: Array<{ pointer: string; message: string; real: unknown; fake: unknown; setting?: string }>;
   /** Milliseconds the fake took to decide the answer, plus any injected latency. */
   ms?: number;
 }

@@ -13,6 +13,7 @@ import { type CoreRequest, type CoreResponse, json } from "../messages.js";
 import type { OrdergrooveMock } from "../mock.js";
 import { matchRoute, type Operation } from "../routes.js";
 import type { Learner } from "./learn.js";
+import { type Difference, shadowDifferences } from "./shadow.js";
 import { answerJson, answerViolations, type Violation, VIOLATIONS_HEADER, violationsHeader } from "./check-answer.js";
 import { refusalBeforeForwarding } from "./check-request.js";
 import { answerHeadersFrom, requestHeadersFor } from "./headers.js";
@@ -34,9 +35,11 @@ export interface ProxyOptions {
   verifySignatures?: boolean | undefined;
   /** Forward a request the spec refuses anyway, flagged in `x-og-mock-hint` (default: answered by og-mock). */
   forwardInvalid?: boolean | undefined;
+  /** Replays each real batch exchange against the fake and compares the outcomes (--shadow, ./shadow.ts). */
+  shadow?: boolean | undefined;
   /** Learns what the upstream does from real traffic (--learn, ./learn.ts). */
   learner?: Learner | undefined;
-  /** Told of every upstream answer that breaks the spec (og-mock's log, --report). */
+  /** Told of every upstream answer that breaks the spec or that the fake answered differently (og-mock's log, --report). */
   onViolations?: ((found: FoundViolations) => void) | undefined;
 }
 
@@ -47,6 +50,8 @@ export interface FoundViolations {
   path: string;
   status: number;
   violations: Violation[];
+  /** With --shadow: how the fake's answer to the same request differed. */
+  differences: Difference[];
 }
 
 /** The request header by which one request chooses who answers it. */
@@ -139,8 +144,10 @@ export class UpstreamProxy {
       "real",
     );
     const violations = operation ? answerViolations(req, operation, answer) : [];
-    if (operation && this.#options.learner)
-      this.#options.learner.observe(req, operation, answer.status, answerJson(answer));
+    const json = operation && (this.#options.learner || this.#options.shadow) ? answerJson(answer) : undefined;
+    if (operation && this.#options.learner) this.#options.learner.observe(req, operation, answer.status, json);
+    const differences =
+      operation && this.#options.shadow ? shadowDifferences(mock, req, operation, answer.status, json) : [];
     journal(
       mock,
       req,
@@ -149,11 +156,19 @@ export class UpstreamProxy {
       Date.now() - started,
       invalid && `forwarded although invalid: ${invalid}`,
       violations,
+      differences,
     );
-    if (violations.length) {
+    if (violations.length || differences.length) {
       const seq = mock.journal.total;
-      response.headers[VIOLATIONS_HEADER] = violationsHeader(violations, seq);
-      this.#options.onViolations?.({ seq, method: req.method, path: req.path, status: answer.status, violations });
+      if (violations.length) response.headers[VIOLATIONS_HEADER] = violationsHeader(violations, seq);
+      this.#options.onViolations?.({
+        seq,
+        method: req.method,
+        path: req.path,
+        status: answer.status,
+        violations,
+        differences,
+      });
     }
     // --forward-invalid: the user asked for it, and the answer says what og-mock would have refused.
     return invalid === undefined ? response : withHint(response, `Forwarded although invalid: ${invalid}`);
@@ -202,6 +217,7 @@ function journal(
   ms: number,
   fault?: string,
   violations?: Violation[],
+  differences?: Difference[],
 ): void {
   const kept: CoreResponse = { status: response.status, headers: {}, body: response.body };
   if (response.bytes) kept.body = journalBodyOf(response);
@@ -221,6 +237,7 @@ function journal(
       maskedHeaders: proxiedHeaders(req.headers),
       ...(fault ? { fault } : {}),
       ...(violations?.length ? { violations } : {}),
+      ...(differences?.length ? { differences } : {}),
     },
     ms,
   );
