@@ -145,6 +145,7 @@ describe("2. who answered, and an honest pass-through", () => {
       ...API_KEY,
       "x-custom": "sent",
       "x-gone": "1",
+      "x-admin-token": "og-mock-admin-secret",
       connection: "keep-alive, x-gone",
       "accept-encoding": "gzip",
     });
@@ -162,6 +163,8 @@ describe("2. who answered, and an honest pass-through", () => {
     expect(seen.headers["x-custom"]).toBe("sent");
     expect(seen.headers["x-api-key"]).toBe("og-mock-api-key");
     expect(seen.headers["x-gone"]).toBeUndefined();
+    // og-mock's admin token is og-mock's secret: never sent on.
+    expect(seen.headers["x-admin-token"]).toBeUndefined();
   });
 
   it("forwards the body as sent", async () => {

@@ -36,8 +36,8 @@ export function requestHeadersFor(
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || name === "host") continue;
-    // og-mock's own routing header is for og-mock, not for the upstream.
-    if (name.startsWith("x-og-mock-")) continue;
+    // og-mock's own headers (its routing header, its admin token) are for og-mock, never for the upstream.
+    if (name.startsWith("x-og-mock-") || name === "x-admin-token") continue;
     out[name] = value;
   }
   out.host = upstreamHost;
