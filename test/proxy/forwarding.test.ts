@@ -209,6 +209,23 @@ describe("9. honest transport", () => {
     expect(missing.headers.get("x-og-mock-source")).toBe("real");
   });
 
+  it("bounds the requests waiting on the upstream: one more is refused with a 503 marked proxy", async () => {
+    const bounded = await proxyTo(rogue.url, { maxInFlight: 1, timeouts: { answerMs: 300 } });
+    const slow = () => rogue.received.filter((r) => r.url === "/products/slow/").length;
+    const before = slow();
+    const waiting = send(bounded.url, "GET", "/products/slow/");
+    // The first request holds the one slot once the upstream has received it.
+    await expect.poll(slow).toBe(before + 1);
+    const refused = await send(bounded.url, "GET", "/products/og-coffee-beans-1kg/");
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("x-og-mock-source")).toBe("proxy");
+    expect((await waiting).status).toBe(504);
+    // Once the slot is free again, requests are forwarded.
+    expect((await send(bounded.url, "GET", "/products/og-coffee-beans-1kg/")).headers.get("x-og-mock-source")).toBe(
+      "real",
+    );
+  });
+
   it("refuses a request body over the fake's limit before forwarding it", async () => {
     const before = rogue.received.length;
     const big = "x".repeat(toRogue.merchants.options.maxBodyBytes + 1);

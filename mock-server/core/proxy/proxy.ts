@@ -37,6 +37,8 @@ export interface ProxyOptions {
   forwardInvalid?: boolean | undefined;
   /** Replays each real batch exchange against the fake and compares the outcomes (--shadow, ./shadow.ts). */
   shadow?: boolean | undefined;
+  /** Requests waiting on the upstream at once before og-mock answers 503 (default 256). */
+  maxInFlight?: number | undefined;
   /** Learns what the upstream does from real traffic (--learn, ./learn.ts). */
   learner?: Learner | undefined;
   /** Told of every upstream answer that breaks the spec or that the fake answered differently (og-mock's log, --report). */
@@ -54,6 +56,8 @@ export interface FoundViolations {
   differences: Difference[];
 }
 
+const DEFAULT_MAX_IN_FLIGHT = 256;
+
 /** The request header by which one request chooses who answers it. */
 export const ROUTE_HEADER = "x-og-mock-route";
 
@@ -63,6 +67,8 @@ export class UpstreamProxy {
   readonly #front: Front;
   readonly #options: ProxyOptions;
   readonly #host: string;
+  /** Exchanges waiting on the upstream now: each holds its request and, soon, an answer in memory. */
+  #inFlight = 0;
 
   constructor(front: Front, options: ProxyOptions) {
     this.#front = front;
@@ -112,6 +118,26 @@ export class UpstreamProxy {
   }
 
   async #forward(req: CoreRequest, operation: Operation | undefined, invalid?: string): Promise<CoreResponse> {
+    const limit = this.#options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    if (this.#inFlight >= limit) {
+      // A bound on what clients can make og-mock hold: beyond it, a refusal rather than a queue.
+      return marked(
+        json(503, {
+          detail: `Failed to forward: ${limit} requests are already waiting on the upstream. Retry shortly.`,
+          source: "proxy",
+        }),
+        "proxy",
+      );
+    }
+    this.#inFlight++;
+    try {
+      return await this.#exchange(req, operation, invalid);
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  async #exchange(req: CoreRequest, operation: Operation | undefined, invalid?: string): Promise<CoreResponse> {
     const { target, upstream, fallback } = this.#options;
     const mock = this.#front.merchants.default;
     const started = Date.now();
