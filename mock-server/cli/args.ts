@@ -188,7 +188,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (journalLimit !== undefined) options.journalLimit = journalLimit;
   const journalMaxBytes = whole("journal-max-bytes", 1);
   if (journalMaxBytes !== undefined) options.journalMaxBytes = journalMaxBytes;
-  const proxy = upstreamOptions(flags);
+  const proxy = upstreamOptions(flags, env);
   if (proxy) options.proxy = proxy;
   const logLevel = oneOf(read("log-level") ?? "info", flags.name("log-level"), LOG_LEVELS);
   return { options, logLevel, given: flags.given, catalog, lowMemory };

@@ -4,6 +4,7 @@
  * fake never forwards to a host nobody chose.
  */
 import { type FlagReader, oneOf, UsageError } from "../../shared/flags/flags.js";
+import type { MockCredentials } from "../core/auth/authenticate.js";
 import { resolveUpstream } from "../core/proxy/targets.js";
 import type { HostOptions } from "../node/host.js";
 import { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from "../node/upstream.js";
@@ -60,8 +61,28 @@ export type CliProxy = NonNullable<HostOptions["proxy"]> & {
   learn?: string;
 };
 
+/**
+ * The merchant's credentials as og-contract reads them (OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY;
+ * OG_API_KEY), for verifying signatures before forwarding; undefined when none are set.
+ */
+export function merchantCredentialsFrom(env: NodeJS.ProcessEnv): MockCredentials | undefined {
+  const set = (name: string) => (env[name] ? env[name] : undefined);
+  const publicId = set("OG_PUBLIC_ID");
+  const sigField = set("OG_SIG_FIELD");
+  const hashKey = set("OG_HASH_KEY");
+  const apiKey = set("OG_API_KEY");
+  const hmac = publicId !== undefined && sigField !== undefined && hashKey !== undefined;
+  if (!hmac && apiKey === undefined) return undefined;
+  return {
+    publicId: publicId ?? "",
+    apiUsers: hmac ? [{ sigField, hashKey }] : [],
+    apiKeys: apiKey === undefined ? [] : [apiKey],
+    merchantHashKey: "",
+  };
+}
+
 /** The proxy's settings, or undefined without --upstream. */
-export function upstreamOptions(flags: FlagReader): CliProxy | undefined {
+export function upstreamOptions(flags: FlagReader, env: NodeJS.ProcessEnv = process.env): CliProxy | undefined {
   const value = flags.string("upstream", envOf("upstream"));
   const allowed = flags.list("upstream-allow", envOf("upstream-allow")) ?? [];
   const fallback = flags.string("upstream-fallback", envOf("upstream-fallback"));
@@ -75,6 +96,7 @@ export function upstreamOptions(flags: FlagReader): CliProxy | undefined {
   const failOnViolation = flags.boolean("fail-on-violation", envOf("fail-on-violation"));
   // Given the merchant's own credentials, the fake can verify signatures before forwarding.
   const verifySignatures = ["hash-key", "api-key", "merchant-hash-key", "merchants"].some((f) => flags.given.has(f));
+  const merchantCredentials = merchantCredentialsFrom(env);
   if (value === undefined) {
     const companions = Object.keys(UPSTREAM_FLAGS).filter((f) => flags.given.has(f));
     if (companions.length)
@@ -94,6 +116,7 @@ export function upstreamOptions(flags: FlagReader): CliProxy | undefined {
     ...(shadow ? { shadow: true } : {}),
     ...(failOnViolation ? { failOnViolation: true } : {}),
     ...(verifySignatures ? { verifySignatures: true } : {}),
+    ...(merchantCredentials ? { merchantCredentials } : {}),
     ...(fallback !== undefined
       ? { fallback: oneOf(fallback, flags.name("upstream-fallback"), ["fake"] as const) }
       : {}),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { computeSignature, signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { type RogueUpstream, startRogueUpstream } from "./upstreams.js";
+import { parseCli } from "../../mock-server/cli/args.js";
 
 const MERCHANT = { publicId: "shop-1", sigField: "shop-api-user", hashKey: "shop-hash-key" };
 let rogue: RogueUpstream;
@@ -100,6 +101,29 @@ describe("3. refused before forwarding, with the fake's answer", () => {
 });
 
 describe("3. signatures", () => {
+  it("with og-contract's settings (OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY): verifies the signature with them", async () => {
+    const cli = parseCli(["--upstream", rogue.url], {
+      OG_PUBLIC_ID: MERCHANT.publicId,
+      OG_SIG_FIELD: MERCHANT.sigField,
+      OG_HASH_KEY: MERCHANT.hashKey,
+    });
+    if (cli === "help") throw new Error("help");
+    const fromEnv = await startMockServer({ port: 0, logger: pino({ level: "silent" }), proxy: cli.options.proxy });
+    try {
+      expect(await patch(fromEnv.url, ONE, signedHeaders(MERCHANT, now()))).toMatchObject({
+        source: "real",
+        forwarded: true,
+      });
+      const wrongKey = await patch(fromEnv.url, ONE, signedHeaders({ ...MERCHANT, hashKey: "wrong" }, now()));
+      expect(wrongKey).toMatchObject({ source: "proxy", forwarded: false });
+      expect(wrongKey.hint).toContain("Signature mismatch");
+      // The hint never names the key.
+      expect(wrongKey.hint).not.toContain(MERCHANT.hashKey);
+    } finally {
+      await fromEnv.close();
+    }
+  });
+
   it("without the merchant's credentials: checks the shape and the age, not the key", async () => {
     const signed = signedHeaders({ ...MERCHANT, hashKey: "any key at all" }, now());
     expect(await patch(shapeOnly.url, ONE, signed)).toMatchObject({ source: "real", forwarded: true });

@@ -24,14 +24,14 @@ export function refusalBeforeForwarding(
   req: CoreRequest,
   operation: Operation,
   mock: OrdergrooveMock,
-  verifySignatures: boolean,
+  /** The merchant's credentials to verify signatures with; undefined: only the headers' shape and age. */
+  verifyWith: MockCredentials | undefined,
 ): { answer: CoreResponse; why: string } | undefined {
   const behaviour = mock.behaviour;
   const policy = { ...mock.options.auth, tsAsString: behaviour.tsAsString };
-  const credentials = verifySignatures ? mock.options.credentials : credentialsNamedBy(req.headers);
+  const credentials = verifyWith ?? credentialsNamedBy(req.headers);
   const auth = authenticate(req.headers, credentials, policy, mock.options.clock, operation);
-  const signatureOnly =
-    !verifySignatures && !auth.ok && (auth.kind === "wrongHashKey" || auth.kind === "noOgAuthorization");
+  const signatureOnly = !verifyWith && !auth.ok && (auth.kind === "wrongHashKey" || auth.kind === "noOgAuthorization");
   if (!auth.ok && !signatureOnly) {
     const words = auth.kind === undefined ? undefined : policy.refusalDetails?.[auth.kind];
     return {

@@ -7,6 +7,7 @@
  * user allowed them at start; one request may ask for the fake or the upstream (`x-og-mock-route`). The upstream's answer passes as it came: status,
  * body bytes, end-to-end headers.
  */
+import type { MockCredentials } from "../auth/authenticate.js";
 import type { Front } from "../front.js";
 import { withHint } from "../hint.js";
 import { type CoreRequest, type CoreResponse, json } from "../messages.js";
@@ -33,6 +34,11 @@ export interface ProxyOptions {
   allowProductionWrites?: boolean | undefined;
   /** The fake holds the merchant's own credentials: verify signatures before forwarding (./check-request.ts). */
   verifySignatures?: boolean | undefined;
+  /**
+   * The merchant's credentials to verify signatures with (og-contract's OG_PUBLIC_ID, OG_SIG_FIELD,
+   * OG_HASH_KEY, OG_API_KEY), when they are not the fake's own.
+   */
+  merchantCredentials?: MockCredentials | undefined;
   /** Forward a request the spec refuses anyway, flagged in `x-og-mock-hint` (default: answered by og-mock). */
   forwardInvalid?: boolean | undefined;
   /** Replays each real batch exchange against the fake and compares the outcomes (--shadow, ./shadow.ts). */
@@ -110,7 +116,9 @@ export class UpstreamProxy {
     }
     if (route.kind !== "operation") return this.#forward(req, undefined);
     const mock = this.#front.merchants.default;
-    const refused = refusalBeforeForwarding(req, route.operation, mock, this.#options.verifySignatures ?? false);
+    const verifyWith =
+      this.#options.merchantCredentials ?? (this.#options.verifySignatures ? mock.options.credentials : undefined);
+    const refused = refusalBeforeForwarding(req, route.operation, mock, verifyWith);
     if (!refused) return this.#forward(req, route.operation);
     if (this.#options.forwardInvalid) return this.#forward(req, route.operation, refused.why);
     journal(mock, req, marked(refused.answer, "proxy"), "proxy", 0, "refused by the proxy before forwarding");
