@@ -43,7 +43,11 @@ export function logErrors(logger: Logger | undefined): ErrorReporter {
  * Who answers a request the front would: the front itself, or another source of answers behind it
  * that may take its time (the proxy, ../core/proxy/proxy.ts).
  */
-export type Answerer = (req: CoreRequest) => CoreResponse | Promise<CoreResponse>;
+export interface Answerer {
+  answer(req: CoreRequest): CoreResponse | Promise<CoreResponse>;
+  /** The answer to a request whose body is over the limit, before a byte of it is read. */
+  tooLarge(req: CoreRequest, bytes: number): CoreResponse;
+}
 
 /**
  * `logger`: request lines at info, refusals of unread bodies at warn, unexpected errors at error.
@@ -126,7 +130,7 @@ export function createDispatcher(front: Front, logger?: Logger, answerer?: Answe
             const core = toCore(req, path, text, protocol, base);
             if (isAdmin && servedHere(req, res, core, started)) return;
             if (!answerer) return respond(req, res, core, isAdmin, front.answer(core), started);
-            const answer = answerer(core);
+            const answer = answerer.answer(core);
             if (!(answer instanceof Promise)) return respond(req, res, core, isAdmin, answer, started);
             answer.then(
               (response) => respond(req, res, core, isAdmin, response, started),
@@ -139,7 +143,8 @@ export function createDispatcher(front: Front, logger?: Logger, answerer?: Answe
         (bytes) => {
           try {
             // Answered without reading the body, so the connection is closed after it.
-            const response = front.tooLarge(toCore(req, path, undefined), bytes);
+            const refused = toCore(req, path, undefined);
+            const response = answerer ? answerer.tooLarge(refused, bytes) : front.tooLarge(refused, bytes);
             logger?.warn({ method: req.method, path: loggedPath(path), status: 413 }, "refused");
             send(req, res, response, true);
           } catch (error) {

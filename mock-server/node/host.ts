@@ -39,7 +39,7 @@ export function createHost(merchants: OrdergrooveMerchants, options: HostOptions
   if (proxy) {
     const upstream = proxy.upstream ?? nodeUpstream(proxy.timeouts);
     const forwarder = new UpstreamProxy(front, { ...proxy, upstream });
-    answerer = (req) => forwarder.answer(req);
+    answerer = forwarder;
   }
   const dispatch = createDispatcher(front, logger, answerer);
   return (req, res) => dispatch(req, res, req.url ?? "/");

@@ -235,6 +235,7 @@ describe("9. honest transport", () => {
       body: big,
     });
     expect(res.status).toBe(413);
+    expect(res.headers.get("x-og-mock-source")).toBe("proxy");
     expect(rogue.received.length).toBe(before);
   });
 });

@@ -125,6 +125,12 @@ export class UpstreamProxy {
     return refused.answer;
   }
 
+  /** A body over the limit is refused before it is read, and never forwarded: og-mock's own answer. */
+  tooLarge(req: CoreRequest, bytes: number): CoreResponse {
+    const refused = this.#front.tooLarge(req, bytes);
+    return this.#front.isAdmin(req.path) ? refused : marked(refused, "proxy");
+  }
+
   async #forward(req: CoreRequest, operation: Operation | undefined, invalid?: string): Promise<CoreResponse> {
     const limit = this.#options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     if (this.#inFlight >= limit) {
