@@ -8,6 +8,7 @@ import { pino } from "pino";
 import { expect, it } from "vitest";
 import { startMockServer } from "../../mock-server/node/server.js";
 import { rawRequest } from "../helpers/raw-http.js";
+import { startRogueUpstream } from "../proxy/upstreams.js";
 
 const TOKEN = "tok-7f3a9c-never-logged";
 
@@ -110,4 +111,38 @@ it("masks ?token= on products paths: in the log, the journal, the listing's link
   }
   expect(lines.some((line) => line.includes("token=[redacted]"))).toBe(true);
   for (const text of [...lines, ...answers]) expect(text).not.toContain(TOKEN);
+});
+
+it("masks ?token= on a path og-mock --upstream forwards: in its journal and the request log", async () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  const upstream = await startRogueUpstream();
+  const og = await startMockServer({
+    port: 0,
+    logger: pino({ level: "debug" }, sink),
+    proxy: { target: { origin: upstream.url, production: false } },
+  });
+  try {
+    const answer = await rawRequest(
+      og.url,
+      "PATCH",
+      `/products-batch/update/?token=${TOKEN}`,
+      { "content-type": "application/json", "x-api-key": "merchant-key" },
+      '[{"product_id": "p-1", "live": false}]',
+    );
+    expect(answer.headers["x-og-mock-source"]).toBe("real");
+    const journal = await rawRequest(og.url, "GET", "/__admin/journal", {});
+    const entries = (journal.body as { entries: Array<{ path: string; source?: string }> }).entries;
+    expect(entries).toMatchObject([{ path: "/products-batch/update/?token=[redacted]", source: "real" }]);
+    expect(journal.text).not.toContain(TOKEN);
+  } finally {
+    await Promise.all([og.close(), upstream.close()]);
+  }
+  expect(lines.some((line) => line.includes("token=[redacted]"))).toBe(true);
+  for (const line of lines) expect(line).not.toContain(TOKEN);
 });
