@@ -50,7 +50,10 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The merchant's own product id (the `product_id` of the batch endpoints).
+                 * @description The merchant's own product id (the `product_id` of the batch endpoints), percent-encoded.
+                 *     The ids `.` and `..` cannot travel here: URL parsers (fetch's, browsers') collapse them
+                 *     as dot segments, even percent-encoded. The kit's client reads such a product through
+                 *     `GET /products/?external_product_ids[]=.` instead.
                  * @example og-coffee-beans-1kg
                  */
                 external_product_id: string;
@@ -156,7 +159,10 @@ export interface components {
     schemas: {
         /**
          * @description The merchant's external product id. The 255-character cap is the kit's: the API documents
-         *     none (the product feed caps it at 64), so the fake stays lenient.
+         *     none (the product feed caps it at 64), so the fake stays lenient. Characters are counted
+         *     as JSON Schema counts them, in Unicode code points (an emoji is one character, two UTF-16
+         *     units): an id of 255 emoji is valid. Any text is an id, `.` and `..` included (a URL path
+         *     cannot carry those two: see the path parameter of `/products/{external_product_id}/`).
          * @example og-coffee-beans-1kg
          */
         ProductId: string;
@@ -175,7 +181,11 @@ export interface components {
          *     commercetools connector sends `100.00`, which is `100` on the wire, so whole numbers are
          *     ordinary prices. A decimal string such as `"12.99"` is also accepted, as Django REST
          *     framework's DecimalField does (an assumption: the API does not document strings).
-         *     The bounds are the product feed's (up to 99999999.99, two decimals).
+         *     The bounds are the product feed's (up to 99999999.99, two decimals), for a number and a
+         *     string alike: `12.999` and `"12.999"` are both refused (issue 34: the number used to be
+         *     rounded by floating point, `1.005` stored as `"1.00"`). A number is a whole number of
+         *     cents (`multipleOf: 0.01`, checked within 1e-9 of a cent, so `0.1 + 0.2` is 30 cents, the
+         *     way a double carries it), stored as its two-decimal string.
          * @example 15
          */
         PriceInput: number | string;
@@ -672,7 +682,10 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The merchant's own product id (the `product_id` of the batch endpoints).
+                 * @description The merchant's own product id (the `product_id` of the batch endpoints), percent-encoded.
+                 *     The ids `.` and `..` cannot travel here: URL parsers (fetch's, browsers') collapse them
+                 *     as dot segments, even percent-encoded. The kit's client reads such a product through
+                 *     `GET /products/?external_product_ids[]=.` instead.
                  * @example og-coffee-beans-1kg
                  */
                 external_product_id: string;
@@ -705,7 +718,10 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The merchant's own product id (the `product_id` of the batch endpoints).
+                 * @description The merchant's own product id (the `product_id` of the batch endpoints), percent-encoded.
+                 *     The ids `.` and `..` cannot travel here: URL parsers (fetch's, browsers') collapse them
+                 *     as dot segments, even percent-encoded. The kit's client reads such a product through
+                 *     `GET /products/?external_product_ids[]=.` instead.
                  * @example og-coffee-beans-1kg
                  */
                 external_product_id: string;

@@ -42,7 +42,6 @@ export interface JournalListener {
 const MASK = "[redacted]";
 const SECRET_HEADERS = new Set(["x-api-key", "cookie", "proxy-authorization", "x-admin-token"]);
 const MAX_TEXT = 4096;
-const MAX_PARSED = 64 * 1024;
 const MAX_DEPTH = 32;
 /** How deep a body may nest and still be shown parsed; the admin API refuses deeper bodies. */
 export const MAX_BODY_DEPTH = MAX_DEPTH;
@@ -367,13 +366,15 @@ export function journalBody(text: string | undefined, parsed: unknown): unknown 
 }
 
 /**
- * True when the journal keeps a body's text to show it parsed (it parsed and is small), false when
- * it keeps the text cut short. Parsed bodies are kept only while small, so a full journal stays
- * bounded in memory. So is their nesting, checked when the entry is read (see JournalTexts.body):
- * a deeply nested body would overflow JSON.stringify in the reader.
+ * True when the journal keeps a body's text to show it parsed (it parsed), false when it keeps the
+ * text cut short. Every body that parsed is kept whole, whatever its size: the request was read
+ * (so it is within the body limit), and the byte budget bounds what the journal holds. Cutting
+ * large ones at 4 KiB made a valid 75 KB batch look "never sent" to the assertions (issue 34).
+ * Nesting is bounded when the entry is read (see JournalTexts.body): a deeply nested body would
+ * overflow JSON.stringify in the reader.
  */
 export function keepsParsed(text: string | undefined, parsed: unknown): boolean {
-  return parsed !== undefined && text !== undefined && text.length <= MAX_PARSED;
+  return parsed !== undefined && text !== undefined;
 }
 
 /** How deeply the JSON text nests, counted without parsing (brackets outside strings). */
