@@ -14,7 +14,7 @@
 import type { OrdergrooveClient } from "../client/client.js";
 import type { BatchReport, ItemOutcome } from "../client/report.js";
 import { type Outbox, type OutboxEntry, openOutbox } from "./outbox.js";
-import { bounds, desiredLive, type Thresholds } from "./thresholds.js";
+import { bounds, desiredLive, ThresholdError, type Thresholds } from "./thresholds.js";
 
 export interface StockChange {
   productId: string;
@@ -231,6 +231,14 @@ export class StockSync {
       throw new TypeError(`StockSync: productId must be a non-empty string; got ${JSON.stringify(change?.productId)}.`);
     }
     if (change.thresholds) bounds(change.thresholds, `thresholds of ${JSON.stringify(change.productId)}`);
+    // Checked here, not first in #decide: a list whose second change had a bad stock level used
+    // to throw after the first was queued, and the next flush sent it unacknowledged (issue 34).
+    if (typeof change.stock !== "number" || Number.isNaN(change.stock)) {
+      const got = typeof change.stock === "number" ? "NaN" : JSON.stringify(change.stock);
+      throw new ThresholdError(
+        `Invalid stock level of ${JSON.stringify(change.productId)}: expected a number, got ${got}. Nothing was recorded.`,
+      );
+    }
   }
 
   /** A product's latest value never reached the outbox: what the outbox holds, if anything, is its latest again. */
@@ -245,8 +253,11 @@ export class StockSync {
     }
   }
 
+  /** Records stock changes: every one is checked first, so a bad one records none of them. */
   recordMany(changes: Iterable<StockChange>): void {
-    for (const change of changes) this.record(change);
+    const list = [...changes];
+    for (const change of list) this.#check(change);
+    for (const change of list) this.record(change);
   }
 
   /**
