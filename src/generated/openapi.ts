@@ -184,7 +184,7 @@ export interface components {
          *     The bounds are the product feed's (up to 99999999.99, two decimals), for a number and a
          *     string alike: `12.999` and `"12.999"` are both refused (issue 34: the number used to be
          *     rounded by floating point, `1.005` stored as `"1.00"`). A number is a whole number of
-         *     cents (`multipleOf: 0.01`, checked within 1e-9 of a cent, so `0.1 + 0.2` is 30 cents, the
+         *     cents (`multipleOf: 0.01`, checked within 1e-5 of a cent, so `0.1 + 0.2` is 30 cents, the
          *     way a double carries it), stored as its two-decimal string.
          * @example 15
          */
