@@ -15,7 +15,7 @@ export interface JournalEntry {
   path: string;
   /** Request headers, secrets masked. */
   headers: Record<string, string>;
-  /** The request body: parsed JSON where it parsed, else the text (cut at 4 KiB). */
+  /** The request body as received: parsed where it is JSON (read by the fake or refused before), else the text (cut at 4 KiB). */
   body: unknown;
   /** Who the request authenticated as, or null when it was refused or not checked. */
   principal: Principal | null;
@@ -103,8 +103,8 @@ function short(v: unknown): unknown {
 export interface JournalTexts {
   /**
    * The request body's text, kept in place of `entry.body`: read back as its JSON.parse, or when
-   * it nests deeper than a reader could serialise, as the text (cut at 4 KiB) like any other
-   * body that is not shown parsed. The nesting is measured when the entry is read, not per request.
+   * it is not JSON or nests deeper than a reader could serialise, as the text (cut at 4 KiB). The
+   * nesting is measured when the entry is read, not per request.
    */
   body?: string;
   /** The answer's JSON text, kept in place of `entry.response.body` (which must be its JSON.parse). */
@@ -125,7 +125,14 @@ function build(entry: JournalEntry, texts: JournalTexts | undefined): JournalEnt
 }
 
 function parsedBody(text: string): unknown {
-  return nestingDepth(text) <= MAX_DEPTH ? JSON.parse(text) : cut(text);
+  if (nestingDepth(text) > MAX_DEPTH) return cut(text);
+  // A body refused before the fake read it as JSON (a throttled or unauthenticated batch) is kept
+  // as received and shown parsed if it is JSON: the assertions then see it was sent (issue 34).
+  try {
+    return JSON.parse(text);
+  } catch {
+    return cut(text);
+  }
 }
 
 function cut(text: string): string {
@@ -366,15 +373,16 @@ export function journalBody(text: string | undefined, parsed: unknown): unknown 
 }
 
 /**
- * True when the journal keeps a body's text to show it parsed (it parsed), false when it keeps the
- * text cut short. Every body that parsed is kept whole, whatever its size: the request was read
- * (so it is within the body limit), and the byte budget bounds what the journal holds. Cutting
- * large ones at 4 KiB made a valid 75 KB batch look "never sent" to the assertions (issue 34).
- * Nesting is bounded when the entry is read (see JournalTexts.body): a deeply nested body would
- * overflow JSON.stringify in the reader.
+ * True when the journal keeps a body's text, to show it parsed when read (if it is JSON), false
+ * when there is none. Every body is kept whole, whatever its size: the request was read (so it is
+ * within the body limit), and the byte budget bounds what the journal holds. Cutting large ones
+ * at 4 KiB, and keeping a refused request's body as text, made a valid 75 KB batch, or a
+ * throttled one, look "never sent" to the assertions (issue 34). Nesting is bounded when the
+ * entry is read (see JournalTexts.body): a deeply nested body would overflow JSON.stringify in
+ * the reader.
  */
-export function keepsParsed(text: string | undefined, parsed: unknown): boolean {
-  return parsed !== undefined && text !== undefined;
+export function keepsParsed(text: string | undefined, _parsed?: unknown): boolean {
+  return text !== undefined && text.length > 0;
 }
 
 /** How deeply the JSON text nests, counted without parsing (brackets outside strings). */
