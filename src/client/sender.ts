@@ -240,9 +240,11 @@ export function retryAfterMs(header: string | null, nowMs: number): number | und
   if (header === null) return undefined;
   const value = header.trim();
   if (/^\d+$/.test(value)) return Number(value) * 1000;
-  // An IMF-fixdate names its weekday and zone; a bare number or word is not a date.
-  if (!/^[A-Za-z]{3}, .*\d{2}:\d{2}:\d{2} GMT$/.test(value)) return undefined;
-  const at = Date.parse(value);
+  // HTTP's three date forms (IMF-fixdate, RFC 850, asctime), all GMT; asctime says so nowhere, and
+  // Date.parse would read it in the local zone. Anything else is not a date.
+  let at = Number.NaN;
+  if (/^[A-Za-z]{3,9}, \d{2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) at = Date.parse(value);
+  else if (/^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.test(value)) at = Date.parse(`${value} GMT`);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 

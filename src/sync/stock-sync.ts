@@ -14,7 +14,7 @@
 import type { OrdergrooveClient } from "../client/client.js";
 import type { BatchReport, ItemOutcome } from "../client/report.js";
 import { type Outbox, type OutboxEntry, openOutbox } from "./outbox.js";
-import { bounds, desiredLive, ThresholdError, type Thresholds } from "./thresholds.js";
+import { bounds, checkStock, desiredLive, type Thresholds } from "./thresholds.js";
 
 export interface StockChange {
   productId: string;
@@ -231,14 +231,8 @@ export class StockSync {
       throw new TypeError(`StockSync: productId must be a non-empty string; got ${JSON.stringify(change?.productId)}.`);
     }
     if (change.thresholds) bounds(change.thresholds, `thresholds of ${JSON.stringify(change.productId)}`);
-    // Checked here, not first in #decide: a list whose second change had a bad stock level used
-    // to throw after the first was queued, and the next flush sent it unacknowledged (issue 34).
-    if (typeof change.stock !== "number" || Number.isNaN(change.stock)) {
-      const got = typeof change.stock === "number" ? "NaN" : JSON.stringify(change.stock);
-      throw new ThresholdError(
-        `Invalid stock level of ${JSON.stringify(change.productId)}: expected a number, got ${got}. Nothing was recorded.`,
-      );
-    }
+    // Here, not first in #decide: a list's bad stock level threw after earlier changes were queued (issue 34).
+    checkStock(change.stock, JSON.stringify(change.productId));
   }
 
   /** A product's latest value never reached the outbox: what the outbox holds, if anything, is its latest again. */

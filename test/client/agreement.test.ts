@@ -243,7 +243,7 @@ describe("11. recordDurably with a bad change in the list", () => {
             { productId: "og-coffee-beans-1kg", stock: 0 },
             { productId: "og-green-tea-100", stock: stock as number },
           ]),
-        ).rejects.toThrow(/^Invalid stock level of "og-green-tea-100": expected a number, got .*Nothing was recorded/);
+        ).rejects.toThrow(/^Invalid stock level of "og-green-tea-100": expected a number, got (NaN|"3"|undefined)\.$/);
         expect(sync.pending.size).toBe(0);
         expect(await sync.flush()).toBeUndefined();
         expect(og.running.mock.journal.total).toBe(before);
