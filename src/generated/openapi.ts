@@ -19,6 +19,9 @@ export interface paths {
          *     order. Items are applied in order: if one `product_id` appears twice, both are applied and
          *     the last one wins (each gets its own result). A refused request (auth, throttle, a whole
          *     request problem) changes nothing. Shares the 600 requests/minute throttle with bulk create.
+         *     Requests are applied in the order they arrive: the kit's client sends a batch that names a
+         *     product of an earlier batch only once that batch is settled (retries included), so a
+         *     product repeated across batches also ends as its last occurrence asked.
          */
         patch: operations["updateProductsBatch"];
         trace?: never;
@@ -35,7 +38,10 @@ export interface paths {
         /**
          * Create many products at once
          * @description One result per item: `200` created, `400` invalid or already exists. Shares the 600
-         *     requests/minute throttle with bulk update. At most 100 items.
+         *     requests/minute throttle with bulk update. At most 100 items. Creating is not idempotent:
+         *     a create applied before its answer was lost comes back `400` when sent again, so the kit's
+         *     client does not resend one after a `5xx`, a timeout or a dropped connection (it does after
+         *     a `429` or a refused connection, when nothing was applied) and reports its items failed.
          */
         post: operations["createProductsBatch"];
         delete?: never;
