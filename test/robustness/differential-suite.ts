@@ -200,9 +200,26 @@ const scenario: fc.Arbitrary<Scenario> = fc
   });
 
 /** A valid price: whole cents as a number (how the connector sends it) or a decimal string. */
-const price = fc
-  .integer({ min: 0, max: 9_999_999_999 })
-  .chain((cents) => fc.constantFrom(cents / 100, (cents / 100).toFixed(cents % 100 === 0 ? 0 : 2)));
+const price = fc.oneof(
+  {
+    weight: 9,
+    arbitrary: fc
+      .integer({ min: 0, max: 9_999_999_999 })
+      .chain((cents) => fc.constantFrom(cents / 100, (cents / 100).toFixed(cents % 100 === 0 ? 0 : 2))),
+  },
+  // A third decimal, refused as a number and as a string alike.
+  {
+    weight: 1,
+    arbitrary: fc
+      .integer({ min: 0, max: 9_999_999 })
+      .chain((tenths) => fc.constantFrom(tenths / 1000 + 0.0005, (tenths / 1000 + 0.0005).toFixed(4).slice(0, -1))),
+  },
+);
+
+/** A price past two decimals (the spec's multipleOf: 0.01, its string's pattern). */
+function pastTwoDecimals(p: number | string | undefined): boolean {
+  return p !== undefined && !/^\d+(\.\d{1,2})?$/.test(typeof p === "number" ? String(p) : p);
+}
 
 interface Item {
   product_id: string;
@@ -217,7 +234,8 @@ function itemsOf(pool: string[]): fc.Arbitrary<Item[]> {
       { product_id: fc.constantFrom(...pool), live: fc.boolean(), price },
       { requiredKeys: ["product_id", "live"] },
     ),
-    { maxLength: 250 },
+    // fast-check's default size keeps lists short; a batch boundary (100) is what matters here.
+    { maxLength: 250, size: "max" },
   );
 }
 
@@ -231,7 +249,7 @@ function changesOf(pool: string[]) {
       },
       { weight: 1, arbitrary: fc.constant("flush" as const) },
     ),
-    { maxLength: 120 },
+    { maxLength: 120, size: "max" },
   );
 }
 
@@ -340,21 +358,40 @@ async function clientChecks(host: Host, c: Case, s: Scenario, items: Item[]) {
   );
   const chunks: string[] = [];
   for (let i = 0; i < items.length; i += 100) chunks.push(JSON.stringify(items.slice(i, i + 100)));
-  const answered = entries.filter(
-    (e) => "status" in e.response && (e.response.status === 200 || e.response.status === 207),
-  );
+  const texts = entries.map((e) => JSON.stringify(e.body));
+  const answered = texts.filter((_, k) => {
+    const response = entries[k]!.response;
+    return "status" in response && (response.status === 200 || response.status === 207);
+  });
   chunks.forEach((chunk, c) => {
-    const times = answered.filter((e) => JSON.stringify(e.body) === chunk).length;
+    const times = answered.filter((text) => text === chunk).length;
     const failed = report.items.slice(c * 100, c * 100 + 100).some((o) => o.outcome === "failed");
     // A batch whose answer timed out was answered by the fake on every attempt: a retry that
     // then came back in time applies it twice (counted, and harmless for the same values).
     check(failed || times === 1 || (s.timeouts && times > 1), () => `batch ${c} was answered ${times} times`);
     check(s.timeouts || times <= 1, () => `batch ${c} was applied ${times} times`);
   });
+  // Retry-After honoured, in either form: a throttled batch comes back no sooner than asked (when
+  // the client saw the 429: with timeouts it may have given up on that answer before it came).
+  if (!s.timeouts)
+    entries.forEach((e, k) => {
+      const asked = /Expected available in (\d+) seconds/.exec(
+        "status" in e.response && e.response.status === 429
+          ? String((e.response.body as { detail?: unknown })?.detail)
+          : "",
+      );
+      const again = texts.findIndex((text, later) => later > k && text === texts[k]);
+      if (!asked || again < 0) return;
+      const waited = Date.parse(entries[again]!.at) - Date.parse(e.at);
+      check(
+        waited >= Number(asked[1]) * 1000,
+        () => `a 429 asked ${asked[1]} s; the batch came back after ${waited} ms`,
+      );
+    });
   // The journal holds what was received: every batch as sent, answered, refused or dropped.
-  for (const e of entries) {
-    check(chunks.includes(JSON.stringify(e.body)), () => `journal entry #${e.seq} is not a batch as sent`);
-  }
+  texts.forEach((text, k) => {
+    check(chunks.includes(text), () => `journal entry #${entries[k]!.seq} is not a batch as sent`);
+  });
   checkJournalAgainstCatalog(mock, s, entries);
   // Updated items changed the catalog, and a product ends as its last occurrence asked.
   const last = new Map<string, number>();
@@ -388,7 +425,12 @@ async function clientChecks(host: Host, c: Case, s: Scenario, items: Item[]) {
         check(!seeded.has(id), () => `${JSON.stringify(id)} is seeded but reported not found`);
       if (o.outcome === "updated") check(seeded.has(id), () => `${JSON.stringify(id)} is unknown but reported updated`);
       if (o.outcome === "invalid")
-        check(characters(id) > MAX_ID, () => `${JSON.stringify(id)} is valid but reported invalid: ${o.reason}`);
+        check(
+          characters(id) > MAX_ID || pastTwoDecimals(items[o.index]!.price),
+          () => `${JSON.stringify(items[o.index])} is valid but reported invalid: ${o.reason}`,
+        );
+      if (o.outcome === "updated")
+        check(!pastTwoDecimals(items[o.index]!.price), () => `${JSON.stringify(items[o.index])} was applied`);
     }
     // The assertions agree with the journal: a product nothing was applied to was "never set".
     if (!outcomes.some((o) => o.outcome === "updated" || o.outcome === "failed")) {
@@ -515,6 +557,11 @@ export interface Runs {
 
 const seed = process.env.OG_DIFF_SEED ? Number(process.env.OG_DIFF_SEED) : undefined;
 
+/** A case takes a few ms, more on a loaded machine (and a timeouts case real time): room for that. */
+function timeoutFor(cases: number): number {
+  return Math.max(20_000, cases * 200);
+}
+
 export function differentialSuite(runs: Runs): void {
   const msw = mswHost();
   const http = httpHost();
@@ -527,37 +574,49 @@ export function differentialSuite(runs: Runs): void {
       afterAll(stop);
       const options = { numRuns: 0, ...(seed === undefined ? {} : { seed }), endOnFailure: true };
 
-      it(`updateProducts: the report, the journal, the catalog and the assertions agree (${runs.client} cases)`, async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            scenario.chain((s) => fc.tuple(fc.constant(s), itemsOf(s.pool))),
-            ([s, items]) => clientCase(host, s, items),
-          ),
-          { ...options, numRuns: runs.client },
-        );
-      });
-
-      it(`reads find every id, whatever its characters (${runs.reads} cases)`, async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            scenario.chain((s) =>
-              fc.tuple(fc.constant(s), fc.subarray(s.pool, { minLength: 1, maxLength: Math.min(4, s.pool.length) })),
+      it(
+        `updateProducts: the report, the journal, the catalog and the assertions agree (${runs.client} cases)`,
+        async () => {
+          await fc.assert(
+            fc.asyncProperty(
+              scenario.chain((s) => fc.tuple(fc.constant(s), itemsOf(s.pool))),
+              ([s, items]) => clientCase(host, s, items),
             ),
-            ([s, ids]) => readCase(host, s, ids),
-          ),
-          { ...options, numRuns: runs.reads },
-        );
-      });
+            { ...options, numRuns: runs.client },
+          );
+        },
+        timeoutFor(runs.client),
+      );
 
-      it(`StockSync: once faults are spent, every product is live as its last stock says (${runs.sync} cases)`, async () => {
-        await fc.assert(
-          fc.asyncProperty(
-            scenario.chain((s) => fc.tuple(fc.constant(s), changesOf(s.pool))),
-            ([s, changes]) => syncCase(host, s, changes),
-          ),
-          { ...options, numRuns: runs.sync },
-        );
-      });
+      it(
+        `reads find every id, whatever its characters (${runs.reads} cases)`,
+        async () => {
+          await fc.assert(
+            fc.asyncProperty(
+              scenario.chain((s) =>
+                fc.tuple(fc.constant(s), fc.subarray(s.pool, { minLength: 1, maxLength: Math.min(4, s.pool.length) })),
+              ),
+              ([s, ids]) => readCase(host, s, ids),
+            ),
+            { ...options, numRuns: runs.reads },
+          );
+        },
+        timeoutFor(runs.reads),
+      );
+
+      it(
+        `StockSync: once faults are spent, every product is live as its last stock says (${runs.sync} cases)`,
+        async () => {
+          await fc.assert(
+            fc.asyncProperty(
+              scenario.chain((s) => fc.tuple(fc.constant(s), changesOf(s.pool))),
+              ([s, changes]) => syncCase(host, s, changes),
+            ),
+            { ...options, numRuns: runs.sync },
+          );
+        },
+        timeoutFor(runs.sync),
+      );
     });
   }
 }
