@@ -56,31 +56,35 @@ export async function inBatches(
       const batch = items.slice(start, start + size);
       // A product repeated across batches: its later value goes out only once every earlier
       // batch naming it is settled, retries included, so the last occurrence wins (issue 34).
-      if (after[b]!.length) await Promise.all(after[b]!.map((earlier) => settled[earlier]));
-      if (fatal) {
-        batch.forEach((item, i) => {
-          outcomes[start + i] = failed(start + i, item, fatal!);
-        });
-      } else {
-        try {
-          const { value: results, attempts } = await send(batch);
-          requests += attempts;
-          retries += attempts - 1;
-          results.forEach((result, i) => {
-            outcomes[start + i] = fromResult(start + i, batch[i], result, attempts);
-          });
-        } catch (error) {
-          const e = asOrdergrooveError(error, what);
-          requests += e.attempts;
-          retries += e.attempts - 1;
-          if (e.status === 401 || e.status === 403) fatal = e;
-          fanOut.logger?.warn?.(`${e.name}: ${e.message}`, { items: batch.length });
+      try {
+        if (after[b]!.length) await Promise.all(after[b]!.map((earlier) => settled[earlier]));
+        if (fatal) {
           batch.forEach((item, i) => {
-            outcomes[start + i] = failed(start + i, item, e);
+            outcomes[start + i] = failed(start + i, item, fatal!);
           });
+        } else {
+          try {
+            const { value: results, attempts } = await send(batch);
+            requests += attempts;
+            retries += attempts - 1;
+            results.forEach((result, i) => {
+              outcomes[start + i] = fromResult(start + i, batch[i], result, attempts);
+            });
+          } catch (error) {
+            const e = asOrdergrooveError(error, what);
+            requests += e.attempts;
+            retries += e.attempts - 1;
+            if (e.status === 401 || e.status === 403) fatal = e;
+            fanOut.logger?.warn?.(`${e.name}: ${e.message}`, { items: batch.length });
+            batch.forEach((item, i) => {
+              outcomes[start + i] = failed(start + i, item, e);
+            });
+          }
         }
+      } finally {
+        // Even if this batch threw: a later batch waiting on it must not wait for ever.
+        settle[b]!();
       }
-      settle[b]!();
       done += batch.length;
       options.onProgress?.(done, items.length);
     }
