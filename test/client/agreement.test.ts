@@ -32,6 +32,28 @@ describe("1. an id longer than the spec's 255 characters", () => {
     expect(live("p-41")).toBe(false);
   });
 
+  it("in an answer that is not in request order, only the item no result names is failed", async () => {
+    seed(["a", "b", "c"]);
+    // A service that answers in reverse order, echoing one id differently: the fake's real answer, rewritten.
+    const reordering = async (request: Request) => {
+      const response = await fetch(request);
+      const body = (await response.json()) as { results: Array<{ product_id: string }> };
+      const results = body.results.reverse().map((r) => (r.product_id === "b" ? { ...r, product_id: "B" } : r));
+      return new Response(JSON.stringify({ results }), { status: response.status, headers: response.headers });
+    };
+    const { client } = clientFor(og, { fetch: reordering });
+    const report = await client.setLive(["a", "b", "c"], false);
+    expect(report.items.map((i) => [i.productId, i.outcome])).toEqual([
+      ["a", "updated"],
+      ["b", "failed"],
+      ["c", "updated"],
+    ]);
+    expect(report.items[1]!.reason).toMatch(
+      /no result for product_id "b" .*this item may or may not have been applied/,
+    );
+    expect(report.requests).toBe(1);
+  });
+
   it("does not make StockSync resend the batch on every flush", async () => {
     seed(["a", "b"]);
     const long = "z".repeat(256);
