@@ -42,6 +42,8 @@ export interface JournalListener {
 const MASK = "[redacted]";
 const SECRET_HEADERS = new Set(["x-api-key", "cookie", "proxy-authorization", "x-admin-token"]);
 const MAX_TEXT = 4096;
+/** Bodies longer than this (UTF-16 units) are journaled as their first MAX_TEXT: see keepsParsed. */
+const MAX_KEPT = 128 * 1024;
 const MAX_DEPTH = 32;
 /** How deep a body may nest and still be shown parsed; the admin API refuses deeper bodies. */
 export const MAX_BODY_DEPTH = MAX_DEPTH;
@@ -374,15 +376,15 @@ export function journalBody(text: string | undefined, parsed: unknown): unknown 
 
 /**
  * True when the journal keeps a body's text, to show it parsed when read (if it is JSON), false
- * when there is none. Every body is kept whole, whatever its size: the request was read (so it is
- * within the body limit), and the byte budget bounds what the journal holds. Cutting large ones
- * at 4 KiB, and keeping a refused request's body as text, made a valid 75 KB batch, or a
- * throttled one, look "never sent" to the assertions (issue 34). Nesting is bounded when the
- * entry is read (see JournalTexts.body): a deeply nested body would overflow JSON.stringify in
- * the reader.
+ * when it keeps the text cut short. Kept whole up to MAX_KEPT: a batch of 100 items with every
+ * name at its 1024-character maximum fits (a valid 75 KB batch was cut at 4 KiB, and a throttled
+ * batch kept as text, so the assertions said "never sent": issue 34). Past it, an entry would not
+ * stay small: readers of the journal hold a page of entries parsed at once (a live stream's
+ * backlog), and megabyte bodies took a fake with idle readers past 2 GB (issue 25's exhaustion
+ * test). Nesting is bounded when the entry is read (see JournalTexts.body).
  */
 export function keepsParsed(text: string | undefined, _parsed?: unknown): boolean {
-  return text !== undefined && text.length > 0;
+  return text !== undefined && text.length > 0 && text.length <= MAX_KEPT;
 }
 
 /** How deeply the JSON text nests, counted without parsing (brackets outside strings). */
