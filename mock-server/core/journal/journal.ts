@@ -380,8 +380,8 @@ export function journalBody(text: string | undefined, parsed: unknown): unknown 
  * name at its 1024-character maximum fits (a valid 75 KB batch was cut at 4 KiB, and a throttled
  * batch kept as text, so the assertions said "never sent": issue 34). Past it, an entry would not
  * stay small: readers of the journal hold a page of entries parsed at once (a live stream's
- * backlog), and megabyte bodies took a fake with idle readers past 2 GB (issue 25's exhaustion
- * test). Nesting is bounded when the entry is read (see JournalTexts.body).
+ * backlog), and megabyte bodies took a fake with idle readers far past the memory bound of issue
+ * 25's exhaustion test. Nesting is bounded when the entry is read (see JournalTexts.body).
  */
 export function keepsParsed(text: string | undefined, _parsed?: unknown): boolean {
   return text !== undefined && text.length > 0 && text.length <= MAX_KEPT;
