@@ -10,8 +10,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
-import { UsageError } from "../src/cli/flags.js";
-import { nearest } from "../src/cli/suggest.js";
+import { UsageError } from "../shared/flags/flags.js";
+import { nearest } from "../shared/flags/suggest.js";
 import { SANDBOX } from "./target.js";
 
 export interface EnvFile {

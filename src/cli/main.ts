@@ -12,7 +12,7 @@ import { desiredLive, ThresholdError, type Thresholds } from "../sync/thresholds
 import { clientOptionsFrom, credentialsFrom, number, parse, pick, UsageError, type Values, whole } from "./options.js";
 import type { Out } from "./output.js";
 import { exitCodeOf, progressBar, reportJson, summaryTable } from "./output.js";
-import { explain, signReport } from "../auth/explain.js";
+import { explain, signReport } from "../../shared/auth/explain.js";
 import { describeReconcile, planReconcile, reconcileJson } from "./reconcile.js";
 import { readStockFile } from "./stock-file.js";
 

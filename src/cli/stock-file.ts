@@ -1,7 +1,7 @@
 /** Reads stock levels from a CSV or JSON file: product_id, stock and optional per-row thresholds. */
 import { readFile } from "node:fs/promises";
 import type { Thresholds } from "../sync/thresholds.js";
-import { UsageError } from "./flags.js";
+import { UsageError } from "../../shared/flags/flags.js";
 
 export interface StockRow {
   productId: string;

@@ -12,8 +12,8 @@
  * 4. Any item still without a result (a reordered answer that also changed an id) gets an error
  *    of its own: that item alone is `failed`; every other item is reported as its result says.
  */
-import type { ItemResult } from "../api-types.js";
-import { firstCharacters } from "../validation/characters.js";
+import type { ItemResult } from "../../shared/api-types.js";
+import { firstCharacters } from "../../shared/validation/characters.js";
 import type { UnexpectedResponseError } from "./errors.js";
 
 /** An item's result, or the error saying why none could be matched to it. */

@@ -11,10 +11,10 @@
  * catalog page by page pays for one scan, not one per page (bench figure 8).
  */
 import { Buffer } from "node:buffer";
-import { openapiDocument } from "../../../src/generated/document.js";
-import type { components } from "../../../src/generated/openapi.js";
+import { openapiDocument } from "../../../shared/generated/document.js";
+import type { components } from "../../../shared/generated/openapi.js";
 import type { Catalog, FieldReader, Product } from "./catalog.js";
-import { firstCharacters } from "../../../src/validation/characters.js";
+import { firstCharacters } from "../../../shared/validation/characters.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
 
 type GroupType = components["schemas"]["ProductGroupType"];

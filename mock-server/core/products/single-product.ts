@@ -1,11 +1,11 @@
 /** One product by its id: GET and PATCH /products/{external_product_id}/. */
-import { describeSchemaError, schemaValidator } from "../../../src/validation/schemas.js";
+import { describeSchemaError, schemaValidator } from "../../../shared/validation/schemas.js";
 import type { Trace } from "../journal/entries.js";
 import { type CoreResponse, detail, json } from "../messages.js";
 import type { BehaviourSettings } from "../settings.js";
 import type { ItemParts } from "./batch-items.js";
 import { type Catalog, type ProductFields, storedFields } from "./catalog.js";
-import { firstCharacters } from "../../../src/validation/characters.js";
+import { firstCharacters } from "../../../shared/validation/characters.js";
 import { jsonType } from "./json-type.js";
 
 export function getProduct(catalog: Catalog, id: string, path: string): CoreResponse {
