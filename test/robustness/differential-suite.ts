@@ -20,7 +20,7 @@
  */
 import fc from "fast-check";
 import { type BatchReport, desiredLive, OrdergrooveClient, StockSync } from "ordergroove-stock-kit";
-import { type RunningMockServer, startMockServer } from "ordergroove-stock-kit/express";
+import { type RunningMockServer, startMockServer } from "ordergroove-stock-kit/server";
 import {
   type JournalEntry,
   ManualClock,
