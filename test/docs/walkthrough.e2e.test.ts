@@ -26,7 +26,15 @@ const READING_ORDER = ["README.md", "docs/og-mock.md", "docs/og-stock.md"];
  * printed output line by line: heal-drift.e2e.test.ts. The two-merchant setup starts its own
  * fake from its own merchants file: merchants.e2e.test.ts.
  */
-const OWN_SCENARIOS = new Set(["heal-drift", "merchants.json", "merchants"]);
+const OWN_SCENARIOS = new Set([
+  "heal-drift",
+  "merchants.json",
+  "merchants",
+  // docs/proxy.md's, run by test/docs/proxy.e2e.test.ts against upstreams of their own.
+  "proxy",
+  "proxy-refused",
+  "proxy-learn",
+]);
 
 const TESTED = /<!-- tested: (\S+) -->\n```[a-z]*\n([\s\S]*?)```/g;
 
