@@ -42,6 +42,9 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
       const url = new URL(request.url);
       const via = proxyFor(url, env);
       let settled = false;
+      // Once a connection is made the request may reach the upstream: a failure after that is
+      // "lost", never "connect", so the fake never answers (--upstream-fallback) a write that ran.
+      let reached = false;
       const fail = (failure: UpstreamFailure) => {
         if (settled) return;
         settled = true;
@@ -61,7 +64,12 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
           headers: request.headers,
           // Through a tunnel the connection is the TLS session over it (node uses createConnection only without an agent).
           ...(tunnel
-            ? { createConnection: () => tls.connect({ socket: tunnel, servername: url.hostname }) }
+            ? {
+                createConnection: () =>
+                  tls.connect({ socket: tunnel, servername: url.hostname }).once("secureConnect", () => {
+                    reached = true;
+                  }),
+              }
             : { agent: agents[url.protocol as "http:" | "https:"] }),
         };
         // Through a plain-HTTP proxy an http: URL is sent in absolute form to the proxy itself.
@@ -76,6 +84,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
           via && url.protocol === "http:" ? http.request(options, onAnswer) : client.request(target, options, onAnswer);
         outgoing.on("socket", (socket) => {
           const connected = () => {
+            if (!tunnel) reached = true;
             clearTimeout(connectTimer);
             answerTimer ??= setTimeout(
               () => fail(new UpstreamFailure("timeout", `no complete answer within ${answerMs} ms`)),
@@ -86,7 +95,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
           if (!socket.connecting) connected();
           else socket.once(url.protocol === "https:" ? "secureConnect" : "connect", connected);
         });
-        outgoing.on("error", (error: NodeJS.ErrnoException) => fail(describe(error)));
+        outgoing.on("error", (error: NodeJS.ErrnoException) => fail(describe(error, "", reached)));
         outgoing.end(request.body);
       };
       let outgoing: http.ClientRequest | undefined;
@@ -101,7 +110,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
           }
           chunks.push(chunk);
         });
-        answer.on("error", (error) => fail(describe(error)));
+        answer.on("error", (error) => fail(describe(error, "", true)));
         answer.on("end", () => {
           if (settled) return;
           settled = true;
@@ -136,8 +145,11 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
     });
 }
 
-/** The failure's cause in words that name the host's problem, never a header or a body. */
-function describe(error: NodeJS.ErrnoException, prefix = ""): UpstreamFailure {
+/**
+ * The failure's cause in words that name the host's problem, never a header or a body; `reached`:
+ * the connection had been made, so the request may have reached the upstream.
+ */
+function describe(error: NodeJS.ErrnoException, prefix = "", reached = false): UpstreamFailure {
   const code = error.code ?? "";
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
     return new UpstreamFailure(
@@ -145,6 +157,8 @@ function describe(error: NodeJS.ErrnoException, prefix = ""): UpstreamFailure {
       `${prefix}TLS certificate not trusted: ${code}; for a corporate CA, start og-mock with NODE_EXTRA_CA_CERTS=FILE`,
     );
   }
+  if (reached)
+    return new UpstreamFailure("lost", `the connection was lost after the request was sent: ${code || error.message}`);
   return new UpstreamFailure("connect", `${prefix}${code || error.message}`);
 }
 

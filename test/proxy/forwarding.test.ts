@@ -4,7 +4,8 @@
  * og-mock is never an open proxy; a failed or slow upstream gets a 502/504 marked `proxy`, or the
  * fake when the user asked for it.
  */
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
 import { connect } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -200,6 +201,30 @@ describe("9. honest transport", () => {
     expect(faked.status).toBe(200);
     expect(faked.headers.get("x-og-mock-source")).toBe("fake");
     expect(faked.headers.get("x-og-mock-hint")).toContain("could not be reached");
+  });
+
+  it("never falls back to the fake once the request reached the upstream: a connection lost mid-answer is a 502", async () => {
+    // An upstream that reads the whole write, then drops the connection before answering: it may
+    // well have run the write, so the fake's answer would be a lie about what happened.
+    let reached = 0;
+    const hangUp = createServer((req) => {
+      req.resume();
+      req.on("end", () => {
+        reached++;
+        req.socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => hangUp.listen(0, "127.0.0.1", resolve));
+    started.push({ close: () => new Promise<void>((resolve) => hangUp.close(() => resolve())) });
+    const lenient = await proxyTo(`http://127.0.0.1:${(hangUp.address() as AddressInfo).port}`, { fallback: "fake" });
+    const answer = await send(lenient.url, "PATCH", "/products-batch/update/", [
+      { product_id: "og-coffee-beans-1kg", live: false },
+    ]);
+    expect(reached).toBe(1);
+    expect(answer.status).toBe(502);
+    expect(answer.headers.get("x-og-mock-source")).toBe("proxy");
+    expect(answer.body).toMatchObject({ cause: "lost" });
+    expect(lenient.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(true);
   });
 
   it("never replaces a real error with the fake's answer, even with the fallback", async () => {

@@ -234,7 +234,7 @@ export function transportError(failure: UpstreamFailure, origin: string): CoreRe
   const what = timeout ? "the upstream did not answer in time" : "no answer could be had from the upstream";
   return marked(
     json(status, {
-      detail: `Failed to forward to ${origin}: ${what} (${failure.message}).${timeout ? " Raise --upstream-timeout if it is slow on purpose." : " Check that it is running and reachable."}`,
+      detail: `Failed to forward to ${origin}: ${what} (${failure.message}).${timeout ? " Raise --upstream-timeout if it is slow on purpose." : failure.kind === "lost" ? " The upstream may have run it: check before sending a write again." : " Check that it is running and reachable."}`,
       source: "proxy",
       upstream: origin,
       cause: failure.kind,
