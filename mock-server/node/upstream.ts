@@ -45,12 +45,16 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
       // Once a connection is made the request may reach the upstream: a failure after that is
       // "lost", never "connect", so the fake never answers (--upstream-fallback) a write that ran.
       let reached = false;
+      // The CONNECT to a corporate proxy, while it is asked for: a failure ends it too, or a proxy
+      // that never answers would keep one socket per timed-out request.
+      let tunnelRequest: http.ClientRequest | undefined;
       const fail = (failure: UpstreamFailure) => {
         if (settled) return;
         settled = true;
         clearTimeout(connectTimer);
         clearTimeout(answerTimer);
         outgoing?.destroy();
+        tunnelRequest?.destroy();
         reject(failure);
       };
       let answerTimer: NodeJS.Timeout | undefined;
@@ -124,13 +128,13 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
         });
       };
       if (via && url.protocol === "https:") {
-        const connect = http.request({
+        const connect = (tunnelRequest = http.request({
           host: via.hostname,
           port: via.port || 80,
           method: "CONNECT",
           path: `${url.hostname}:${url.port || 443}`,
           headers: { host: `${url.hostname}:${url.port || 443}` },
-        });
+        }));
         connect.on("connect", (answer, socket) => {
           if (answer.statusCode !== 200) {
             socket.destroy();

@@ -111,6 +111,27 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
     expect((failure as UpstreamFailure).message).toContain("TLS certificate not trusted");
   });
 
+  it("closes its tunnel request when the corporate proxy does not answer CONNECT in time (no socket left behind)", async () => {
+    const open = new Set<import("node:stream").Duplex>();
+    const silent = createHttpServer();
+    silent.on("connect", (_req, socket) => {
+      open.add(socket);
+      // The client's end of the tunnel closed (the server's end stays half-open until it ends it).
+      socket.on("end", () => {
+        open.delete(socket);
+        socket.destroy();
+      });
+      socket.on("close", () => open.delete(socket));
+    });
+    const url = `http://127.0.0.1:${await listen(silent)}`;
+    const call = nodeUpstream({ connectMs: 50 }, { HTTPS_PROXY: url });
+    const failure = await call({ method: "GET", url: "https://og.example.test/products/", headers: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(failure).toMatchObject({ kind: "timeout" });
+    await expect.poll(() => open.size).toBe(0);
+  });
+
   it("sends http through HTTP_PROXY in absolute form", async () => {
     const call = nodeUpstream({}, { HTTP_PROXY: corporate.url });
     const answer = await call({
