@@ -168,6 +168,32 @@ describe("2. who answered, and an honest pass-through", () => {
     expect(seen.headers["x-admin-token"]).toBeUndefined();
   });
 
+  it("frames the forwarded body by its own length: a body that is not UTF-8 cannot smuggle a second request upstream", async () => {
+    // Each byte 0xff is read as U+FFFD, three bytes when forwarded: were the client's
+    // content-length forwarded with it, the body's last bytes would reach the upstream as a request
+    // of their own, past every check og-mock makes.
+    const smuggled = "GET /products/smuggled/ HTTP/1.1\r\nHost: x\r\n\r\n";
+    const body = Buffer.concat([Buffer.alloc(smuggled.length / 2, 0xff), Buffer.from(smuggled)]);
+    const before = rogue.received.length;
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = connect(toRogue.port, "127.0.0.1", () => {
+        socket.write(
+          `GET /products/og-coffee-beans-1kg/ HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: og-mock-api-key\r\n` +
+            `content-length: ${body.length}\r\nconnection: close\r\n\r\n`,
+        );
+        socket.write(body);
+      });
+      let got = "";
+      socket.on("data", (c) => (got += c));
+      socket.on("end", () => resolve(got.split("\r\n")[0]!));
+      socket.on("error", reject);
+    });
+    expect(status).toBe("HTTP/1.1 200 OK");
+    const reached = rogue.received.slice(before);
+    expect(reached.map((r) => r.url)).toEqual(["/products/og-coffee-beans-1kg/"]);
+    expect(Number(reached[0]!.headers["content-length"])).toBe(Buffer.byteLength(reached[0]!.body));
+  });
+
   it("forwards the body as sent", async () => {
     const raw = '[ {"product_id": "é-1", "live": false} ]';
     await fetch(`${toRogue.url}/products-batch/update/`, {

@@ -160,7 +160,7 @@ export class UpstreamProxy {
       answer = await upstream({
         method: req.method,
         url: target.origin + req.path,
-        headers: requestHeadersFor(req.headers, this.#host),
+        headers: requestHeadersFor(req.headers, this.#host, req.body),
         body: req.body,
       });
     } catch (error) {
