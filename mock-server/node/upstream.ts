@@ -5,8 +5,9 @@
  * - a connect timeout and an answer timeout (from the request sent to the answer's last byte);
  *   either one rejects with an UpstreamFailure of kind "timeout" (the core answers 504);
  * - TLS verified against node's CAs (plus NODE_EXTRA_CA_CERTS, which node reads at start);
- * - HTTPS_PROXY / HTTP_PROXY honoured (a CONNECT tunnel for https), except for hosts NO_PROXY names
- *   and for loopback addresses, which a corporate proxy could never reach;
+ * - HTTPS_PROXY / HTTP_PROXY honoured (a CONNECT tunnel for https), with the Basic credentials
+ *   their URL carries, except for hosts NO_PROXY names and for loopback addresses, which a
+ *   corporate proxy could never reach;
  * - the answer read whole under a byte bound, its bytes untouched (no decompression).
  */
 import http from "node:http";
@@ -41,6 +42,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
     new Promise<UpstreamAnswer>((resolve, reject) => {
       const url = new URL(request.url);
       const via = proxyFor(url, env);
+      const proxyCredentials = via && proxyAuthorization(via);
       let settled = false;
       // Once a connection is made the request may reach the upstream: a failure after that is
       // "lost", never "connect", so the fake never answers (--upstream-fallback) a write that ran.
@@ -81,6 +83,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
         if (via && url.protocol === "http:") {
           options.host = via.hostname;
           options.port = via.port || 80;
+          if (proxyCredentials) options.headers = { ...request.headers, "proxy-authorization": proxyCredentials };
           options.path = request.url;
         }
         const client = url.protocol === "https:" ? https : http;
@@ -133,7 +136,10 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
           port: via.port || 80,
           method: "CONNECT",
           path: `${url.hostname}:${url.port || 443}`,
-          headers: { host: `${url.hostname}:${url.port || 443}` },
+          headers: {
+            host: `${url.hostname}:${url.port || 443}`,
+            ...(proxyCredentials ? { "proxy-authorization": proxyCredentials } : {}),
+          },
         }));
         connect.on("connect", (answer, socket) => {
           if (answer.statusCode !== 200) {
@@ -164,6 +170,24 @@ function describe(error: NodeJS.ErrnoException, prefix = "", reached = false): U
   if (reached)
     return new UpstreamFailure("lost", `the connection was lost after the request was sent: ${code || error.message}`);
   return new UpstreamFailure("connect", `${prefix}${code || error.message}`);
+}
+
+/**
+ * The Basic credentials a proxy URL carries (http://user:password@proxy:3128), as its
+ * Proxy-Authorization; undefined without. Only ever sent to that proxy: messages name the proxy by
+ * its host alone.
+ */
+function proxyAuthorization(via: URL): string | undefined {
+  if (!via.username && !via.password) return undefined;
+  const decoded = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part; // a stray "%": taken as written
+    }
+  };
+  const pair = `${decoded(via.username)}:${decoded(via.password)}`;
+  return `Basic ${Buffer.from(pair, "utf8").toString("base64")}`;
 }
 
 /** The proxy to use for a URL from HTTPS_PROXY/HTTP_PROXY (either case), unless NO_PROXY or loopback exempts it. */
