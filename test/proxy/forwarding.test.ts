@@ -6,6 +6,7 @@
  */
 import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { connect } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -275,6 +276,36 @@ describe("9. honest transport", () => {
     expect((await send(bounded.url, "GET", "/products/og-coffee-beans-1kg/")).headers.get("x-og-mock-source")).toBe(
       "real",
     );
+  });
+
+  it("bounds what it reads of the upstream: an answer over the limit is a 502 marked proxy, and a compressed one is decoded only so far", async () => {
+    // 70 MiB of zeros, gzipped to a few dozen kilobytes: passed on as it came, never decoded whole.
+    const bomb = gzipSync(Buffer.alloc(70 * 1024 * 1024));
+    const big = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        if (req.url === "/products/bomb/") {
+          res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+          res.end(bomb);
+        } else res.end("x".repeat(2 * 1024 * 1024));
+      });
+    });
+    await new Promise<void>((resolve) => big.listen(0, "127.0.0.1", resolve));
+    started.push({ close: () => new Promise<void>((resolve) => big.close(() => resolve())) });
+    const bounded = await proxyTo(`http://127.0.0.1:${(big.address() as AddressInfo).port}`, {
+      timeouts: { maxAnswerBytes: 1024 * 1024 },
+    });
+
+    const over = await send(bounded.url, "GET", "/products/big/");
+    expect(over.status).toBe(502);
+    expect(over.headers.get("x-og-mock-source")).toBe("proxy");
+    expect(over.body).toMatchObject({ cause: "too-large" });
+
+    const bombed = await rawBytes(bounded.port, "/products/bomb/", { ...API_KEY, "accept-encoding": "gzip" });
+    expect(bombed.status).toBe(200);
+    expect(bombed.headers["x-og-mock-source"]).toBe("real");
+    expect(Buffer.compare(bombed.body, bomb)).toBe(0);
+    expect(bombed.headers["x-og-mock-violations"]).toContain("which og-mock cannot read");
   });
 
   it("refuses a request body over the fake's limit before forwarding it", async () => {
