@@ -271,6 +271,10 @@ describe("9. honest transport", () => {
     const refused = await send(bounded.url, "GET", "/products/og-coffee-beans-1kg/");
     expect(refused.status).toBe(503);
     expect(refused.headers.get("x-og-mock-source")).toBe("proxy");
+    // Journaled, as every answer og-mock gives for itself is.
+    expect(
+      bounded.mock.journal.entries().map((e) => [e.source, "status" in e.response ? e.response.status : "dropped"]),
+    ).toContainEqual(["proxy", 503]);
     expect((await waiting).status).toBe(504);
     // Once the slot is free again, requests are forwarded.
     expect((await send(bounded.url, "GET", "/products/og-coffee-beans-1kg/")).headers.get("x-og-mock-source")).toBe(
