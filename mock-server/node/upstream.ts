@@ -206,7 +206,9 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | undefined {
   );
   if (exempt) return undefined;
   try {
-    return new URL(raw);
+    // "proxy.corp:3128", as curl takes it, is an http:// proxy: read as a URL it would have the
+    // scheme "proxy.corp:" and no host (or, for an IP address, not parse and be no proxy at all).
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
   } catch {
     return undefined;
   }

@@ -160,6 +160,16 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
     await expect.poll(() => open.size).toBe(0);
   });
 
+  it("reads a proxy given without a scheme (host:port, as curl takes it) as an http:// proxy, not as no proxy", async () => {
+    const bare = corporate.url.replace(/^http:\/\//, "");
+    expect(proxyFor(new URL("https://restapi.ordergroove.com/"), { HTTPS_PROXY: bare })?.href).toBe(
+      `${corporate.url}/`,
+    );
+    expect(proxyFor(new URL("http://restapi.ordergroove.com/"), { HTTP_PROXY: "proxy.corp.test:3128" })?.href).toBe(
+      "http://proxy.corp.test:3128/",
+    );
+  });
+
   it("sends http through HTTP_PROXY in absolute form", async () => {
     const call = nodeUpstream({}, { HTTP_PROXY: corporate.url });
     const answer = await call({
