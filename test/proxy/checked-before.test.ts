@@ -158,6 +158,15 @@ describe("3. signatures", () => {
         source: "real",
         forwarded: true,
       });
+      // Given only og-mock's own --api-key, the fake's default API user and merchant are no
+      // merchant's: a real API user's signature is the service's to judge.
+      const ownKey = await start({ OG_MOCK_API_KEY: "the-merchant-app-key" });
+      try {
+        expect(await patch(ownKey.url, ONE, signedHeaders(MERCHANT, now()))).toMatchObject({ forwarded: true });
+        expect(await patch(ownKey.url, ONE, { "x-api-key": "a-wrong-key" })).toMatchObject({ forwarded: false });
+      } finally {
+        await ownKey.close();
+      }
       // What it holds it still verifies.
       expect(await patch(keyOnly.url, ONE, { "x-api-key": "the-merchant-app-key" })).toMatchObject({ forwarded: true });
       const wrong = await patch(hmacOnly.url, ONE, signedHeaders({ ...MERCHANT, hashKey: "wrong" }, now()));

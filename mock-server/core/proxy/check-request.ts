@@ -67,7 +67,7 @@ export function refusalBeforeForwarding(
 function coversScheme(headers: Record<string, string | undefined>, held: MockCredentials): boolean {
   if (headers.authorization === undefined) return headers["x-api-key"] === undefined || held.apiKeys.length > 0;
   // Without og-authorization the signature is a storefront one, made with the merchant hash key.
-  if (headers["og-authorization"] === undefined) return held.merchantHashKey !== "";
+  if (headers["og-authorization"] === undefined) return held.publicId !== "" && held.merchantHashKey !== "";
   return held.publicId !== "" && held.apiUsers.length > 0;
 }
 
