@@ -29,9 +29,10 @@ export function refusalBeforeForwarding(
 ): { answer: CoreResponse; why: string } | undefined {
   const behaviour = mock.behaviour;
   const policy = { ...mock.options.auth, tsAsString: behaviour.tsAsString };
-  const credentials = verifyWith ?? credentialsNamedBy(req.headers);
+  const held = verifyWith && coversScheme(req.headers, verifyWith) ? verifyWith : undefined;
+  const credentials = held ?? credentialsNamedBy(req.headers);
   const auth = authenticate(req.headers, credentials, policy, mock.options.clock, operation);
-  const signatureOnly = !verifyWith && !auth.ok && (auth.kind === "wrongHashKey" || auth.kind === "noOgAuthorization");
+  const signatureOnly = !held && !auth.ok && (auth.kind === "wrongHashKey" || auth.kind === "noOgAuthorization");
   if (!auth.ok && !signatureOnly) {
     const words = auth.kind === undefined ? undefined : policy.refusalDetails?.[auth.kind];
     return {
@@ -55,6 +56,19 @@ export function refusalBeforeForwarding(
   const schema = operation === "updateProductsBatch" ? "ProductUpdateItem" : "ProductCreateItem";
   const refused = batchRefusal(parsed, MAX_ITEMS[schema], behaviour);
   return refused ? { answer: refused, why: (refused.body as { detail: string }).detail } : undefined;
+}
+
+/**
+ * Whether `held` has the key for the scheme the request uses: og-contract's settings may hold an
+ * API user's key and no API key, or an API key alone, and never the merchant hash key. A request
+ * made with a key og-mock was not given is the service's to judge (its shape is still checked),
+ * not one to refuse for matching nothing og-mock knows.
+ */
+function coversScheme(headers: Record<string, string | undefined>, held: MockCredentials): boolean {
+  if (headers.authorization === undefined) return headers["x-api-key"] === undefined || held.apiKeys.length > 0;
+  // Without og-authorization the signature is a storefront one, made with the merchant hash key.
+  if (headers["og-authorization"] === undefined) return held.publicId !== "" && held.merchantHashKey !== "";
+  return held.publicId !== "" && held.apiUsers.length > 0;
 }
 
 /**
