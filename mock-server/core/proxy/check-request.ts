@@ -11,6 +11,7 @@
  * without them only the headers' shape and the signature's age are checked, since a key og-mock
  * does not have cannot verify anything.
  */
+import { constantTimeEqual } from "../../../shared/auth/signature.js";
 import { authenticate, type MockCredentials } from "../auth/authenticate.js";
 import { withHint } from "../hint.js";
 import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
@@ -59,16 +60,33 @@ export function refusalBeforeForwarding(
 }
 
 /**
- * Whether `held` has the key for the scheme the request uses: og-contract's settings may hold an
- * API user's key and no API key, or an API key alone, and never the merchant hash key. A request
- * made with a key og-mock was not given is the service's to judge (its shape is still checked),
- * not one to refuse for matching nothing og-mock knows.
+ * Whether `held` has the key the request was made with: og-contract's settings may hold an API
+ * user's key and no API key, or an API key alone, and never the merchant hash key; and a merchant
+ * has up to 10 API keys and any number of API users, of which og-mock may hold one. A request made
+ * with a key og-mock was not given is the service's to judge (its shape and age are still checked),
+ * never one to refuse for matching nothing og-mock knows.
  */
 function coversScheme(headers: Record<string, string | undefined>, held: MockCredentials): boolean {
-  if (headers.authorization === undefined) return headers["x-api-key"] === undefined || held.apiKeys.length > 0;
+  if (headers.authorization === undefined) {
+    const apiKey = headers["x-api-key"];
+    return apiKey === undefined || held.apiKeys.some((key) => constantTimeEqual(key, apiKey));
+  }
+  const fields = authorizationFields(headers);
+  if (held.publicId === "" || fields.public_id !== held.publicId) return false;
   // Without og-authorization the signature is a storefront one, made with the merchant hash key.
-  if (headers["og-authorization"] === undefined) return held.publicId !== "" && held.merchantHashKey !== "";
-  return held.publicId !== "" && held.apiUsers.length > 0;
+  if (headers["og-authorization"] === undefined) return held.merchantHashKey !== "";
+  return held.apiUsers.some((user) => user.sigField === fields.sig_field);
+}
+
+/** The authorization header's JSON fields; none when it is not a JSON object (authenticate says why). */
+function authorizationFields(headers: Record<string, string | undefined>): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(headers.authorization ?? "");
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: authenticate says so in the fake's words.
+  }
+  return {};
 }
 
 /**
@@ -76,13 +94,7 @@ function coversScheme(headers: Record<string, string | undefined>, held: MockCre
  * everything but the signature's value is checked (shape, fields, age).
  */
 function credentialsNamedBy(headers: Record<string, string | undefined>): MockCredentials {
-  let fields: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(headers.authorization ?? "");
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) fields = parsed as Record<string, unknown>;
-  } catch {
-    // Not JSON: authenticate says so in the fake's words.
-  }
+  const fields = authorizationFields(headers);
   const apiKey = headers["x-api-key"];
   return {
     publicId: typeof fields.public_id === "string" ? fields.public_id : "",
