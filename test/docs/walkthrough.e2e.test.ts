@@ -9,12 +9,17 @@
  * newcomer run in CI (scripts/newcomer-check.sh) runs the built command exactly as README shows.
  */
 import { spawn } from "node:child_process";
-import { relative } from "node:path";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../mock-server/core/clock.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
+import { buildProfile } from "../../contract-tests/calibration.js";
+import { observationsFile } from "../../contract-tests/observations.js";
+import { startOgMock } from "../../mock-server/cli/start-og-mock.js";
 import { ROOT } from "../helpers/spawn.js";
-import { commands, docPages, page } from "./pages.js";
+import { blockAfter, commands, docPages, page } from "./pages.js";
 
 const SHOWN_URL = "http://127.0.0.1:8787";
 
@@ -86,7 +91,7 @@ describe("README and docs/, followed in reading order against one fake", () => {
         }
         const command = line
           .replaceAll(SHOWN_URL, fake.url)
-          .replace(/^(npx )?og-stock /, `${process.execPath} --import tsx src/cli/bin.ts `);
+          .replace(/^bin\/og-stock /, `${process.execPath} --import tsx src/cli/bin.ts `);
         const result = await sh(command, env);
         if (block.name.endsWith("og-stock")) {
           (ogStockCodes[block.name] ??= []).push(result.code);
@@ -104,4 +109,49 @@ describe("README and docs/, followed in reading order against one fake", () => {
     expect(fake.mock.catalog.get("sku-1")).toBeUndefined();
     expect(fake.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(false);
   }, 120_000);
+});
+
+/**
+ * Every fake a page starts beside README's: started while README's fake holds the shown port, as a
+ * newcomer's would be. Its default port is that fake's (OG_MOCK_PORT here, 8787 for the newcomer),
+ * so a page that forgets `--port` fails here with "port ... is in use" as it does in a shell.
+ */
+describe("every fake a page starts beside README's", () => {
+  const FAKE_START = /^(?:npx |bin\/)og-mock (?!--help)(.*?)(?:\s+#.*)?$/;
+
+  it("gets a port of its own and starts", async () => {
+    const starts = docPages(ROOT).flatMap((path) =>
+      [...page(relative(ROOT, path)).matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
+        commands(m[1]!)
+          .map((l) => FAKE_START.exec(l)?.[1])
+          .filter((a): a is string => a !== undefined)
+          .map((args) => ({ path: relative(ROOT, path), args })),
+      ),
+    );
+    // The two-merchant setup and the calibrated fake, at least; more is fine.
+    expect(starts.map((s) => s.path)).toEqual(expect.arrayContaining(["docs/og-mock.md", "docs/contract-tests.md"]));
+    const dir = await mkdtemp(join(tmpdir(), "og-docs-fakes-"));
+    try {
+      // The files those commands name, as the pages have the newcomer make them (tsx from here).
+      await symlink(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+      await writeFile(join(dir, "merchants.json"), blockAfter("docs/og-mock.md", "tested: merchants.json"));
+      const recorded = observationsFile({ kind: "remote", baseUrl: "https://staging.restapi.ordergroove.com" });
+      await writeFile(join(dir, "og-profile.json"), JSON.stringify(buildProfile(recorded)));
+      const port = new URL(fake.url).port;
+      for (const { path, args } of starts) {
+        const argv = args.replaceAll("8787", port).split(/\s+/);
+        const started = await startOgMock({
+          bin: join(ROOT, "mock-server/cli/bin.ts"),
+          args: argv,
+          env: { ...process.env, OG_MOCK_PORT: port },
+          cwd: dir,
+          timeoutMs: 15_000,
+        }).catch((error: Error) => error);
+        if (started instanceof Error) throw new Error(`${path}: og-mock ${args} did not start: ${started.message}`);
+        await started.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
