@@ -6,7 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { OrdergrooveClient } from "../client/client.js";
-import { OrdergrooveError } from "../client/errors.js";
+import { NetworkError, OrdergrooveError } from "../client/errors.js";
 import { type BatchReport, buildReport } from "../client/report.js";
 import { desiredLive, ThresholdError, type Thresholds } from "../sync/thresholds.js";
 import { clientOptionsFrom, credentialsFrom, number, parse, pick, UsageError, type Values, whole } from "./options.js";
@@ -55,7 +55,13 @@ export interface Io extends Out {
   env: NodeJS.ProcessEnv;
   fetch?: (input: Request) => Promise<Response>;
   now?: () => number;
+  /** The client's wait between retries (tests pass one that does not wait). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** What to check when nothing answered: the usual cause is a fake not started, or the wrong URL. */
+const UNREACHABLE_HINT =
+  "Is the server running? The fake starts with npm start in the kit's folder (or npx og-mock); --base-url, OG_BASE_URL or --env/OG_ENV say where og-stock sends.";
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -89,6 +95,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`og-stock: ${error.message}\nRun og-stock --help for usage.\n`);
       return 64;
     }
+    if (error instanceof NetworkError) {
+      io.stderr(`og-stock: ${error.message} ${UNREACHABLE_HINT}\n`);
+      return 1;
+    }
     if (error instanceof OrdergrooveError) {
       io.stderr(`og-stock: ${error.message}\n`);
       return 1;
@@ -105,6 +115,7 @@ function makeClient(values: Parameters<typeof clientOptionsFrom>[0], io: Io): Or
     ...options,
     ...(io.fetch ? { fetch: io.fetch } : {}),
     ...(io.now ? { now: io.now } : {}),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
   });
 }
 
@@ -256,6 +267,7 @@ function dryRun(items: Array<{ product_id: string; live: boolean }>, io: Io, jso
 
 function finish(report: BatchReport, io: Io, json: boolean, unchanged = 0): number {
   io.stdout(json ? reportJson(report, { unchanged }) : summaryTable(report, unchanged));
+  if (report.failed.some((item) => item.error instanceof NetworkError)) io.stderr(`og-stock: ${UNREACHABLE_HINT}\n`);
   return exitCodeOf(report);
 }
 

@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -246,6 +248,42 @@ describe("og-stock sign", () => {
     expect(result.stdout).toContain('1. message   = sig_field|ts = "test_user|1488466536"');
     expect(result.stdout).toContain("30 bytes as UTF-8");
     expect(result.stdout).not.toContain(docEnv.OG_HASH_KEY);
+  });
+});
+
+describe("og-stock when nothing answers", () => {
+  /** A port nothing listens on: one the system gave and took back. */
+  async function closedUrl(): Promise<string> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return `http://127.0.0.1:${port}`;
+  }
+
+  it.each([
+    [["out", "og-coffee-beans-1kg"], "update products"],
+    [["get", "og-coffee-beans-1kg"], 'read product "og-coffee-beans-1kg"'],
+  ])("%j names the URL, the cause and what to check, without a stack", async (argv, what) => {
+    const url = await closedUrl();
+    let stdout = "";
+    let stderr = "";
+    const waits: number[] = [];
+    const code = await main(argv, {
+      env: { OG_BASE_URL: url, OG_API_KEY: "k" },
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      isTTY: false,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect(code).toBe(1);
+    const said = `${stdout}${stderr}`;
+    expect(said).toContain(
+      `Failed to ${what}: the connection to ${url} failed (ECONNREFUSED: nothing is listening there); tried ${waits.length + 1} times.`,
+    );
+    expect(stderr).toContain("Is the server running? The fake starts with npm start");
+    expect(stderr).toContain("OG_BASE_URL");
+    expect(said).not.toMatch(/^\s+at /m);
   });
 });
 
