@@ -7,11 +7,12 @@
  * each came from, never a value: a run that silently tested the fake while the user meant the
  * sandbox is the failure this exists to prevent.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { UsageError } from "../src/cli/flags.js";
 import { nearest } from "../src/cli/suggest.js";
+import { readUserFile } from "../src/validation/user-file.js";
 import { SANDBOX } from "./target.js";
 
 export interface EnvFile {
@@ -29,18 +30,9 @@ export interface EnvFile {
 export function loadEnvFile(flag: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): EnvFile {
   const name = flag ?? ".env";
   const path = resolve(cwd, name);
-  if (!existsSync(path)) {
-    if (flag !== undefined) throw new UsageError(`--env-file ${flag}: no such file.`);
-    return { loaded: new Set() };
-  }
-  let parsed: NodeJS.Dict<string>;
-  try {
-    parsed = parseEnv(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new UsageError(
-      `Failed to read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-    );
-  }
+  if (flag === undefined && !existsSync(path)) return { loaded: new Set() };
+  const text = readUserFile(name, "settings file", (message) => new UsageError(message), cwd);
+  const parsed: NodeJS.Dict<string> = parseEnv(text);
   const loaded = new Set<string>();
   for (const [key, value] of Object.entries(parsed)) {
     if (value === undefined || env[key] !== undefined) continue;

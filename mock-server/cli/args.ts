@@ -3,10 +3,11 @@
  * win), the help text, and the reading of the catalog and merchants files they name. Pure apart
  * from reading those files: importing it starts nothing.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { FlagReader, oneOf, parseFlags, UsageError } from "../../src/cli/flags.js";
 import { openapiDocument } from "../../src/generated/document.js";
+import { parseUserJson, readUserFile } from "../../src/validation/user-file.js";
 import type { ProductSeed } from "../core/products/catalog.js";
 import type { RequestFault } from "../core/faults.js";
 import type { MerchantsOptions } from "../core/merchants/merchants.js";
@@ -286,33 +287,13 @@ function asUsage<T>(read: () => T): T {
   }
 }
 
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "it is a directory, not a file",
-  ENOTDIR: "a part of the path is not a directory",
-};
-
 function readCatalog(file: string): ProductSeed[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `Failed to read the catalog file ${file}: ${(code && READ_ERRORS[code]) ?? code ?? (error as Error).message}.`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`Failed to read the catalog file ${file}: not JSON (${(error as Error).message}).`);
-  }
+  const fail = (message: string) => new UsageError(message);
+  const value = parseUserJson(readUserFile(file, "catalog file", fail), file, "catalog file", fail);
   const list = Array.isArray(value) ? value : (value as { products?: unknown } | null)?.products;
   if (!Array.isArray(list))
     throw new UsageError(
-      `Failed to read the catalog file ${file}: expected a JSON list of products or {"products": [...]}.`,
+      `Failed to read the catalog file ${file}: expected a JSON list of products or {"products": [...]}, as docs/og-mock.md shows.`,
     );
   warnUnknownFields(file, list);
   return list as ProductSeed[];

@@ -15,6 +15,7 @@ import { exitCodeOf, progressBar, reportJson, summaryTable } from "./output.js";
 import { explain, signReport } from "../auth/explain.js";
 import { describeReconcile, planReconcile, reconcileJson } from "./reconcile.js";
 import { readStockFile } from "./stock-file.js";
+import { fileMessage, parseUserJson, readUserFileAsync } from "../validation/user-file.js";
 
 const HELP = `og-stock: tell Ordergroove, in real time, which products are out of stock or back.
 
@@ -277,13 +278,15 @@ function help(io: Io): number {
 }
 
 async function readState(path: string): Promise<Record<string, boolean>> {
+  const fail = (message: string) => new UsageError(message);
+  let text: string;
   try {
-    const value = JSON.parse(await readFile(path, "utf8")) as unknown;
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, boolean>;
-    throw new UsageError(`${path}: the state file must be a JSON object of product id → live.`);
+    text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`Failed to read the state file ${path}: ${(error as Error).message}.`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {}; // the first run makes it
+    text = await readUserFileAsync(path, "state file", fail); // says why, in the files' voice
   }
+  const value = parseUserJson(text, path, "state file", fail);
+  if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, boolean>;
+  throw fail(fileMessage("state file", path, "expected a JSON object of product id → live. Remove it to start afresh"));
 }

@@ -1,7 +1,10 @@
 /** Reads stock levels from a CSV or JSON file: product_id, stock and optional per-row thresholds. */
-import { readFile } from "node:fs/promises";
 import type { Thresholds } from "../sync/thresholds.js";
+import { fileMessage, parseUserJson, readUserFileAsync } from "../validation/user-file.js";
 import { UsageError } from "./flags.js";
+
+const KIND = "stock file";
+const fail = (message: string) => new UsageError(message);
 
 export interface StockRow {
   productId: string;
@@ -19,26 +22,14 @@ const COLUMNS: Record<string, keyof Thresholds> = {
 };
 
 export async function readStockFile(path: string): Promise<StockRow[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new UsageError(
-      `Failed to read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-    );
-  }
+  const text = await readUserFileAsync(path, KIND, fail);
   return /\.json$/i.test(path) || /^\s*[[{]/.test(text) ? fromJson(text, path) : fromCsv(text, path);
 }
 
 function fromJson(text: string, path: string): StockRow[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`Failed to read ${path}: not JSON (${(error as Error).message}).`);
-  }
+  const value = parseUserJson(text, path, KIND, fail);
   if (!Array.isArray(value))
-    throw new UsageError(`Failed to read ${path}: expected a JSON list of {"product_id", "stock"}.`);
+    throw fail(fileMessage(KIND, path, `expected a JSON list of {"product_id": ..., "stock": ...}, as a CSV's rows`));
   return value.map((row, i) => {
     if (row === null || typeof row !== "object") throw new UsageError(`${path}: item ${i + 1} is not an object.`);
     const r = row as Record<string, unknown>;

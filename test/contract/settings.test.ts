@@ -31,7 +31,11 @@ describe("og-contract reads .env", () => {
     const env: NodeJS.ProcessEnv = {};
     expect(loadEnvFile("sandbox.env", env, dir).file).toBe("sandbox.env");
     expect(env.OG_SIG_FIELD).toBe("u");
-    expect(() => loadEnvFile("missing.env", {}, dir)).toThrow(new UsageError("--env-file missing.env: no such file."));
+    expect(() => loadEnvFile("missing.env", {}, dir)).toThrow(
+      new UsageError(
+        `Failed to read the settings file missing.env: no such file. Check the path (a relative one starts at ${dir}).`,
+      ),
+    );
   });
 
   it("reads nothing without a .env", () => {

@@ -123,8 +123,19 @@ describe("og-mock, the standalone fake", () => {
     [["--status", "201"], '--status must be 200 or 207; got "201".'],
     [["--sig-field", "x"], "--sig-field and --hash-key go together: give both or neither."],
     [["--fail-next", "boom"], '--fail-next must look like 503 or 503x3; got "boom".'],
-    [["--catalog", "/nonexistent.json"], "Failed to read the catalog file /nonexistent.json: no such file."],
-    [["--catalog", "/"], "Failed to read the catalog file /: it is a directory, not a file."],
+    [
+      ["--catalog", "/nonexistent.json"],
+      "Failed to read the catalog file /nonexistent.json: no such file. Check the path (a relative one starts at",
+    ],
+    [["--catalog", "/"], "Failed to read the catalog file /: it is a folder, not a file. Name a file inside it."],
+    [
+      ["--merchants", "/nonexistent.json"],
+      "Failed to read the merchants file /nonexistent.json: no such file. Check the path (a relative one starts at",
+    ],
+    [
+      ["--profile", "/nonexistent.json"],
+      "Failed to read the calibration profile /nonexistent.json: no such file. Check the path (a relative one starts at",
+    ],
     [["--frobnicate"], "Unknown option --frobnicate."],
     [["--prot", "9000"], "Unknown option --prot. Did you mean --port?"],
     [["--low-memory", "maybe"], '--low-memory must be on, off or auto; got "maybe".'],
