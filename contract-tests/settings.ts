@@ -57,7 +57,11 @@ export function chooseTarget(flag: string | undefined, env: NodeJS.ProcessEnv, e
   const value = flag ?? env.OG_CONTRACT_TARGET;
   if (value === undefined || (flag === undefined && value === "")) return "mock";
   if (["mock", "sandbox", "staging"].includes(value) || /^https?:\/\/[^/]/.test(value)) return value;
-  const near = nearest(value, ["mock", "sandbox", "staging"]);
+  // A host and port without a scheme (127.0.0.1:8787, og-proxy.internal) is a URL missing its
+  // first part: suggest it whole, http:// for a loopback host and https:// for any other.
+  const hostLike = /^[\w.-]+(:\d+)?(\/.*)?$/.test(value) && /[.:]/.test(value);
+  const scheme = /^(localhost|127\.|\[?::1)/.test(value) ? "http" : "https";
+  const near = hostLike ? `${scheme}://${value}` : nearest(value, ["mock", "sandbox", "staging"]);
   throw new UsageError(
     `${source} must be mock, sandbox or a base URL (https://…); got ${JSON.stringify(value)}.` +
       `${near ? ` Did you mean ${near}?` : ""} og-contract does not fall back to the fake when another target was asked for.`,

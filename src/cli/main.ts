@@ -15,6 +15,7 @@ import { exitCodeOf, progressBar, reportJson, summaryTable } from "./output.js";
 import { explain, signReport } from "../auth/explain.js";
 import { describeReconcile, planReconcile, reconcileJson } from "./reconcile.js";
 import { readStockFile } from "./stock-file.js";
+import { nearest } from "./suggest.js";
 import { fileMessage, parseUserJson, readUserFileAsync } from "../validation/user-file.js";
 
 const HELP = `og-stock: tell Ordergroove, in real time, which products are out of stock or back.
@@ -89,7 +90,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         io.stdout(HELP);
         return command === undefined ? 64 : 0;
       default:
-        throw new UsageError(`Unknown command "${command}". Commands: set-live, out, in, sync, reconcile, get, sign.`);
+        throw new UsageError(unknownCommand(command));
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof ThresholdError) {
@@ -106,6 +107,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     throw error;
   }
+}
+
+const COMMANDS = ["set-live", "out", "in", "sync", "reconcile", "get", "sign"];
+
+/** 'Unknown command "outt". Did you mean out?', as a mistyped flag gets. */
+function unknownCommand(typed: string): string {
+  const near = typed.startsWith("-") ? undefined : nearest(typed, COMMANDS);
+  const guess = near ? ` Did you mean ${near}?` : "";
+  return `Unknown command "${typed}".${guess} Commands: ${COMMANDS.join(", ")}.`;
 }
 
 function makeClient(values: Parameters<typeof clientOptionsFrom>[0], io: Io): OrdergrooveClient {
@@ -239,7 +249,8 @@ function sign(argv: string[], io: Io): number {
     throw new UsageError(
       "sign needs HMAC credentials: --public-id, --sig-field and --hash-key (or OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY).",
     );
-  const ts = whole(pick(values, "ts", io.env, "OG_TS"), "--ts", 0) ?? Math.floor((io.now ?? Date.now)() / 1000);
+  const nowS = Math.floor((io.now ?? Date.now)() / 1000);
+  const ts = whole(pick(values, "ts", io.env, "OG_TS"), "--ts", 0) ?? nowS;
   const input = { ...credentials, ts };
   const { message, sig, authorization } = signReport(input);
   const expected = values.expect as string | undefined;
@@ -248,7 +259,7 @@ function sign(argv: string[], io: Io): number {
       `${JSON.stringify({ message, sig, headers: { authorization, "og-authorization": "True" }, ...(expected ? { matches: expected === sig } : {}) }, null, 2)}\n`,
     );
   } else {
-    if (values.explain || expected) io.stdout(`${explain(input, expected).join("\n")}\n\n`);
+    if (values.explain || expected) io.stdout(`${explain(input, expected, nowS).join("\n")}\n\n`);
     io.stdout(`authorization: ${authorization}\nog-authorization: True\n`);
   }
   return expected !== undefined && expected !== sig ? 2 : 0;

@@ -243,6 +243,16 @@ describe("og-stock sign", () => {
     });
   });
 
+  it("says when the --ts given is already stale, or ahead of the clock, and not when it is fresh", async () => {
+    const nowS = Math.floor(og.clock.now() / 1000);
+    const at = async (ts: number) => (await ogStock(["sign", "--ts", String(ts), "--explain"], docEnv)).stdout;
+    expect(await at(nowS - 3 * 3600)).toContain(
+      "  This ts is already stale: 3 h old, so Ordergroove (and the fake) refuse it. Leave out --ts to sign with the time now.",
+    );
+    expect(await at(nowS + 600)).toContain("  This ts is 10 min ahead of this machine's clock;");
+    expect(await at(nowS - 60)).not.toMatch(/stale|ahead/);
+  });
+
   it("shows its working with --explain and never prints the hash key", async () => {
     const result = await ogStock(["sign", "--ts", "1488466536", "--explain"], docEnv);
     expect(result.stdout).toContain('1. message   = sig_field|ts = "test_user|1488466536"');
@@ -297,7 +307,9 @@ describe("og-stock usage", () => {
     ],
     [["out"], {}, "Name at least one product id."],
     [["set-live", "x"], {}, "set-live needs --live true or --live false; got null."],
-    [["frob"], {}, 'Unknown command "frob".'],
+    [["frob"], {}, 'Unknown command "frob". Commands: set-live, out, in, sync, reconcile, get, sign.'],
+    [["outt", "x"], {}, 'Unknown command "outt". Did you mean out?'],
+    [["recocnile", "x"], {}, 'Unknown command "recocnile". Did you mean reconcile?'],
     [
       ["out", "x", "--base-url", "127.0.0.1:8787"],
       { OG_API_KEY: "k" },

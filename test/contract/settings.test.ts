@@ -52,6 +52,16 @@ describe("the target asked for", () => {
     );
   });
 
+  it.each([
+    ["127.0.0.1:8787", "http://127.0.0.1:8787"],
+    ["localhost:8787", "http://localhost:8787"],
+    ["og-proxy.internal.example", "https://og-proxy.internal.example"],
+  ])("suggests the URL a host and port %s miss", (typed, url) => {
+    expect(() => chooseTarget(typed, {}, { loaded: new Set<string>() })).toThrow(
+      `--target must be mock, sandbox or a base URL (https://…); got "${typed}". Did you mean ${url}?`,
+    );
+  });
+
   it("names --target when the flag was typed, even an empty one", () => {
     const none = { loaded: new Set<string>() };
     expect(() => chooseTarget("sandbx", { OG_CONTRACT_TARGET: "sandbox" }, none)).toThrow(/^--target must be/);
