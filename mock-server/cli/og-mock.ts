@@ -10,7 +10,7 @@ import { CatalogError } from "../core/products/catalog.js";
 import { describeProfile } from "../core/calibration/apply-profile.js";
 import { isLoopback, startMockServer } from "../node/server.js";
 import { type Cli, HELP, parseCli } from "./args.js";
-import { banner, merchantsBanner } from "./banner.js";
+import { banner, merchantsBanner, settingsLine } from "./banner.js";
 import { FIRST_ANSWER_EVENT } from "./first-answer.js";
 
 /** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
@@ -72,7 +72,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
-  const calibrated = mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : "";
+  // Several merchants: each has its own settings (GET /__admin/settings?merchant=…), not the first's.
+  const settings = given.has("merchants") ? "" : settingsLine(mock);
+  const calibrated = `${mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : ""}${settings}`;
   process.stdout.write(
     (given.has("merchants")
       ? merchantsBanner(url, merchants.summaries(), Boolean(options?.adminToken))
