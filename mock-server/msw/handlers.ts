@@ -49,9 +49,7 @@ export function ordergrooveHandlers(
   const mock =
     target instanceof OrdergrooveMerchants ? target : new OrdergrooveMerchants([target], { ipLimit: options.ipLimit });
   const remoteAddress = options.remoteAddress ?? "127.0.0.1";
-  const bases = [...(options.ordergrooveHosts === false ? [] : ORDERGROOVE_BASE_URLS), ...(options.baseUrls ?? [])].map(
-    (b) => b.replace(/\/+$/, ""),
-  );
+  const bases = baseUrlsOf(options);
   const report = options.report ?? ((m: string) => console.error(m));
   return bases.map((base) => {
     const prefix = new URL(base).pathname.replace(/\/+$/, "");
@@ -105,6 +103,13 @@ export function ordergrooveHandlers(
       });
     });
   });
+}
+
+/** The base URLs the handlers answer: production and staging unless turned off, then `baseUrls`. */
+export function baseUrlsOf(options: Pick<HandlerOptions, "baseUrls" | "ordergrooveHosts">): string[] {
+  return [...(options.ordergrooveHosts === false ? [] : ORDERGROOVE_BASE_URLS), ...(options.baseUrls ?? [])].map((b) =>
+    b.replace(/\/+$/, ""),
+  );
 }
 
 function escapeRegExp(text: string): string {
