@@ -10,6 +10,8 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +19,7 @@ import { systemClock } from "../../mock-server/core/clock.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { buildProfile } from "../../contract-tests/calibration.js";
 import { observationsFile } from "../../contract-tests/observations.js";
-import { startOgMock } from "../../mock-server/cli/start-og-mock.js";
+import { type RunningProcess, startOgMock } from "../../mock-server/cli/start-og-mock.js";
 import { ROOT } from "../helpers/spawn.js";
 import { blockAfter, commands, docPages, page } from "./pages.js";
 
@@ -137,21 +139,42 @@ describe("every fake a page starts beside README's", () => {
       await writeFile(join(dir, "merchants.json"), blockAfter("docs/og-mock.md", "tested: merchants.json"));
       const recorded = observationsFile({ kind: "remote", baseUrl: "https://staging.restapi.ordergroove.com" });
       await writeFile(join(dir, "og-profile.json"), JSON.stringify(buildProfile(recorded)));
-      const port = new URL(fake.url).port;
-      for (const { path, args } of starts) {
-        const argv = args.replaceAll("8787", port).split(/\s+/);
-        const started = await startOgMock({
-          bin: join(ROOT, "mock-server/cli/bin.ts"),
-          args: argv,
-          env: { ...process.env, OG_MOCK_PORT: port },
-          cwd: dir,
-          timeoutMs: 15_000,
-        }).catch((error: Error) => error);
-        if (started instanceof Error) throw new Error(`${path}: og-mock ${args} did not start: ${started.message}`);
-        await started.stop();
+      // Each port a page shows gets a free one of this machine, the same for the same number, so
+      // two pages that pick the same port collide here as they would for the newcomer; 8787 is
+      // README's fake, this test's one fake.
+      const ports = new Map<string, string>([["8787", new URL(fake.url).port]]);
+      for (const { args } of starts)
+        for (const [, shown] of args.matchAll(/--port (\d+)/g))
+          if (!ports.has(shown!)) ports.set(shown!, String(await freePort()));
+      // Started in reading order and kept running, as a newcomer's terminals are.
+      const running: RunningProcess[] = [];
+      try {
+        for (const { path, args } of starts) {
+          const argv = args.replace(/\b(\d{4,5})\b/g, (n) => ports.get(n) ?? n).split(/\s+/);
+          const started = await startOgMock({
+            bin: join(ROOT, "mock-server/cli/bin.ts"),
+            args: argv,
+            env: { ...process.env, OG_MOCK_PORT: ports.get("8787")! },
+            cwd: dir,
+            timeoutMs: 15_000,
+          }).catch((error: Error) => error);
+          if (started instanceof Error) throw new Error(`${path}: og-mock ${args} did not start: ${started.message}`);
+          running.push(started);
+        }
+      } finally {
+        await Promise.all(running.map((r) => r.stop()));
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
 });
+
+/** A port nothing listens on now: one the system gave and took back. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
