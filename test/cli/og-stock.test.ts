@@ -153,13 +153,17 @@ describe("og-stock sync", () => {
   });
 
   it.each([
-    ["product_id,qty\nx,1\n", "the CSV header must name product_id and stock columns"],
-    ["product_id,stock\nx,lots\n", 'line 2: stock must be a number; got "lots"'],
-    ["product_id,stock\n,1\n", "line 2: product_id is empty."],
+    [
+      "product_id,qty\nx,1\n",
+      'line 1: the CSV header must name product_id and stock columns; got "product_id,qty". Name them in the first line.',
+    ],
+    ["product_id,stock\nx,lots\n", 'line 2: stock must be a number; got "lots". Fix that row.'],
+    ["product_id,stock\n\nx,1\n,1\n", "line 4: product_id is empty. Fix that row."], // numbered as an editor does
   ])("refuses a bad file (%j) with exit 64 and sends nothing", async (content, message) => {
-    const result = await ogStock(["sync", await tempFile("bad.csv", content)]);
+    const file = await tempFile("bad.csv", content);
+    const result = await ogStock(["sync", file]);
     expect(result.code).toBe(64);
-    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain(`og-stock: Failed to read the stock file ${file}: ${message}`);
     expect(og.running.mock.journal.total).toBe(0);
   });
 
