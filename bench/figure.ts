@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { signedHeaders } from "../src/auth/signature.js";
+import { signedHeaders } from "../shared/auth/signature.js";
 import { type ChildServer, round, type Spread, startOgMockChild } from "./lib.js";
 
 /** One line of the results table (bench/results/latest.json keeps these keys in this order). */

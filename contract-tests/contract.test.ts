@@ -13,9 +13,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, expect, it, type TestContext } from "vitest";
-import { signedHeaders } from "../src/auth/signature.js";
+import { signedHeaders } from "../shared/auth/signature.js";
 import { OrdergrooveClient } from "../src/client/client.js";
-import { batchResults } from "../src/client/batch-results.js";
+import { batchResults } from "../shared/batch-results.js";
 import {
   type ObservationKey,
   type ObservedValue,

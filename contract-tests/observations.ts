@@ -5,12 +5,12 @@
  * what it did. The run prints every observation in its summary, adds each to the JUnit file (as a
  * test annotation of type "observed"), and, with `--observations FILE` (OG_CONTRACT_OBSERVATIONS),
  * writes them all as JSON. Calibration profiles (`--record`) are exactly this data, so the keys are
- * stable, and each is named after the fake's setting it calibrates (mock-server/core/profile.ts).
+ * stable, and each is named after the fake's setting it calibrates (mock-server/core/calibration/behaviours.ts).
  */
 import { writeFile } from "node:fs/promises";
 import { BEHAVIOURS } from "../mock-server/core/calibration/behaviours.js";
 
-/** Every key, with what it means: the one list in mock-server/core/profile.ts (BEHAVIOURS). */
+/** Every key, with what it means: the one list in mock-server/core/calibration/behaviours.ts (BEHAVIOURS). */
 export const OBSERVATION_KEYS: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(BEHAVIOURS).map(([key, behaviour]) => [key, behaviour.title]),
 );

@@ -2,7 +2,7 @@
  * A fetch that checks every answer against the spec as it passes. A violation fails the test
  * that caused it, with the clause of the contract it broke.
  */
-import { checkAnswer } from "../src/validation/response-validator.js";
+import { checkAnswer } from "../shared/validation/response-validator.js";
 
 export interface Exchange {
   method: string;

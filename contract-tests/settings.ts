@@ -10,9 +10,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
-import { UsageError } from "../src/cli/flags.js";
-import { nearest } from "../src/cli/suggest.js";
-import { readUserFile } from "../src/validation/user-file.js";
+import { UsageError } from "../shared/flags/flags.js";
+import { nearest } from "../shared/flags/suggest.js";
+import { readUserFile } from "../shared/validation/user-file.js";
 import { SANDBOX } from "./target.js";
 
 export interface EnvFile {

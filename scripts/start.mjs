@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 
 const root = resolve(import.meta.dirname, "..");
 const entry = join(root, "dist/mock-server/bin/og-mock.js");
-const SOURCES = ["src", "mock-server", "contract-tests"];
+const SOURCES = ["shared", "src", "mock-server", "contract-tests"];
 const CONFIGS = ["tsconfig.json", "tsconfig.build.json", "package.json"];
 
 function newestSource() {

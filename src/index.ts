@@ -10,7 +10,7 @@ export {
   type SignatureInput,
   signedHeaders,
   signedMessage,
-} from "./auth/signature.js";
+} from "../shared/auth/signature.js";
 export {
   type AnswerDrift,
   type BatchOptions,
@@ -42,8 +42,8 @@ export {
 } from "./client/errors.js";
 export type { BatchReport, ItemOutcome, Outcome } from "./client/report.js";
 export { backoff, DEFAULT_RETRY, decideRetry, type RetryDecision, type RetryPolicy } from "./client/retry.js";
-export type { components, paths } from "./generated/openapi.js";
-export { type AnswerToCheck, checkAnswer } from "./validation/response-validator.js";
+export type { components, paths } from "../shared/generated/openapi.js";
+export { type AnswerToCheck, checkAnswer } from "../shared/validation/response-validator.js";
 export { type Outbox, type OutboxEntry, OutboxError, type OutboxWriteOptions, openOutbox } from "./sync/outbox.js";
 export { type StockChange, StockSync, type StockSyncOptions, type SyncFlush } from "./sync/stock-sync.js";
 export { desiredLive, ThresholdError, type Thresholds } from "./sync/thresholds.js";

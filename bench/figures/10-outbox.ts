@@ -3,8 +3,8 @@
  * inventory webhook only once its change is on disk), against a raw classic-level
  * `put(key, value, { sync: true })` one at a time: the floor, one fsync'd write per change.
  *
- * fsync's speed drifts a lot from moment to moment (0.3 to 1.5 ms on a shared VM, and within a
- * second), so each round opens both in fresh temporary directories and alternates them one
+ * fsync's speed drifts a lot from moment to moment (several times over on a shared VM, even
+ * within a second), so each round opens both in fresh temporary directories and alternates them one
  * write at a time (which one goes first alternates too), timing each side's writes; the ratio is
  * taken per round. The sync runs as in real use: the default flush settings (every second, or
  * at 100 pending), a client that answers at once with every item updated, so the flush's own

@@ -1,22 +1,20 @@
 /**
  * og-mock's command line: its options (each a flag and an OG_MOCK_* environment variable; flags
- * win), the help text, and the reading of the catalog and merchants files they name. Pure apart
- * from reading those files: importing it starts nothing.
+ * win) and the help text. Reads the merchants and profile files it names, to refuse a bad one as
+ * bad usage; the catalog file is ./catalog-file.ts's. Importing it starts nothing.
  */
-import { statSync } from "node:fs";
-import { createRequire } from "node:module";
-import { FlagReader, oneOf, parseFlags, UsageError } from "../../src/cli/flags.js";
-import { openapiDocument } from "../../src/generated/document.js";
-import { parseUserJson, readUserFile } from "../../src/validation/user-file.js";
-import type { ProductSeed } from "../core/products/catalog.js";
+import type { LowMemory } from "./low-memory.js";
+import { FlagReader, oneOf, parseFlags, UsageError } from "../../shared/flags/flags.js";
 import type { RequestFault } from "../core/faults.js";
 import type { MerchantsOptions } from "../core/merchants/merchants.js";
 import { merchantOptions, readMerchantsFile } from "../core/merchants/merchants-file.js";
 import type { MockOptions } from "../core/options.js";
 import { readProfile } from "../core/calibration/profile-file.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../node/server.js";
-import { MAX_RATE_LIMIT } from "../../src/throttle/sliding-window.js";
-import { V8_FLAGS_CHANGED_EVENT } from "./first-answer.js";
+import { MAX_RATE_LIMIT } from "../../shared/throttle/sliding-window.js";
+
+/** pino's levels, and silent (no log at all). */
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 const OPTIONS: Array<[flag: string, what: string, env: string]> = [
   ["--port N", `port (default ${DEFAULT_PORT}; 0 picks a free one)`, "OG_MOCK_PORT"],
@@ -49,7 +47,7 @@ const OPTIONS: Array<[flag: string, what: string, env: string]> = [
   ["--journal-max-bytes N", "bytes of bodies the journal keeps (default 32 MiB)", "OG_MOCK_JOURNAL_MAX_BYTES"],
   ["--low-memory on|off|auto", "trade ~15% speed for a heap that stays small", "OG_MOCK_LOW_MEMORY"],
   ["", "(auto: on for catalog files from 4 MiB, ~40k products)", ""],
-  ["--log-level L", "fatal|error|warn|info|debug|silent (default info)", "OG_MOCK_LOG_LEVEL"],
+  ["--log-level L", `${LOG_LEVELS.join("|")} (default info)`, "OG_MOCK_LOG_LEVEL"],
   ["--help", "this text", ""],
 ];
 
@@ -65,17 +63,6 @@ ${OPTIONS.map(([flag, what, env]) => `  ${flag.padEnd(flagWidth)}${what.padEnd(w
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 failed to start (e.g. port in use),
 64 bad usage (an option, an environment variable or the catalog file).
 `;
-
-/** About 40,000 products: from here the fake trades some speed for memory unless told otherwise. */
-const LOW_MEMORY_FROM_BYTES = 4 * 1024 * 1024;
-
-function fileSize(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0; // readCatalog reports the problem
-  }
-}
 
 const FLAGS = {
   port: { type: "string" },
@@ -109,7 +96,7 @@ const FLAGS = {
 /** The environment variable of a flag: --public-id reads OG_MOCK_PUBLIC_ID. */
 const envOf = (flag: string) => `OG_MOCK_${flag.toUpperCase().replaceAll("-", "_")}`;
 
-export type ServerOptions = Omit<MerchantsOptions, "logger"> & {
+export type OgMockOptions = Omit<MerchantsOptions, "logger"> & {
   port?: number;
   host?: string;
   adminToken?: string;
@@ -117,25 +104,32 @@ export type ServerOptions = Omit<MerchantsOptions, "logger"> & {
 };
 
 export interface Cli {
-  options: ServerOptions;
-  logLevel: string;
+  options: OgMockOptions;
+  logLevel: (typeof LOG_LEVELS)[number];
   /** Flags (without --) the user gave, by flag or environment variable. */
   given: Set<string>;
+  /** The catalog file to seed from (./catalog-file.ts reads it), if one was named. */
+  catalog: string | undefined;
+  /** --low-memory (./low-memory.ts applies it). */
+  lowMemory: LowMemory;
 }
 
-/** og-mock's settings from its arguments and environment; "help" for --help; UsageError on bad input. */
+/**
+ * og-mock's settings from its arguments and environment; "help" for --help; UsageError on bad
+ * input. Reads no file and changes nothing: the catalog file and --low-memory are applied by the
+ * caller (./og-mock.ts): --low-memory first, so that reading the catalog is covered by it.
+ */
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cli | "help" {
   const flags = new FlagReader(parseFlags(argv, FLAGS, { env }).values, env);
   if (flags.values.help) return "help";
   const read = (flag: string) => flags.string(flag, envOf(flag));
   const whole = (flag: string, min = 0, max?: number) => flags.whole(flag, envOf(flag), min, max);
 
-  const options: ServerOptions = {};
+  const options: OgMockOptions = {};
   options.port = whole("port", 0, 65535) ?? DEFAULT_PORT;
   options.host = read("host") ?? DEFAULT_HOST;
   const catalog = read("catalog");
-  lowMemory(oneOf(read("low-memory") ?? "auto", flags.name("low-memory"), ["on", "off", "auto"] as const), catalog);
-  if (catalog) options.products = readCatalog(catalog);
+  const lowMemory = oneOf(read("low-memory") ?? "auto", flags.name("low-memory"), ["on", "off", "auto"] as const);
   const strict = flags.boolean("strict", envOf("strict"));
   if (strict !== undefined) options.strict = strict;
   Object.assign(options, credentialOptions(flags, read));
@@ -188,32 +182,15 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (journalLimit !== undefined) options.journalLimit = journalLimit;
   const journalMaxBytes = whole("journal-max-bytes", 1);
   if (journalMaxBytes !== undefined) options.journalMaxBytes = journalMaxBytes;
-  const logLevel = read("log-level") ?? "info";
-  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
-    throw new UsageError(
-      `${flags.name("log-level")} must be one of fatal, error, warn, info, debug, silent; got "${logLevel}".`,
-    );
-  }
-  return { options, logLevel, given: flags.given };
-}
-
-function lowMemory(setting: "on" | "off" | "auto", catalog: string | undefined): void {
-  if (setting === "on" || (setting === "auto" && catalog && fileSize(catalog) >= LOW_MEMORY_FROM_BYTES)) {
-    // V8 otherwise lets the heap of a large catalog grow far past what is live (measured with
-    // 100k products: 55 MB live, 400 MB resident under load); this keeps it near the live size.
-    // Set before the catalog is read, so parsing it is covered too.
-    // node:v8 required only here: importing it up front measured ~1 ms of every start.
-    (createRequire(import.meta.url)("node:v8") as typeof import("node:v8")).setFlagsFromString("--optimize-for-size");
-    // The code cache must not be made under these flags (first-answer.ts).
-    (process as NodeJS.EventEmitter).emit(V8_FLAGS_CHANGED_EVENT);
-  }
+  const logLevel = oneOf(read("log-level") ?? "info", flags.name("log-level"), LOG_LEVELS);
+  return { options, logLevel, given: flags.given, catalog, lowMemory };
 }
 
 /** One merchant's credentials from flags, or several merchants from a --merchants file. */
 function credentialOptions(
   flags: FlagReader,
   read: (flag: string) => string | undefined,
-): Pick<ServerOptions, "credentials" | "merchants" | "ipLimit"> {
+): Pick<OgMockOptions, "credentials" | "merchants" | "ipLimit"> {
   const publicId = read("public-id");
   const sigField = read("sig-field");
   const hashKey = read("hash-key");
@@ -285,34 +262,4 @@ function asUsage<T>(read: () => T): T {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-}
-
-function readCatalog(file: string): ProductSeed[] {
-  const fail = (message: string) => new UsageError(message);
-  const value = parseUserJson(readUserFile(file, "catalog file", fail), file, "catalog file", fail);
-  const list = Array.isArray(value) ? value : (value as { products?: unknown } | null)?.products;
-  if (!Array.isArray(list))
-    throw new UsageError(
-      `Failed to read the catalog file ${file}: expected a JSON list of products or {"products": [...]}, as docs/og-mock.md shows.`,
-    );
-  warnUnknownFields(file, list);
-  return list as ProductSeed[];
-}
-
-/**
- * Fields that are not in the spec's Product schema are kept (the real service may carry more),
- * but a typo such as "lve" should not go unnoticed: name them on stderr.
- */
-function warnUnknownFields(file: string, list: unknown[]): void {
-  const known = new Set([...Object.keys(openapiDocument.components.schemas.Product.properties), "product_id"]);
-  const unknown = new Map<string, number>();
-  for (const product of list) {
-    if (product === null || typeof product !== "object") continue;
-    for (const key of Object.keys(product)) if (!known.has(key)) unknown.set(key, (unknown.get(key) ?? 0) + 1);
-  }
-  if (unknown.size === 0) return;
-  const names = [...unknown].map(([k, n]) => `${JSON.stringify(k)} (${n} product${n === 1 ? "" : "s"})`).join(", ");
-  console.error(
-    `og-mock: warning: the catalog file ${file} has field(s) not in Ordergroove's Product schema: ${names}. They are kept and answered as given; check for typos.`,
-  );
 }

@@ -2,7 +2,7 @@
  * What og-mock prints once it listens: the URL, the credentials (secrets only when they are the
  * fake's own defaults) and a curl that succeeds.
  */
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import type { OrdergrooveMock } from "../core/mock.js";
 import { DEFAULT_CREDENTIALS } from "../core/options.js";
 import { DEFAULT_ANSWER, DEFAULT_AUTH_POLICY, DEFAULT_BEHAVIOUR, DEFAULT_THROTTLE } from "../core/settings.js";

@@ -7,11 +7,12 @@
 import { createRequire } from "node:module";
 import type { Logger } from "pino";
 import { CatalogError } from "../core/products/catalog.js";
-import { describeProfile } from "../core/calibration/apply-profile.js";
+import { describeProfile } from "../core/apply-profile.js";
 import { isLoopback, startMockServer } from "../node/server.js";
 import { type Cli, HELP, parseCli } from "./args.js";
 import { banner, merchantsBanner, settingsLine } from "./banner.js";
-import { FIRST_ANSWER_EVENT } from "./first-answer.js";
+import { readCatalog } from "./catalog-file.js";
+import { useLowMemory } from "./low-memory.js";
 
 /** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
 export const EXIT = { ok: 0, failedToStart: 1, usage: 64 } as const;
@@ -20,6 +21,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   let parsed: Cli | "help";
   try {
     parsed = parseCli(argv);
+    if (parsed !== "help") {
+      useLowMemory(parsed.lowMemory, parsed.catalog);
+      if (parsed.catalog) parsed.options.products = readCatalog(parsed.catalog);
+    }
   } catch (error) {
     console.error(`og-mock: ${(error as Error).message}\nRun og-mock --help for the options.`);
     process.exit(EXIT.usage);
@@ -61,15 +66,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   // Last line of defence: the hosts answer 500 for any exception in a handler, but should one
   // escape from elsewhere (a timer, a socket event), log it and keep serving instead of exiting.
   process.on("uncaughtException", (error) => logger?.error({ err: error }, "unexpected error; still serving"));
-  // The first answered request is when the bundle's code cache is made (first-answer.ts); "close"
-  // comes after an answer a fault dropped too. Run from source, nobody listens.
-  running.server.once("request", (_req, res) =>
-    res.once("close", () => (process as NodeJS.EventEmitter).emit(FIRST_ANSWER_EVENT)),
-  );
-  const { url, mock, host, merchants } = running;
-  if (!isLoopback(host)) {
+  const { url, mock, host: bindAddress, merchants } = running;
+  if (!isLoopback(bindAddress)) {
     logger?.warn(
-      `listening on ${running.host}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
+      `listening on ${bindAddress}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
   // Several merchants: each has its own settings (GET /__admin/settings?merchant=…), not the first's.
@@ -85,8 +85,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 
 /**
  * pino, loaded only when something will be logged: at `silent` it is not loaded at all (start-up
- * time). With require, not import(): the bundle runs as a node:vm script (code-cache.ts), where
- * Node 20 has no import() without a flag; pino and pino-pretty are CommonJS packages.
+ * time). With require: pino and pino-pretty are CommonJS packages, and og-mock's bundle is CommonJS.
  */
 async function makeLogger(level: string): Promise<Logger | undefined> {
   if (level === "silent") return undefined;

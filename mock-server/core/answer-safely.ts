@@ -1,8 +1,9 @@
 /**
- * The last line of defence of both hosts: whatever a handler throws becomes a JSON 500 and a log
- * line, and the fake keeps serving. Without it, an exception thrown inside a Node event callback
- * (where Express's error handling does not reach) ended the whole process, so one odd request
- * refused every later one.
+ * The last line of defence, run by the core's front for every host (./front.ts: the admin API;
+ * ./merchants/merchants.ts: the products API): whatever a handler throws becomes a JSON 500 and
+ * one report, and the fake keeps serving. Without it, an exception thrown inside a Node event
+ * callback (where Express's error handling does not reach) ended the whole process, so one odd
+ * request refused every later one.
  */
 import type { CoreResponse } from "./messages.js";
 import { detail } from "./messages.js";

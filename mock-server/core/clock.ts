@@ -25,8 +25,8 @@ export class ManualClock implements Clock {
 
 /**
  * Milliseconds from an arbitrary start, for measuring how long something took. `process.hrtime`
- * where it exists: Node loads `performance` on its first use, which measured ~2 ms of og-mock's
- * cold start (bench figure 4), all of it spent before the first answer.
+ * where it exists: Node loads `performance` on its first use, which added to og-mock's cold start
+ * (bench figure 4), all of it before the first answer.
  */
 export const elapsedMs: () => number =
   typeof process === "object" && typeof process.hrtime?.bigint === "function"

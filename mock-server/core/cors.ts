@@ -1,12 +1,13 @@
 /**
  * CORS on the products routes, as Ordergroove's live service answers it (observed, see
- * ../../../shared facts in spec/ordergroove.openapi.yaml `x-og-cors`): storefronts (a B2B portal,
+ * `x-og-cors` in spec/ordergroove.openapi.yaml): storefronts (a B2B portal,
  * a Hydrogen storefront) call the products API straight from the browser with the customer-scope
  * signature, so a fake without CORS cannot serve them at all.
  *
- * Decided here once, for every host (og-mock, createApp(), MSW): the merchants' front answers a
- * preflight and adds the headers to every products answer. The admin API never gets them: it is
- * the fake's own and must not be usable from another origin (./admin/admin-guard.ts).
+ * Applied in one place for every host (og-mock, createApp(), MSW): `OrdergrooveMerchants.handle`
+ * (./merchants/merchants.ts), behind the core's front, answers a preflight and adds the headers
+ * to every products answer. The admin API never gets them: it is the fake's own and must not be
+ * usable from another origin (./admin/admin-guard.ts).
  */
 import type { CoreRequest, CoreResponse } from "./messages.js";
 
@@ -44,13 +45,10 @@ export function corsPreflight(req: CoreRequest): CoreResponse | undefined {
 
 /**
  * The answer with the CORS headers of an actual (non-preflight) response added, in place: an
- * answer's headers are its own (CoreResponse), and a copy per products request was a measurable
- * part of the hot path (bench figure 2). An answer that has them already (the front's, which the
- * hosts wrap again so that their own 500 carries them too) is returned as it is.
+ * answer's headers are its own (CoreResponse), so a copy per products request would buy nothing.
  */
 export function withCors(response: CoreResponse): CoreResponse {
   const headers = response.headers;
-  if (headers["access-control-allow-origin"] !== undefined) return response;
   for (const name in ACTUAL_HEADERS) headers[name] = ACTUAL_HEADERS[name]!;
   return response;
 }

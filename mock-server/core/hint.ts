@@ -5,7 +5,7 @@
  * against the fake works against the service; a person debugging still reads why.
  *
  * Callers only pass the fake's own explanations, which never hold a key, a signature or an admin
- * token (authenticate.ts and refusals.ts are swept for them by test/robustness/).
+ * token (./auth/authenticate.ts and ./refusals.ts are swept for them by test/robustness/).
  */
 import type { CoreResponse } from "./messages.js";
 

@@ -17,7 +17,8 @@ export {
   type MerchantSummary,
   OrdergrooveMerchants,
 } from "./merchants/merchants.js";
-export { handleMerchantsAdmin, MERCHANT_HEADER, MERCHANT_QUERY } from "./admin/merchants-admin.js";
+export { handleMerchantsAdmin } from "./admin/admin-api.js";
+export { MERCHANT_HEADER, MERCHANT_QUERY } from "./admin/merchant-selection.js";
 export {
   checkMerchantEntry,
   checkMerchantsFile,
@@ -44,5 +45,5 @@ export {
   PROFILE_SCHEMA,
 } from "./calibration/behaviours.js";
 export { parseProfile, ProfileError, readProfile, validateProfile } from "./calibration/profile-file.js";
-export { type ProfileSummary } from "./calibration/apply-profile.js";
-export { SUPPORTED_ROUTES } from "./products/routes.js";
+export { type ProfileSummary } from "./apply-profile.js";
+export { SUPPORTED_ROUTES } from "./routes.js";

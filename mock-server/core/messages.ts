@@ -22,7 +22,7 @@ export interface CoreRequest {
 export interface CoreResponse {
   status: number;
   /**
-   * The answer's own object: the front (CORS) and the hosts (content length) add to it in place,
+   * The answer's own object: the merchants (CORS) and the hosts (content length) add to it in place,
    * so an object of headers is never shared between answers.
    */
   headers: Record<string, string>;

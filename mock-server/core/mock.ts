@@ -1,7 +1,8 @@
 /**
  * The fake Ordergroove: one framework-free function from a plain request to a plain response,
- * plus the state it works on (catalog, journal, faults, throttle). The Express server and the
- * MSW handlers are thin translations around `handle`, so they cannot behave differently.
+ * plus the state it works on (catalog, journal, faults, throttle): one merchant's mock. The
+ * hosts reach it through the core's front (./front.ts) and only translate, so they cannot
+ * behave differently.
  *
  * Order of checks, as in Ordergroove's Django REST Framework stack:
  *   route → body size → injected faults → authentication → throttle → content type → JSON → items
@@ -12,7 +13,7 @@
  * journal/entries.ts (the journal entry each request leaves).
  */
 
-import { SlidingWindow } from "../../src/throttle/sliding-window.js";
+import { SlidingWindow } from "../../shared/throttle/sliding-window.js";
 import type { AuthPolicy } from "./auth/authenticate.js";
 import { authenticateCached } from "./auth/cache.js";
 import { Catalog } from "./products/catalog.js";
@@ -27,9 +28,15 @@ import { listProductGroups, listProducts, originOf, productHasGroup } from "./pr
 import { getProduct, patchProduct } from "./products/single-product.js";
 import { UnknownFields } from "./products/unknown-fields.js";
 import { type AnswerSettings, type BehaviourSettings, DEFAULT_THROTTLE, type ThrottleSettings } from "./settings.js";
-import { checkAnswer, checkBehaviour, type MockOptions, type ResolvedOptions, resolveOptions } from "./options.js";
-import { applyProfile, type ProfileSummary } from "./calibration/apply-profile.js";
-import { matchRoute } from "./products/routes.js";
+import {
+  checkAnswerSettings,
+  checkBehaviourSettings,
+  type MockOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
+import { applyProfile, type ProfileSummary } from "./apply-profile.js";
+import { matchRoute } from "./routes.js";
 import {
   checkMediaType,
   injectedResponse,
@@ -41,7 +48,7 @@ import {
 } from "./refusals.js";
 import { withHint } from "./hint.js";
 
-export type { ItemResult } from "../../src/client/batch-results.js";
+export type { ItemResult } from "../../shared/batch-results.js";
 
 export class OrdergrooveMock {
   readonly options: ResolvedOptions;
@@ -87,7 +94,7 @@ export class OrdergrooveMock {
   /** Switches the answer form at run time, e.g. to test a client against every documented form. */
   setAnswer(answer: Partial<AnswerSettings>): void {
     const next = { ...this.#answer, ...answer };
-    checkAnswer(next);
+    checkAnswerSettings(next);
     this.#answer = next;
   }
 
@@ -99,7 +106,7 @@ export class OrdergrooveMock {
   /** Changes undocumented behaviours at run time (checked first: a bad setting changes nothing). */
   setBehaviour(behaviour: Partial<BehaviourSettings>): void {
     const next = { ...this.#behaviour, ...behaviour };
-    checkBehaviour(next);
+    checkBehaviourSettings(next);
     this.#behaviour = next;
     this.#authPolicy = { ...this.options.auth, tsAsString: next.tsAsString };
   }

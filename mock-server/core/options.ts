@@ -90,7 +90,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     if (!u.sigField || !u.hashKey) throw new RangeError("Every API user needs a non-empty sigField and hashKey.");
   }
   const answer = { ...DEFAULT_ANSWER, ...options.answer };
-  checkAnswer(answer);
+  checkAnswerSettings(answer);
   return {
     credentials,
     answer,
@@ -110,7 +110,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
   };
 }
 
-export function checkAnswer(answer: AnswerSettings): void {
+export function checkAnswerSettings(answer: AnswerSettings): void {
   if (answer.batchStatus !== 200 && answer.batchStatus !== 207) {
     throw new RangeError(`batchStatus must be 200 or 207; got ${String(answer.batchStatus)}.`);
   }
@@ -125,11 +125,11 @@ export function resolveBehaviour(options: Pick<MockOptions, "behaviour" | "stric
     ...options.behaviour,
     ...(options.strict ? { unknownFields: "refuse" as const } : {}),
   };
-  checkBehaviour(behaviour);
+  checkBehaviourSettings(behaviour);
   return behaviour;
 }
 
-export function checkBehaviour(b: BehaviourSettings): void {
+export function checkBehaviourSettings(b: BehaviourSettings): void {
   const status = (name: string, v: unknown) => {
     if (typeof v !== "number" || !Number.isInteger(v) || v < 400 || v > 599) {
       throw new RangeError(`behaviour.${name} must be an error status (400-599); got ${JSON.stringify(v)}.`);

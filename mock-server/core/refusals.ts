@@ -5,7 +5,7 @@
  */
 import { type CoreResponse, detail } from "./messages.js";
 import type { BehaviourSettings } from "./settings.js";
-import { SUPPORTED_ROUTES } from "./products/routes.js";
+import { SUPPORTED_ROUTES } from "./routes.js";
 import { withHint } from "./hint.js";
 
 export function noRoute(method: string, pathname: string, hint: string | undefined): CoreResponse {

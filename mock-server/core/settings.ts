@@ -1,6 +1,6 @@
 /**
  * The fake's settings for what Ordergroove leaves undocumented or documents two ways, and their
- * defaults. Options (../options.ts) and calibration profiles (./calibration/) both speak them.
+ * defaults. Options (./options.ts) and calibration profiles (./calibration/) both speak them.
  */
 import type { AuthPolicy } from "./auth/authenticate.js";
 

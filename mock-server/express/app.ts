@@ -5,40 +5,34 @@
  * (test/mock/hosts-agree.test.ts); Express only hands over the request and the mount point.
  */
 import express, { type ErrorRequestHandler, type Express } from "express";
-import type { Logger } from "pino";
 import { loggedPath } from "../core/answer-safely.js";
-import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
+import { Front } from "../core/front.js";
+import type { IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
-import { createDispatcher } from "../node/dispatch.js";
+import { createDispatcher, logErrors } from "../node/dispatch.js";
+import type { HostOptions } from "../node/host.js";
 import { sendServerError } from "../node/exchange.js";
 
-export interface AppOptions {
-  /** Protects /__admin/ (API and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */
-  adminToken?: string | undefined;
-  /**
-   * Host names (without port) the admin API, stream and dashboard accept besides loopback names
-   * and IP addresses, e.g. a docker-compose service name; ".example.test" allows subdomains, "*" any.
-   */
-  allowedHosts?: readonly string[] | undefined;
-  logger?: Logger | undefined;
-  /** The per-IP limit when `createApp` is given one merchant's engine (default 6,000/min; `false` off). */
+/** createApp's options: a host's, and the per-IP limit for one merchant's mock. */
+export interface AppOptions extends HostOptions {
+  /** The per-IP limit when `createApp` is given one merchant's mock (default 6,000/min; `false` off). */
   ipLimit?: Partial<IpLimitSettings> | false | undefined;
 }
 
-/** An Express app serving one merchant's engine, or many merchants behind their front. */
-export function createApp(target: OrdergrooveMock | OrdergrooveMerchants, options: AppOptions = {}): Express {
+/** An Express app serving one merchant's mock, or many merchants. */
+export function createApp(served: OrdergrooveMock | OrdergrooveMerchants, options: AppOptions = {}): Express {
+  const { logger, ...rest } = options;
+  const front = new Front(served, { ...rest, report: logErrors(logger) });
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
-  const front =
-    target instanceof OrdergrooveMerchants ? target : new OrdergrooveMerchants([target], { ipLimit: options.ipLimit });
-  const dispatch = createDispatcher(front, options);
+  const dispatch = createDispatcher(front, logger);
   // req.url, not originalUrl: mounted under a prefix (app.use("/og", createApp(mock))), the core
   // sees the path below the mount point; links it builds (list pages) start at the mount point.
   app.use((req, res) => dispatch(req, res, req.url, req.protocol, req.baseUrl));
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    options.logger?.error({ err: error, method: req.method, path: loggedPath(req.originalUrl) }, "unexpected error");
+    logger?.error({ err: error, method: req.method, path: loggedPath(req.originalUrl) }, "unexpected error");
     sendServerError(req, res);
   };
   app.use(onError);

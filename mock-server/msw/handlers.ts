@@ -1,14 +1,14 @@
 /**
- * MSW handlers over the same core as the Express server: the request is read into a plain
- * request, `mock.handle` answers, the answer becomes a Response. No second implementation.
+ * MSW handlers over the same core as the node:http hosts: an intercepted request becomes a
+ * `CoreRequest`, the core's front answers it completely (../core/front.ts), and its answer
+ * becomes a Response. No second implementation. The handlers serve the products API only (no
+ * admin API: a test reaches the fake's state through `setupOrdergrooveMock`'s object).
  */
 import { delay, HttpResponse, http, type RequestHandler } from "msw";
+import { Front } from "../core/front.js";
 import type { CoreRequest } from "../core/messages.js";
-import { type IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
+import type { IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
 import type { OrdergrooveMock } from "../core/mock.js";
-import { matchRoute, SUPPORTED_ROUTES } from "../core/products/routes.js";
-import { answerSafely } from "../core/answer-safely.js";
-import { withCors } from "../core/cors.js";
 
 export const ORDERGROOVE_BASE_URLS = [
   "https://restapi.ordergroove.com",
@@ -32,7 +32,7 @@ export interface HandlerOptions {
    * socket). Default "127.0.0.1".
    */
   remoteAddress?: string;
-  /** The per-IP limit when the handlers are given one merchant's engine (default 6,000/min; `false` off). */
+  /** The per-IP limit when the handlers are given one merchant's mock (default 6,000/min; `false` off). */
   ipLimit?: Partial<IpLimitSettings> | false;
 }
 
@@ -42,15 +42,21 @@ export interface UnsupportedRequest {
 }
 
 export function ordergrooveHandlers(
-  target: OrdergrooveMock | OrdergrooveMerchants,
+  served: OrdergrooveMock | OrdergrooveMerchants,
   options: HandlerOptions = {},
   unsupported: UnsupportedRequest[] = [],
 ): RequestHandler[] {
-  const mock =
-    target instanceof OrdergrooveMerchants ? target : new OrdergrooveMerchants([target], { ipLimit: options.ipLimit });
+  const report = options.report ?? ((m: string) => console.error(m));
+  const front = new Front(served, {
+    ipLimit: options.ipLimit,
+    adminApi: false,
+    report: (error, where) =>
+      report(
+        `[ordergroove-stock-kit] Failed to answer ${where.method} ${where.path}: the fake threw ${String(error)}. It answered 500; please report this.`,
+      ),
+  });
   const remoteAddress = options.remoteAddress ?? "127.0.0.1";
   const bases = baseUrlsOf(options);
-  const report = options.report ?? ((m: string) => console.error(m));
   return bases.map((base) => {
     const prefix = new URL(base).pathname.replace(/\/+$/, "");
     // A RegExp without capture groups, not `${base}/*`: MSW percent-decodes captured path parts, and a
@@ -58,13 +64,15 @@ export function ordergrooveHandlers(
     return http.all(new RegExp(`^${escapeRegExp(base)}/`), async ({ request }) => {
       const url = new URL(request.url);
       const path = url.pathname.slice(prefix.length) + url.search;
-      const route = matchRoute(request.method, url.pathname.slice(prefix.length));
-      // A CORS preflight is answered on any path, as the real service's CORS layer does.
-      if (route.kind === "none" && request.method !== "OPTIONS" && options.onUnsupportedRequest !== "404") {
+      const unserved =
+        options.onUnsupportedRequest === "404"
+          ? undefined
+          : front.unserved(request.method, url.pathname.slice(prefix.length));
+      if (unserved) {
         unsupported.push({ method: request.method, url: request.url });
         report(
           `[ordergroove-stock-kit] Failed to handle ${request.method} ${request.url}: the fake Ordergroove does not serve this route` +
-            `${route.hint ? ` (${route.hint})` : ""}. It serves ${SUPPORTED_ROUTES.join(", ")}.`,
+            `${unserved.hint ? ` (${unserved.hint})` : ""}. It serves ${unserved.supported.join(", ")}.`,
         );
         return HttpResponse.error();
       }
@@ -81,17 +89,7 @@ export function ordergrooveHandlers(
         origin: `${url.origin}${prefix}`,
         remoteAddress,
       };
-      // Even an unexpected 500 carries CORS, as on the other hosts.
-      const answer = withCors(
-        answerSafely(
-          () => mock.handle(core),
-          core,
-          (error, where) =>
-            report(
-              `[ordergroove-stock-kit] Failed to answer ${where.method} ${where.path}: the fake threw ${String(error)}. It answered 500; please report this.`,
-            ),
-        ),
-      );
+      const answer = front.answer(core);
       if (answer.delayMs) await delay(answer.delayMs);
       if (answer.drop) return HttpResponse.error();
       // HEAD: GET's status and headers, no body.

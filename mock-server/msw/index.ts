@@ -5,7 +5,7 @@ export {
   expectBatchRequests,
   expectProductLive,
   expectSetLive,
-} from "../core/journal/assertions.js";
+} from "./assertions.js";
 export type { Product, ProductSeed } from "../core/products/catalog.js";
 export { ManualClock } from "../core/clock.js";
 export { defaultCatalog } from "../core/products/default-catalog.js";
@@ -20,7 +20,7 @@ export { createOrdergrooveMock, OrdergrooveMock } from "../core/mock.js";
 export { DEFAULT_CREDENTIALS, type MockOptions } from "../core/options.js";
 export { type CalibrationProfile } from "../core/calibration/behaviours.js";
 export { ProfileError, readProfile } from "../core/calibration/profile-file.js";
-export { type ProfileSummary } from "../core/calibration/apply-profile.js";
+export { type ProfileSummary } from "../core/apply-profile.js";
 export {
   type HandlerOptions,
   ORDERGROOVE_BASE_URLS,

@@ -5,7 +5,7 @@
  *   expect(og).toHaveOnlySignedRequests()
  * where `og` is what setupOrdergrooveMock returned (or the OrdergrooveMock itself).
  */
-import * as assertions from "../core/journal/assertions.js";
+import * as assertions from "./assertions.js";
 import { OrdergrooveMock } from "../core/mock.js";
 
 type Received = OrdergrooveMock | { mock: OrdergrooveMock };

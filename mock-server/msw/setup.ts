@@ -7,7 +7,7 @@
  *   afterAll(() => og.close());
  */
 import { setupServer } from "msw/node";
-import * as assertions from "../core/journal/assertions.js";
+import * as assertions from "./assertions.js";
 import type { Product, ProductSeed } from "../core/products/catalog.js";
 import type { JournalEntry } from "../core/journal/journal.js";
 import {
@@ -25,7 +25,7 @@ import { unhandledRequests } from "./unhandled.js";
 /** One merchant of the fake, with the same helpers the suite has for the first one. */
 export interface MerchantHandle {
   readonly publicId: string;
-  /** This merchant's engine: catalog, journal, faults, answer settings. */
+  /** This merchant's mock: catalog, journal, faults, answer settings. */
   readonly mock: OrdergrooveMock;
   product(productId: string): Product | undefined;
   seed(products: readonly ProductSeed[]): void;
@@ -93,8 +93,8 @@ export function setupOrdergrooveMock(options: SetupOptions = {}): OrdergrooveMoc
     mock,
     merchants,
     merchant: (publicId) => {
-      const engine = merchants.merchant(publicId);
-      if (!engine) {
+      const mock = merchants.merchant(publicId);
+      if (!mock) {
         assertions.fail(
           `No merchant with public id ${JSON.stringify(publicId)}; merchants: ${merchants
             .list()
@@ -102,7 +102,7 @@ export function setupOrdergrooveMock(options: SetupOptions = {}): OrdergrooveMoc
             .join(", ")}.`,
         );
       }
-      return handleOf(engine);
+      return handleOf(mock);
     },
     addMerchant: (merchant) => handleOf(merchants.add(merchant)),
     server,

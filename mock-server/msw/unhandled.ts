@@ -5,7 +5,7 @@
  * a request without a matching request handler", which sends a newcomer looking in the wrong place.
  */
 import { isCommonAssetRequest } from "msw";
-import { matchRoute } from "../core/products/routes.js";
+import { matchRoute } from "../core/routes.js";
 
 export type UnhandledMode = "error" | "warn" | "bypass";
 

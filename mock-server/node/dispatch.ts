@@ -1,40 +1,26 @@
 /**
- * One node:http request, answered: the only place that decides what a connection gets, used by
- * both hosts (og-mock's node:http server in ./host.ts and `createApp()`'s Express app), so they
- * cannot answer differently.
+ * One node:http request, translated: the body read under the front's limit, the `CoreRequest`
+ * made, the front's answer written back (../core/front.ts decides what every request gets). Used
+ * by both node:http hosts (og-mock's listener in ./host.ts and `createApp()`'s Express app), so
+ * they cannot answer differently.
  *
- * - product routes and unknown paths: the merchants' front (../core/merchants/merchants.ts);
- * - the admin API: ../core/admin/ (token, routes, 405s, query parameters, merchant selection);
- * - the journal's live stream: decided by the core like any admin route, streamed here;
- * - the dashboard's files: ../ui/serve.ts.
- *
- * Never throws: an exception becomes a JSON 500 and a log line with the error only (headers and
- * bodies may carry secrets), and the fake keeps serving.
+ * Beyond translation it serves what needs a socket or files, as the front allows: the journal's
+ * live stream (./journal-stream.ts) and the dashboard's files (../ui/serve.ts); and it writes the
+ * request log. Never throws: an exception in this translation becomes a JSON 500 and a log line
+ * with the error only (headers and bodies may carry secrets), and the fake keeps serving.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { adminGuard } from "../core/admin/admin-guard.js";
-import { isAdminPath } from "../core/admin/admin-path.js";
-import { handleMerchantsAdmin, isJournalStream, journalStreamRequest } from "../core/admin/merchants-admin.js";
-import { answerSafely, type ErrorReporter, loggedPath } from "../core/answer-safely.js";
+import { isJournalStream } from "../core/admin/admin-api.js";
+import { type ErrorReporter, loggedPath } from "../core/answer-safely.js";
 import { elapsedMs } from "../core/clock.js";
-import { withCors } from "../core/cors.js";
-import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
+import type { Front } from "../core/front.js";
 import type { CoreRequest, CoreResponse } from "../core/messages.js";
 import { handleUi, isUiPath } from "../ui/serve.js";
-import { readBody, refuseTooLarge, round, send, sendServerError, toCore } from "./exchange.js";
+import { readBody, round, send, sendServerError, toCore } from "./exchange.js";
 import { JournalStreams } from "./journal-stream.js";
 import { RequestLog } from "./request-log.js";
 import { HINT_HEADER } from "../core/hint.js";
-
-export interface DispatchOptions {
-  /** Protects /__admin/ (API, stream and dashboard) with `x-admin-token` or the dashboard's cookie. */
-  adminToken?: string | undefined;
-  /** Host names accepted on /__admin/ besides loopback names and IP addresses (../core/admin/admin-guard.ts). */
-  allowedHosts?: readonly string[] | undefined;
-  /** Request lines at info, unexpected errors at error. */
-  logger?: Logger | undefined;
-}
 
 /**
  * Answers one request. `path` is the path as the client sent it below any mount point;
@@ -48,15 +34,16 @@ export type Dispatch = (
   base?: string,
 ) => void;
 
-export function createDispatcher(front: OrdergrooveMerchants, options: DispatchOptions = {}): Dispatch {
-  const { logger, adminToken } = options;
-  // An empty token would silently mean "no protection": refuse it where it is given.
-  if (adminToken === "") throw new RangeError("adminToken must not be empty: leave it out for an open admin API.");
-  const guard = { allowedHosts: options.allowedHosts };
+/** The reporter of unexpected errors a node:http host gives its front: the error and where, at error. */
+export function logErrors(logger: Logger | undefined): ErrorReporter {
+  return (error, where) => logger?.error({ err: error, ...where }, "unexpected error");
+}
+
+/** `logger`: request lines at info, refusals of unread bodies at warn, unexpected errors at error. */
+export function createDispatcher(front: Front, logger?: Logger): Dispatch {
   const streams = new JournalStreams();
-  const admin = { token: adminToken };
   const log = new RequestLog(logger);
-  const reportError: ErrorReporter = (error, where) => logger?.error({ err: error, ...where }, "unexpected error");
+  const reportError = logErrors(logger);
   const fail = (req: IncomingMessage, res: ServerResponse, path: string, error: unknown) => {
     reportError(error, { method: req.method ?? "GET", path: loggedPath(path) });
     sendServerError(req, res);
@@ -85,67 +72,61 @@ export function createDispatcher(front: OrdergrooveMerchants, options: DispatchO
     );
   };
 
-  /** The admin side: the dashboard's files, the journal's live stream, or a JSON answer of the admin API. */
-  const answerAdmin = (req: IncomingMessage, res: ServerResponse, core: CoreRequest, started: number): void => {
-    // Cross-site use first, for the dashboard, the stream and the API alike (before the token).
-    const refused = adminGuard(core, guard);
-    if (refused) return respond(req, res, core, true, refused, started);
-    if (isUiPath(loggedPath(core.path))) {
-      const answer = handleUi(core, adminToken);
+  /** The admin side that needs a socket or files: the dashboard, the journal's live stream; false for the rest. */
+  const servedHere = (req: IncomingMessage, res: ServerResponse, core: CoreRequest, started: number): boolean => {
+    const pathname = loggedPath(core.path);
+    if (isUiPath(pathname)) {
+      const refused = front.adminGate(core);
+      if (refused) {
+        respond(req, res, core, true, refused, started);
+        return true;
+      }
+      const answer = handleUi(core, front.adminToken);
       res.writeHead(answer.status, { ...answer.headers, "content-length": Buffer.byteLength(answer.body) });
       res.end(core.method === "HEAD" ? undefined : answer.body);
-      if (log.on) log.write({ method: core.method, path: loggedPath(core.path), status: answer.status, admin: true });
-      return;
+      if (log.on) log.write({ method: core.method, path: pathname, status: answer.status, admin: true });
+      return true;
     }
-    if (isJournalStream(core.path)) {
-      const stream = journalStreamRequest(front, core, admin);
-      if ("status" in stream) return respond(req, res, core, true, stream, started);
-      const full = streams.refusal();
-      if (full) return respond(req, res, core, true, full, started);
-      streams.stream(stream.journalOf, res, stream.since);
-      if (log.on) log.write({ method: core.method, path: loggedPath(core.path), status: 200, admin: true });
-      return;
+    if (!isJournalStream(core.path)) return false;
+    const stream = front.journalStream(core);
+    if ("status" in stream) {
+      respond(req, res, core, true, stream, started);
+      return true;
     }
-    respond(
-      req,
-      res,
-      core,
-      true,
-      answerSafely(() => handleMerchantsAdmin(front, core, admin), core, reportError),
-      started,
-    );
+    const full = streams.refusal();
+    if (full) {
+      respond(req, res, core, true, full, started);
+      return true;
+    }
+    streams.stream(stream.journalOf, res, stream.since);
+    if (log.on) log.write({ method: core.method, path: pathname, status: 200, admin: true });
+    return true;
   };
 
   return (req, res, path, protocol, base) => {
     // An exception here would escape into node:http's event loop and end the process.
     try {
-      const isAdmin = isAdminPath(path);
+      const isAdmin = front.isAdmin(path);
       readBody(
         req,
-        front.options.maxBodyBytes,
+        front.maxBodyBytes,
         (text) => {
           // Runs in a stream callback: nothing may escape.
           try {
             const started = log.on ? elapsedMs() : 0;
             const core = toCore(req, path, text, protocol, base);
-            if (isAdmin) answerAdmin(req, res, core, started);
-            else
-              respond(
-                req,
-                res,
-                core,
-                false,
-                // Even an unexpected 500 carries CORS, so a browser client can read it.
-                withCors(answerSafely(() => front.handle(core), core, reportError)),
-                started,
-              );
+            if (isAdmin && servedHere(req, res, core, started)) return;
+            respond(req, res, core, isAdmin, front.answer(core), started);
           } catch (error) {
             fail(req, res, path, error);
           }
         },
         (bytes) => {
           try {
-            refuseTooLarge(front, req, res, path, bytes, isAdmin, logger);
+            // Answered without reading the body, so the connection is closed after it.
+            const response = front.tooLarge(toCore(req, path, undefined), bytes);
+            logger?.warn({ method: req.method, path: loggedPath(path), status: 413 }, "refused");
+            send(req, res, response, true);
           } catch (error) {
             fail(req, res, path, error);
           }

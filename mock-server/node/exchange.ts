@@ -1,6 +1,6 @@
 /**
- * The node:http side of one exchange, shared by both ways `og-mock` serves a request (the lean
- * path for product routes in ./host.ts and the Express app in ./app.ts), so they cannot answer
+ * The node:http side of one exchange, shared by both node:http hosts through ./dispatch.ts (og-mock's
+ * listener, ./host.ts, and the Express app, ../express/app.ts), so they cannot answer
  * differently: the body is read under a size limit, the plain request is built, and the plain
  * answer leaves in one write.
  *
@@ -11,11 +11,8 @@
  * stream.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Logger } from "pino";
 import type { CoreRequest, CoreResponse } from "../core/messages.js";
-import { tooLarge } from "../core/refusals.js";
-import { loggedPath, unexpectedError } from "../core/answer-safely.js";
-import { withCors } from "../core/cors.js";
+import { unexpectedError } from "../core/answer-safely.js";
 
 /**
  * Reads the body as UTF-8 text (undefined when empty) and calls `onBody`; or, when the body is
@@ -80,13 +77,13 @@ export function toCore(
       headers[name] = Array.isArray(value) ? value.join(", ") : value;
     }
   }
-  const host = raw.host;
+  const hostHeader = raw.host;
   return {
     method: req.method ?? "GET",
     path,
     headers,
     body,
-    origin: host === undefined ? undefined : `${protocol}://${host}${base}`,
+    origin: hostHeader === undefined ? undefined : `${protocol}://${hostHeader}${base}`,
     remoteAddress: req.socket.remoteAddress,
   };
 }
@@ -136,7 +133,7 @@ function write(
   done?.();
 }
 
-/** Answers the JSON 500 of ../core/safe.ts if nothing has been sent yet, else ends the connection. Never throws. */
+/** Answers the JSON 500 of ../core/answer-safely.ts if nothing has been sent yet, else ends the connection. Never throws. */
 export function sendServerError(req: IncomingMessage, res: ServerResponse): void {
   try {
     if (res.headersSent) {
@@ -151,34 +148,4 @@ export function sendServerError(req: IncomingMessage, res: ServerResponse): void
 
 export function round(ms: number): number {
   return Math.round(ms * 100) / 100;
-}
-
-/** What answers a request: the fake, or a front that picks one fake per request. */
-export interface Engine {
-  readonly options: { readonly maxBodyBytes: number };
-  handle(req: CoreRequest): CoreResponse;
-  /** Journals a request refused before its body was read. */
-  recordRefusal(req: CoreRequest, response: CoreResponse, why: string): void;
-}
-
-/**
- * A body over the limit: answered 413 without reading it, the connection closed, and (outside
- * the admin API) journaled like any other refusal.
- */
-export function refuseTooLarge(
-  engine: Engine,
-  req: IncomingMessage,
-  res: ServerResponse,
-  path: string,
-  bytes: number,
-  admin: boolean,
-  logger: Logger | undefined,
-): void {
-  // A products answer carries CORS like every other (a browser could not read the 413 otherwise).
-  const response = admin
-    ? tooLarge(bytes, engine.options.maxBodyBytes)
-    : withCors(tooLarge(bytes, engine.options.maxBodyBytes));
-  if (!admin) engine.recordRefusal(toCore(req, path, undefined), response, "body too large");
-  logger?.warn({ method: req.method, path: loggedPath(path), status: 413 }, "refused");
-  send(req, res, response, true);
 }

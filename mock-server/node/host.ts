@@ -9,18 +9,26 @@
  */
 import type { RequestListener } from "node:http";
 import type { Logger } from "pino";
+import { Front } from "../core/front.js";
 import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
-import { createDispatcher } from "./dispatch.js";
+import { createDispatcher, logErrors } from "./dispatch.js";
 
+/** What a node:http host (og-mock's listener, `createApp()`) is told besides what it serves. */
 export interface HostOptions {
+  /** Protects /__admin/ (API, stream and dashboard) with `x-admin-token`, or the dashboard's sign-in cookie. */
   adminToken?: string | undefined;
-  /** Host names accepted on /__admin/ besides loopback names and IP addresses. */
+  /**
+   * Host names (without port) the admin API, stream and dashboard accept besides loopback names
+   * and IP addresses, e.g. a docker-compose service name; ".example.test" allows subdomains, "*" any.
+   */
   allowedHosts?: readonly string[] | undefined;
+  /** Request lines at info, refusals of unread bodies at warn, unexpected errors at error. */
   logger?: Logger | undefined;
 }
 
-/** The listener for one front of merchants (one merchant is a front of one). */
+/** The listener for merchants (one merchant is merchants of one). */
 export function createHost(merchants: OrdergrooveMerchants, options: HostOptions = {}): RequestListener {
-  const dispatch = createDispatcher(merchants, options);
+  const { logger, ...admin } = options;
+  const dispatch = createDispatcher(new Front(merchants, { ...admin, report: logErrors(logger) }), logger);
   return (req, res) => dispatch(req, res, req.url ?? "/");
 }

@@ -10,7 +10,7 @@ import { createHost, type HostOptions } from "./host.js";
 export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
   /** 0 picks a free port. Default 8787. */
   port?: number;
-  /** Default 127.0.0.1: the fake is for this machine unless told otherwise. */
+  /** The bind address (the interface to listen on). Default 127.0.0.1: the fake is for this machine unless told otherwise. */
   host?: string;
   adminToken?: string | undefined;
   /**
@@ -40,8 +40,9 @@ function isPino(logger: Logger | MockLogger | undefined): logger is Logger {
 export interface RunningMockServer {
   url: string;
   port: number;
+  /** The bind address it listens on. */
   host: string;
-  /** The first (by default the only) merchant: catalog, journal, faults, settings. */
+  /** The first (by default the only) merchant's mock: catalog, journal, faults, settings. */
   mock: OrdergrooveMock;
   /** Every merchant, and the per-IP limit in front of them. */
   merchants: OrdergrooveMerchants;
@@ -56,11 +57,11 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   const { logger } = options;
   // The core's warnings (an unknown item field, once per name) go to the same place as the rest.
   const merchants = createMerchants({ ...options, logger: logger && { warn: (message) => logger.warn(message) } });
-  const host = options.host ?? DEFAULT_HOST;
+  const bindAddress = options.host ?? DEFAULT_HOST;
   const listener = (options.listener ?? createHost)(merchants, {
     adminToken: options.adminToken,
     // The name the fake was bound to is one its users type (e.g. --host og-mock in a container).
-    allowedHosts: [...(options.allowedHosts ?? []), host],
+    allowedHosts: [...(options.allowedHosts ?? []), bindAddress],
     logger: isPino(logger) ? logger : undefined,
   });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, listener);
@@ -86,17 +87,17 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? DEFAULT_PORT, host, () => {
+    server.listen(options.port ?? DEFAULT_PORT, bindAddress, () => {
       server.off("error", reject);
       resolve();
     });
   });
   const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const urlHost = bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
   return {
     url: `http://${urlHost}:${port}`,
     port,
-    host,
+    host: bindAddress,
     mock: merchants.default,
     merchants,
     server,
@@ -108,6 +109,12 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   };
 }
 
-export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+/** Whether a bind address is this machine's own (loopback). */
+export function isLoopback(bindAddress: string): boolean {
+  return (
+    bindAddress === "localhost" ||
+    bindAddress === "::1" ||
+    bindAddress === "[::1]" ||
+    /^127\.\d+\.\d+\.\d+$/.test(bindAddress)
+  );
 }

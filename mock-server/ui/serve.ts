@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { adminAuthorized, adminSetCookie } from "../core/admin/admin-token.js";
-import { constantTimeEqual } from "../../src/auth/signature.js";
+import { constantTimeEqual } from "../../shared/auth/signature.js";
 import type { CoreRequest } from "../core/messages.js";
 
 export const UI_PATH = "/__admin/ui/";

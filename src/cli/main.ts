@@ -12,11 +12,11 @@ import { desiredLive, ThresholdError, type Thresholds } from "../sync/thresholds
 import { clientOptionsFrom, credentialsFrom, number, parse, pick, UsageError, type Values, whole } from "./options.js";
 import type { Out } from "./output.js";
 import { exitCodeOf, progressBar, reportJson, summaryTable } from "./output.js";
-import { explain, signReport } from "../auth/explain.js";
+import { explain, signReport } from "../../shared/auth/explain.js";
 import { describeReconcile, planReconcile, reconcileJson } from "./reconcile.js";
 import { readStockFile } from "./stock-file.js";
-import { nearest } from "./suggest.js";
-import { fileMessage, parseUserJson, readUserFileAsync } from "../validation/user-file.js";
+import { nearest } from "../../shared/flags/suggest.js";
+import { fileMessage, parseUserJson, readUserFileAsync } from "../../shared/validation/user-file.js";
 
 const HELP = `og-stock: tell Ordergroove, in real time, which products are out of stock or back.
 

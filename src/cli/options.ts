@@ -2,9 +2,16 @@
 import type { ParseArgsConfig } from "node:util";
 import type { ClientOptions } from "../client/client.js";
 import type { Credentials, Environment } from "../client/config.js";
-import { finiteNumber, FlagReader, type FlagValues, parseFlags, UsageError, wholeNumber } from "./flags.js";
+import {
+  finiteNumber,
+  FlagReader,
+  type FlagValues,
+  parseFlags,
+  UsageError,
+  wholeNumber,
+} from "../../shared/flags/flags.js";
 
-export { UsageError } from "./flags.js";
+export { UsageError } from "../../shared/flags/flags.js";
 
 export const COMMON_OPTIONS = {
   env: { type: "string" },

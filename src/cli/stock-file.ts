@@ -1,7 +1,7 @@
 /** Reads stock levels from a CSV or JSON file: product_id, stock and optional per-row thresholds. */
 import type { Thresholds } from "../sync/thresholds.js";
-import { fileMessage, parseUserJson, readUserFileAsync } from "../validation/user-file.js";
-import { UsageError } from "./flags.js";
+import { fileMessage, parseUserJson, readUserFileAsync } from "../../shared/validation/user-file.js";
+import { UsageError } from "../../shared/flags/flags.js";
 
 const KIND = "stock file";
 const fail = (message: string) => new UsageError(message);

@@ -3,8 +3,8 @@
  * at once, and every item's fate written into one BatchReport in input order. A failed request
  * fails its items, never the whole call: the caller gets a report, not an exception.
  */
-import type { ItemResult } from "../api-types.js";
-import { batchLimit } from "../validation/schemas.js";
+import type { ItemResult } from "../../shared/api-types.js";
+import { batchLimit } from "../../shared/validation/schemas.js";
 import type { OrdergrooveError } from "./errors.js";
 import { type BatchReport, buildReport, type ItemOutcome } from "./report.js";
 import { asOrdergrooveError, type Attempted, type ClientLogger, productIdOf } from "./sender.js";

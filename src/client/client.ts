@@ -14,8 +14,8 @@ import type {
   ProductGroupType,
   ProductPatch,
   ProductUpdateItem,
-} from "../api-types.js";
-import { describeSchemaError, schemaValidator } from "../validation/schemas.js";
+} from "../../shared/api-types.js";
+import { describeSchemaError, schemaValidator } from "../../shared/validation/schemas.js";
 import { type BatchOptions, CREATE_BATCH_LIMIT, type FanOut, inBatches, UPDATE_BATCH_LIMIT } from "./batches.js";
 import {
   ConfigError,
@@ -32,7 +32,13 @@ import { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 import { type Attempted, type ClientLogger, requestIdOf, Sender, textOf } from "./sender.js";
 import type { AnswerDrift } from "./tolerant-reader.js";
 
-export type { Product, ProductCreateItem, ProductGroupType, ProductPatch, ProductUpdateItem } from "../api-types.js";
+export type {
+  Product,
+  ProductCreateItem,
+  ProductGroupType,
+  ProductPatch,
+  ProductUpdateItem,
+} from "../../shared/api-types.js";
 export type { BatchOptions } from "./batches.js";
 export type { ListOptions, ProductFilters } from "./pagination.js";
 export type { ClientLogger } from "./sender.js";

@@ -2,9 +2,9 @@
  * GET /products/ as one stream of products: cursor pages (`X-OG-API-VERSION: 2`) followed by their
  * `next` links and read ahead of the consumer, each page through the sender's retry policy.
  */
-import type { Product, ProductList } from "../api-types.js";
-import type { operations } from "../generated/openapi.js";
-import { describeSchemaError, schemaValidator } from "../validation/schemas.js";
+import type { Product, ProductList } from "../../shared/api-types.js";
+import type { operations } from "../../shared/generated/openapi.js";
+import { describeSchemaError, schemaValidator } from "../../shared/validation/schemas.js";
 import { UnexpectedResponseError } from "./errors.js";
 import { requestIdOf, type Sender } from "./sender.js";
 

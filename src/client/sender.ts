@@ -5,10 +5,10 @@
  * batch fan-out (batches.ts) and the listing (pagination.ts) all talk to Ordergroove through it.
  */
 import createClient from "openapi-fetch";
-import type { ItemResult, Product } from "../api-types.js";
-import { signedHeaders } from "../auth/signature.js";
-import type { paths } from "../generated/openapi.js";
-import { SlidingWindow } from "../throttle/sliding-window.js";
+import type { ItemResult, Product } from "../../shared/api-types.js";
+import { signedHeaders } from "../../shared/auth/signature.js";
+import type { paths } from "../../shared/generated/openapi.js";
+import { SlidingWindow } from "../../shared/throttle/sliding-window.js";
 import { type HeldCredentials, secretsOf } from "./config.js";
 import { describeConnectionFailure, shownUrl } from "./connection-failure.js";
 import { errorFor, NetworkError, OrdergrooveError, TimeoutError, UnexpectedResponseError } from "./errors.js";

@@ -5,9 +5,9 @@
  * unexpected type or value. Such answer drift from the spec is reported once per kind, through the
  * client's logger or its `onDrift` hook, so it is seen without breaking a stock update.
  */
-import type { ItemResult, Product } from "../api-types.js";
-import { compileSchema } from "../validation/runtime-schemas.js";
-import { describeSchemaError, schemaValidator } from "../validation/schemas.js";
+import type { ItemResult, Product } from "../../shared/api-types.js";
+import { compileSchema } from "../../shared/validation/runtime-schemas.js";
+import { describeSchemaError, schemaValidator } from "../../shared/validation/schemas.js";
 
 /**
  * One way an answer differed from the spec without stopping the client. ("Answer" drift, to tell

@@ -162,10 +162,10 @@ class LevelOutbox implements Outbox {
   /**
    * One LevelDB write, by the cheapest path (bench figure 10). Not batch(ops): abstract-level
    * copies and checks every operation of an array batch, and the binding reads each one's
-   * properties back, all on the main thread: 100 deletions took 0.64 ms that way against 0.19 ms
-   * as a chained batch, which hands each operation straight to the binding. A lone change, the
-   * common case (one webhook answered at a time), goes by put() or del(): batch() for one
-   * operation cost the sequential figure about 0.06 of its ratio when fsync is fast.
+   * properties back, all on the main thread; a chained batch hands each operation straight to
+   * the binding, at a fraction of the cost. A lone change, the common case (one webhook answered
+   * at a time), goes by put() or del(): batch() for one operation showed in the sequential figure
+   * when fsync is fast (docs/performance.md).
    */
   #writeOps(ops: Op[], options: { sync: boolean }): Promise<void> {
     const op = ops[0]!;

@@ -12,7 +12,7 @@ import { PROFILE_SCHEMA } from "../../mock-server/core/calibration/behaviours.js
 import { ProfileError, parseProfile, validateProfile } from "../../mock-server/core/calibration/profile-file.js";
 import { startMockServer } from "../../mock-server/node/server.js";
 import { setupOrdergrooveMock } from "../../mock-server/msw/setup.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { ROOT } from "../helpers/spawn.js";
 import { file, PROFILE } from "./profile-fixture.js";
 

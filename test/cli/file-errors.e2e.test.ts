@@ -1,7 +1,7 @@
 /**
  * Every file a command reads, named wrong or written wrong, gets a message in one voice:
  * "<command>: Failed to read the <kind> <path>: <what is wrong>. <What to do>." with line and
- * column for a syntax error (src/validation/user-file.ts), exit code 64, and nothing started.
+ * column for a syntax error (shared/validation/user-file.ts), exit code 64, and nothing started.
  * Each command is run as a user types it. og-contract's `--env-file` is checked in
  * test/contract/settings.test.ts: on Node 20, node itself reads a `--env-file` given after the
  * script's name, before og-contract sees it.

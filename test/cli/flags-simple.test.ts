@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { parseArgs } from "node:util";
 import { describe, expect, it } from "vitest";
-import { type FlagOptions, parseFlags, UsageError } from "../../src/cli/flags.js";
+import { type FlagOptions, parseFlags, UsageError } from "../../shared/flags/flags.js";
 
 const OPTIONS: FlagOptions = {
   port: { type: "string" },

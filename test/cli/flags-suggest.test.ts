@@ -1,9 +1,9 @@
-// Usage errors that suggest the fix, for all three commands (they share src/cli/flags.ts).
+// Usage errors that suggest the fix, for all three commands (they share shared/flags/flags.ts).
 import { describe, expect, it } from "vitest";
-import { parseFlags, UsageError } from "../../src/cli/flags.js";
+import { parseFlags, UsageError } from "../../shared/flags/flags.js";
 import { parse } from "../../src/cli/options.js";
 import { parseCli } from "../../mock-server/cli/args.js";
-import { nearest } from "../../src/cli/suggest.js";
+import { nearest } from "../../shared/flags/suggest.js";
 
 const message = (fn: () => unknown): string => {
   try {
@@ -55,5 +55,20 @@ describe("npm kept a flag for itself", () => {
     expect(message(() => parseFlags(["9000"], options, { env: {} }))).toBe(
       'Unexpected argument "9000": this command takes no positional arguments.',
     );
+  });
+});
+
+describe("og-mock's values", () => {
+  it("lists every log level it accepts, trace included, when one is wrong", () => {
+    expect(message(() => parseCli(["--log-level", "verbose"], {}))).toBe(
+      '--log-level must be fatal, error, warn, info, debug, trace or silent; got "verbose".',
+    );
+    expect(parseCli(["--log-level", "trace"], {})).toMatchObject({ logLevel: "trace" });
+  });
+
+  it("reads no file while parsing: the catalog file is named, and read by og-mock's main", () => {
+    const cli = parseCli(["--catalog", "/nonexistent/catalog.json", "--low-memory", "on"], {});
+    expect(cli).toMatchObject({ catalog: "/nonexistent/catalog.json", lowMemory: "on" });
+    expect(cli !== "help" && cli.options.products).toBeUndefined();
   });
 });

@@ -218,7 +218,7 @@ describe("og-stock sign", () => {
 
   it("recognises a signature valid for ts ± 1: the client read the clock twice", async () => {
     // The doc example's key and ts: its correct signature for ts - 1, checked as if sent with ts.
-    const { computeSignature } = await import("../../src/auth/signature.js");
+    const { computeSignature } = await import("../../shared/auth/signature.js");
     const early = computeSignature(docEnv.OG_HASH_KEY, { sigField: "test_user", ts: 1488466535 });
     const result = await ogStock(["sign", "--ts", "1488466536", "--expect", early], docEnv);
     expect(result.code).toBe(2);

@@ -1,6 +1,6 @@
-/** The one voice of file errors (src/validation/user-file.ts): where a JSON file goes wrong, never what it says. */
+/** The one voice of file errors (shared/validation/user-file.ts): where a JSON file goes wrong, never what it says. */
 import { describe, expect, it } from "vitest";
-import { parseUserJson } from "../../src/validation/user-file.js";
+import { parseUserJson } from "../../shared/validation/user-file.js";
 
 const fail = (message: string) => new Error(message);
 const said = (text: string) => {

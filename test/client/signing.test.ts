@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { computeSignature, signedHeaders, signedMessage } from "../../src/auth/signature.js";
+import { computeSignature, signedHeaders, signedMessage } from "../../shared/auth/signature.js";
 
-// Independent vectors from shared/ordergroove-facts.md (computed with openssl).
+// Independent vectors from the project's notes on Ordergroove's documentation (computed with openssl).
 const VECTORS = [
   {
     key: "NT2kBcFx%!7dnAOVv9}i3CR*<L66w5",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SlidingWindow } from "../../src/throttle/sliding-window.js";
+import { SlidingWindow } from "../../shared/throttle/sliding-window.js";
 
 describe("SlidingWindow", () => {
   it("allows `limit` events in any window and says how long to wait for the next", () => {

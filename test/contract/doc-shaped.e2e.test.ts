@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ObservationsFile } from "../../contract-tests/observations.js";
 import { BEHAVIOURS } from "../../mock-server/core/calibration/behaviours.js";
-import { profileSettings } from "../../mock-server/core/calibration/apply-profile.js";
+import { profileSettings } from "../../mock-server/core/apply-profile.js";
 import { validateProfile } from "../../mock-server/core/calibration/profile-file.js";
 import { DOC_CREDENTIALS, type DocShapedServer, startDocShapedServer } from "../helpers/doc-shaped-server.js";
 import { run } from "../helpers/spawn.js";

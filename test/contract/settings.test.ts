@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { chooseTarget, describeSettings, loadEnvFile } from "../../contract-tests/settings.js";
-import { UsageError } from "../../src/cli/flags.js";
+import { UsageError } from "../../shared/flags/flags.js";
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "og-contract-env-"));

@@ -2,7 +2,7 @@
  * The fake defaults to what Ordergroove documents, and makes every undocumented behaviour a
  * setting: unknown fields ignored like Django REST framework (recorded and warned once), strict
  * mode refusing them, numeric prices read back as strings, the storefront scope, and the
- * single-product PATCH taking x-api-key only. Real HTTP against the Express host.
+ * single-product PATCH taking x-api-key only. Real HTTP against og-mock's node:http host.
  */
 import { Writable } from "node:stream";
 import { pino } from "pino";
@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
 import { DEFAULT_CREDENTIALS } from "../../mock-server/core/options.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
-import { checkAnswer } from "../../src/validation/response-validator.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
+import { checkAnswer } from "../../shared/validation/response-validator.js";
 
 const clock = new ManualClock();
 const warnings: string[] = [];

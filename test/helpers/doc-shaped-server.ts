@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { computeSignature, constantTimeEqual, signaturesEqual } from "../../src/auth/signature.js";
+import { computeSignature, constantTimeEqual, signaturesEqual } from "../../shared/auth/signature.js";
 
 export interface DocShapedOptions {
   batchStatus?: 200 | 207;

@@ -1,10 +1,10 @@
-/** Starts the real Express fake on a free port for one test file, and talks to it over HTTP. */
+/** Starts og-mock's node:http host (startMockServer) on a free port for one test file, and talks to it over HTTP. */
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
 import { type RunningMockServer, type ServerOptions, startMockServer } from "../../mock-server/node/server.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
-import { checkAnswer } from "../../src/validation/response-validator.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
+import { checkAnswer } from "../../shared/validation/response-validator.js";
 import { checkAdminAnswer } from "./admin-spec.js";
 
 export const CREDS = { publicId: "og-mock-merchant", sigField: "og-mock-api-user", hashKey: "og-mock-hash-key" };

@@ -1,5 +1,5 @@
 /**
- * Admin bodies get the products API's limits (issue 25): a body nested deeper than 32 levels is a
+ * Admin bodies get the products API's limits: a body nested deeper than 32 levels is a
  * 400 that changes nothing (one posted with an unknown field nested 5,000 levels made every
  * catalog read answer 500 until a reset), and a body over the size limit is a 413; a bad
  * percent-escape in a merchant's path is a 400, not a 500.

@@ -1,5 +1,5 @@
 /**
- * The admin token never reaches a log line (issue 25): not as `?token=` on any admin path (the
+ * The admin token never reaches a log line: not as `?token=` on any admin path (the
  * dashboard's sign-in link, and any other admin route a user pastes it onto), not in a refusal,
  * not on a 413, whatever the answer.
  */

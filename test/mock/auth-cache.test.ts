@@ -11,8 +11,8 @@ import { authenticateCached } from "../../mock-server/core/auth/cache.js";
 import { ManualClock } from "../../mock-server/core/clock.js";
 import { createMerchants } from "../../mock-server/core/merchants/merchants.js";
 import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
-import type { Operation } from "../../mock-server/core/products/routes.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import type { Operation } from "../../mock-server/core/routes.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 
 const T = unixSeconds(Date.UTC(2026, 10, 23, 12, 0, 0));
 const KEYS = ["key-a", "key-b"];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { API_KEY, CREDS, useMockServer } from "../helpers/mock-server.js";
 
 const og = useMockServer({

@@ -12,7 +12,7 @@ import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
 import { ordergrooveHandlers } from "../../mock-server/msw/handlers.js";
 import { startMockServer } from "../../mock-server/node/server.js";
 import { parseCli } from "../../mock-server/cli/args.js";
-import { UsageError } from "../../src/cli/flags.js";
+import { UsageError } from "../../shared/flags/flags.js";
 import { rawRequest } from "../helpers/raw-http.js";
 import { API_KEY, useMockServer } from "../helpers/mock-server.js";
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { startMockServer } from "../../mock-server/node/server.js";
-import { computeSignature, signedHeaders } from "../../src/auth/signature.js";
+import { computeSignature, signedHeaders } from "../../shared/auth/signature.js";
 import { adminAnswerProblems } from "../helpers/admin-spec.js";
 import { API_KEY, CREDS, useMockServer } from "../helpers/mock-server.js";
 

@@ -58,7 +58,7 @@ describe("the dashboard behind an admin token", () => {
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/__admin/ui/");
     const cookie = res.headers.get("set-cookie")!;
-    // Named after the port, an HMAC under a per-run secret, expiring (issue 25).
+    // Named after the port, an HMAC under a per-run secret, expiring.
     expect(cookie).toBe(
       `og_admin_${og.running.port}=${adminCookieValue(TOKEN)}; Path=/__admin; Max-Age=43200; HttpOnly; SameSite=Strict`,
     );

@@ -1,5 +1,5 @@
 /**
- * The journal's byte budget (issue 25): besides its entry count, the bodies it keeps may take at
+ * The journal's byte budget: besides its entry count, the bodies it keeps may take at
  * most `journalMaxBytes`; the oldest entries fall off past it, and how many fell off is counted
  * and shown (/__admin/journal, health).
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { useMockServer } from "../helpers/mock-server.js";
 
 const ACME = { publicId: "acme", sigField: "acme-api", hashKey: "acme-hash-key" };

@@ -219,7 +219,7 @@ describe("npm start", () => {
   }, 180_000);
 });
 
-describe("og-mock's admin protection (issue 25)", () => {
+describe("og-mock's admin protection", () => {
   it.each([
     [["--admin-token", ""], "--admin-token is empty: give a token, or leave the option out for an open admin API."],
     [["--allowed-hosts", "http://og-mock:8787"], "--allowed-hosts takes host names without scheme or port"],

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMerchants } from "../../mock-server/core/merchants/merchants.js";
 import { resultsText } from "../../mock-server/core/products/results-text.js";
-import { signedHeaders } from "../../src/auth/signature.js";
+import { signedHeaders } from "../../shared/auth/signature.js";
 
 /** Any text: quotes, backslashes, control characters, lone surrogates, emoji. */
 const text = fc.oneof(

@@ -1,5 +1,5 @@
 /**
- * What Schemathesis found where the fake and its specs disagreed (issue 30), each held where a
+ * What Schemathesis found where the fake and its specs disagreed, each held where a
  * user meets it: over HTTP, with the answers checked against the specs by the helper.
  */
 import { describe, expect, it } from "vitest";

@@ -7,7 +7,7 @@ declare module "vitest" {
   interface Assertion<T = any> extends OrdergrooveMatchers<T> {}
 }
 
-import { signedHeaders } from "../../src/auth/signature.js";
+import { signedHeaders } from "../../shared/auth/signature.js";
 import { OrdergrooveClient } from "../../src/client/client.js";
 
 expect.extend(ordergrooveMatchers);

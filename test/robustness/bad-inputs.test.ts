@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { signedHeaders } from "../../src/auth/signature.js";
+import { signedHeaders } from "../../shared/auth/signature.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
 import { rawRequest } from "../helpers/raw-http.js";
 import { ROOT } from "../helpers/spawn.js";
@@ -206,7 +206,7 @@ const CASES: Case[] = [
     body: JSON.stringify([{ product_id: "p".repeat(256), live: false }]),
     status: 207,
     itemStatus: 400,
-    // The id is quoted cut (issue 25): a 1 MB id used to be echoed back and journaled whole.
+    // The id is quoted cut: a 1 MB id used to be echoed back and journaled whole.
     detail:
       /^product_id: must NOT have more than 255 characters; got 256 \(the product_id above is its first 255 and an ellipsis\)$/,
   },

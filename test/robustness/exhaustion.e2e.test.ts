@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { CREDS } from "../helpers/mock-server.js";
 import { type Started, startOgMock } from "../helpers/spawn.js";
 

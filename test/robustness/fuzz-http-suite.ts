@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
 import { ordergrooveHandlers } from "../../mock-server/msw/handlers.js";
 import { checkAdminAnswer } from "../helpers/admin-spec.js";
-import { computeSignature, signedHeaders } from "../../src/auth/signature.js";
-import { checkAnswer } from "../../src/validation/response-validator.js";
+import { computeSignature, signedHeaders } from "../../shared/auth/signature.js";
+import { checkAnswer } from "../../shared/validation/response-validator.js";
 import { defaultCatalog } from "../../mock-server/core/products/default-catalog.js";
 import { API_KEY, CREDS, useMockServer } from "../helpers/mock-server.js";
 import { rawRequest, toHeaderValue } from "../helpers/raw-http.js";
@@ -203,7 +203,7 @@ const adminPath = fc.oneof(
   ),
   fc
     .oneof(
-      // As sent: bad escapes (answered 500 before issue 25), an escaped slash, nothing.
+      // As sent: bad escapes (answered 500 before), an escaped slash, nothing.
       fc.constantFrom("og-mock-merchant", "fuzz-shop", "%", "%zz", "a%2Fb", ""),
       fc.string({ maxLength: 8 }).map(encodeURIComponent),
     )

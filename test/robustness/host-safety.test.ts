@@ -1,7 +1,7 @@
 /**
  * More of "no request can kill the fake" (see no-crash-suite.ts), plus HEAD and a mounted createApp(): malformed paths answer a precise 4xx, and an exception nobody
  * expected answers a JSON 500 {detail}, is logged without secrets, and the fake keeps serving.
- * On both hosts: the Express server and the MSW handlers.
+ * On og-mock's node:http host (startMockServer), a mounted createApp() and the MSW handlers.
  */
 import { Writable } from "node:stream";
 import express from "express";
@@ -14,7 +14,7 @@ import { unexpectedError } from "../../mock-server/core/answer-safely.js";
 import { createApp } from "../../mock-server/express/app.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { ordergrooveHandlers } from "../../mock-server/msw/handlers.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { CREDS } from "../helpers/mock-server.js";
 import { rawRequest } from "../helpers/raw-http.js";
 
@@ -50,7 +50,7 @@ function breakMethod<T extends object>(target: T, name: keyof T, error = new Err
   };
 }
 
-describe("the Express host", () => {
+describe("og-mock's node:http host", () => {
   it.each(["/__admin/products/%", "/__admin/products/%E0%A4%A", "/__admin/products/%zz", "/__admin/products/a%"])(
     "answers GET %s with a JSON 400 and keeps serving",
     async (path) => {
@@ -213,7 +213,7 @@ describe("createApp() mounted under a prefix", () => {
 });
 
 describe("HEAD on GET routes", () => {
-  it("answers as GET without a body on the Express host", async () => {
+  it("answers as GET without a body on og-mock's node:http host", async () => {
     const head = await rawRequest(fake.url, "HEAD", "/products/og-coffee-beans-1kg/", signed());
     expect(head.status).toBe(200);
     expect(head.text).toBe("");

@@ -11,7 +11,7 @@
 import { Agent, request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
-import { signedHeaders, unixSeconds } from "../../src/auth/signature.js";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 
 const MERCHANTS = 4;
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 50);
@@ -105,17 +105,17 @@ describe("one fake, many merchants, under load", () => {
         expect(wrongItems).toEqual([]);
         expect(crossReads).toEqual([]);
         for (let m = 0; m < MERCHANTS; m++) {
-          const engine = running.merchants.merchant(publicId(m))!;
+          const mock = running.merchants.merchant(publicId(m))!;
           // Final state: every product holds its client's last write; other merchants' products untouched.
           for (let c = 0; c < CLIENTS; c++) {
-            expect(engine.catalog.get(ids[c]!)).toMatchObject({ name: value(m, c, BATCHES - 1), live: true });
+            expect(mock.catalog.get(ids[c]!)).toMatchObject({ name: value(m, c, BATCHES - 1), live: true });
           }
-          expect(engine.catalog.get(`only-at-${publicId(m)}`)).toMatchObject({ name: "seed", live: true });
+          expect(mock.catalog.get(`only-at-${publicId(m)}`)).toMatchObject({ name: "seed", live: true });
           // The journal is complete, every entry authenticated as this merchant, and each product's
           // writes arrive exactly once each, in the order its client sent them.
-          const entries = engine.journal.entries();
-          expect(engine.journal.total).toBe(CLIENTS * (BATCHES + BATCHES / READ_EVERY));
-          expect(entries).toHaveLength(engine.journal.total);
+          const entries = mock.journal.entries();
+          expect(mock.journal.total).toBe(CLIENTS * (BATCHES + BATCHES / READ_EVERY));
+          expect(entries).toHaveLength(mock.journal.total);
           const strangers = entries.filter((e) =>
             e.principal?.scheme === "hmac" ? e.principal.publicId !== publicId(m) : e.principal?.scheme !== "api-key",
           );

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { setupOrdergrooveMock } from "../../mock-server/msw/index.js";
-import { signedHeaders } from "../../src/auth/signature.js";
+import { signedHeaders } from "../../shared/auth/signature.js";
 import { CREDS } from "../helpers/mock-server.js";
 import { rawRequest } from "../helpers/raw-http.js";
 

@@ -6,7 +6,7 @@
  */
 import { inspect } from "node:util";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { signedHeaders } from "../../src/auth/signature.js";
+import { signedHeaders } from "../../shared/auth/signature.js";
 import { main } from "../../src/cli/main.js";
 import { OrdergrooveClient } from "../../src/client/client.js";
 import { createOrdergrooveMock } from "../../mock-server/core/mock.js";

@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileSchema } from "../../src/validation/runtime-schemas.js";
-import { describeSchemaError } from "../../src/validation/schemas.js";
+import { compileSchema } from "../../shared/validation/runtime-schemas.js";
+import { describeSchemaError } from "../../shared/validation/schemas.js";
 import { ROOT } from "../helpers/spawn.js";
 
 const DIR = join(ROOT, "test/fixtures/ordergroove-docs");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { specWithProse as openapiDocument } from "../helpers/spec-with-prose.js";
-import { compileSchema } from "../../src/validation/runtime-schemas.js";
-import { describeSchemaError } from "../../src/validation/schemas.js";
+import { compileSchema } from "../../shared/validation/runtime-schemas.js";
+import { describeSchemaError } from "../../shared/validation/schemas.js";
 
 type Node = Record<string, unknown>;
 

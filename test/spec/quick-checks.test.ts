@@ -1,8 +1,8 @@
 /** The compiled quick item checks only ever vouch for items the spec's full validator accepts. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { quickCheck } from "../../src/validation/quick-checks.js";
-import { schemaValidator } from "../../src/validation/schemas.js";
+import { quickCheck } from "../../shared/validation/quick-checks.js";
+import { schemaValidator } from "../../shared/validation/schemas.js";
 
 const value = fc.oneof(
   fc.boolean(),

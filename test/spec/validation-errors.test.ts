@@ -1,7 +1,7 @@
 import type { ErrorObject } from "ajv";
 import { describe, expect, it } from "vitest";
-import { createAjv } from "../../src/validation/ajv.js";
-import { deepestError, describeError, fieldPath } from "../../src/validation/errors.js";
+import { createAjv } from "../../shared/validation/ajv.js";
+import { deepestError, describeError, fieldPath } from "../../shared/validation/errors.js";
 
 const SCHEMA = {
   type: "object",

@@ -1,6 +1,6 @@
 /**
- * What StockSync's durability rests on, at the moments a crash can hit (issue 29 made the
- * flush's deletions unsynced and puts a flush's sends behind the disk). An in-memory outbox
+ * What StockSync's durability rests on, at the moments a crash can hit (the flush's deletions
+ * are unsynced, and a flush sends only what is on disk). An in-memory outbox
  * models LevelDB's log: writes are applied in the order issued; a synced write is on disk, with
  * every write before it, only once the test lets the disk finish; an unsynced one is lost by a
  * power cut unless a later synced write persisted it. Then the real outbox: writes stay in

@@ -38,13 +38,22 @@ const batches = () => og.running.mock.journal.entries().map((e) => e.body);
 describe("StockSync", () => {
   it("does not lose a change that reverts a value while its PATCH is on its way", async () => {
     const { sync } = makeSync();
-    og.running.mock.faults.set({ items: [], next: [], latencyMs: 300, dropNext: 0 });
-    sync.record({ productId: "og-coffee-beans-1kg", stock: 0 }); // Ordergroove has true: send false
-    const sending = sync.flush();
-    // False is on its way: the fake has applied it and holds the answer back for 300 ms.
-    await vi.waitFor(() => expect(batches()).toHaveLength(1));
-    sync.record({ productId: "og-coffee-beans-1kg", stock: 50 }); // back in stock before the answer
-    await sending;
+    // The fake clock: the fake holds its answer back until the test lets 300 ms pass.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      og.running.mock.faults.set({ items: [], next: [], latencyMs: 300, dropNext: 0 });
+      sync.record({ productId: "og-coffee-beans-1kg", stock: 0 }); // Ordergroove has true: send false
+      const sending = sync.flush();
+      // False is on its way: the fake has applied it and holds the answer back (polled without
+      // vi.waitFor, which would move the fake clock).
+      for (let i = 0; i < 10_000 && batches().length === 0; i++) await new Promise((r) => setImmediate(r));
+      expect(batches()).toHaveLength(1);
+      sync.record({ productId: "og-coffee-beans-1kg", stock: 50 }); // back in stock before the answer
+      await vi.advanceTimersByTimeAsync(300);
+      await sending;
+    } finally {
+      vi.useRealTimers();
+    }
     await sync.flush();
     expect(og.running.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(true);
   });

@@ -16,7 +16,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authorizationPayload } from "../../src/auth/signature.js";
+import { authorizationPayload } from "../../shared/auth/signature.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
 
 const CHROMIUM = "/usr/bin/chromium";

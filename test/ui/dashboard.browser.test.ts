@@ -15,7 +15,7 @@ import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { adminCookieValue } from "../../mock-server/core/admin/admin-token.js";
 import { startMockServer } from "../../mock-server/node/server.js";
-import { signedHeaders } from "../../src/auth/signature.js";
+import { signedHeaders } from "../../shared/auth/signature.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
 import { ROOT } from "../helpers/spawn.js";
 

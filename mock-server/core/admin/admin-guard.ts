@@ -17,7 +17,7 @@
  *    fetch can send one; the dashboard's sign-in form (`/__admin/ui/login`) is the one exception.
  *
  * Refusals are JSON 403/415 naming the fix. The products API is not guarded: the real service
- * answers any origin (./cors.ts).
+ * answers any origin (../cors.ts).
  */
 import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
 

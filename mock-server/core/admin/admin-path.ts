@@ -1,7 +1,8 @@
 /**
- * Where the admin API lives. Its own module so that og-mock's lean path can tell an admin request
- * from a product one without loading the admin API itself (its validators are not needed to
- * start, and a fake that is never administered never loads them).
+ * Where the admin API lives, and how its paths read: what the front and the node host need to
+ * tell an admin request from a product one, and the admin API to find a route. (The admin spec's
+ * validators are made on the first admin call, ./admin-schemas.ts: a fake that is never
+ * administered never builds them.)
  */
 import { type CoreResponse, detail } from "../messages.js";
 

@@ -1,12 +1,12 @@
 /**
  * The admin spec as the admin API's validator: every request body and every query is checked
- * against spec/admin.openapi.yaml (compiled ahead of time into src/generated/admin-validators.ts
+ * against spec/admin.openapi.yaml (compiled ahead of time into shared/generated/admin-validators.ts
  * by `npm run generate`) and refused with the first problem, by field, in the kit's one wording
- * (src/validation/errors.ts). No rule the spec states is written here a second time.
+ * (shared/validation/errors.ts). No rule the spec states is written here a second time.
  */
 import type { ValidateFunction } from "ajv";
-import { ADMIN_QUERIES, adminValidators } from "../../../src/generated/admin-validators.js";
-import { describeFirstError } from "../../../src/validation/errors.js";
+import { ADMIN_QUERIES, adminValidators } from "../../../shared/generated/admin-validators.js";
+import { describeFirstError } from "../../../shared/validation/errors.js";
 import { AdminInputError } from "./admin-input.js";
 
 /** The admin spec's request body schemas. */

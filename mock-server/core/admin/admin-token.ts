@@ -4,7 +4,7 @@
  * `x-admin-token` or holds the dashboard's sign-in cookie.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { constantTimeEqual } from "../../../src/auth/signature.js";
+import { constantTimeEqual } from "../../../shared/auth/signature.js";
 
 /**
  * A secret drawn once per run: the dashboard's cookie is an HMAC of the token under it, so a

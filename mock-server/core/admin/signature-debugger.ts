@@ -2,7 +2,7 @@
  * The signature debugger behind the dashboard (`/__admin/signature`): given a pasted
  * `authorization` header or its fields, says what the fake would answer now, whether `ts` is
  * inside the two-hour window, and, where a hash key is known, whether the signature is right and
- * which usual slip explains it when not. The working is src/auth/explain.ts (the same as
+ * which usual slip explains it when not. The working is shared/auth/explain.ts (the same as
  * `og-stock sign --explain`) and the verdict is the fake's own `authenticate`, so neither is
  * written twice.
  *
@@ -10,7 +10,7 @@
  * and the name of a slip leave the fake, never an expected signature (which would be a working
  * credential for two hours). An expected signature is shown only for a key the caller typed in.
  */
-import { DOC_EXAMPLE, DOC_EXAMPLE_NOTE, diagnose, explain, USUAL_MISTAKES } from "../../../src/auth/explain.js";
+import { DOC_EXAMPLE, DOC_EXAMPLE_NOTE, diagnose, explain, USUAL_MISTAKES } from "../../../shared/auth/explain.js";
 import { authenticate, duration } from "../auth/authenticate.js";
 import type { OrdergrooveMock } from "../mock.js";
 

@@ -6,13 +6,13 @@
  *   - storefront (customer) scope: the same JSON without `og-authorization`, a customer id as
  *     `sig_field`, signed with the merchant hash key;
  *   - Application API scope: `x-api-key`.
- * Which scopes an operation takes comes from the spec's per-operation `security` (routes.ts).
+ * Which scopes an operation takes comes from the spec's per-operation `security` (../routes.ts).
  * Each failure has its own explanation, because "403" alone is what makes this integration
  * hard to debug. No explanation ever contains a hash key, an API key or a signature.
  */
-import { computeSignature, constantTimeEqual, signaturesEqual, signedMessage } from "../../../src/auth/signature.js";
+import { computeSignature, constantTimeEqual, signaturesEqual, signedMessage } from "../../../shared/auth/signature.js";
 import type { Clock } from "../clock.js";
-import { type AuthScheme, type Operation, schemesOf } from "../products/routes.js";
+import { type AuthScheme, type Operation, schemesOf } from "../routes.js";
 
 export interface ApiUser {
   sigField: string;

@@ -35,7 +35,7 @@ const ENTRIES_PER_CREDENTIALS = 1024;
 /**
  * credentials -> the further arguments (the operation) -> exact `authorization` header -> verdict.
  * Keyed in two steps, not by one joined string: joining made a new 200-character text on every
- * request that then had to be hashed, a tenth of a 1-item batch's cost in the core (measured).
+ * request that then had to be hashed, a visible share of a 1-item batch's cost in the core.
  */
 const verdicts = new WeakMap<MockCredentials, Map<string, Map<string, Verdict>>>();
 

@@ -1,8 +1,8 @@
 /** Reading and checking a calibration profile file against its JSON Schema (PROFILE_SCHEMA). */
 import type { ValidateFunction } from "ajv/dist/2020.js";
-import { createAjv } from "../../../src/validation/ajv.js";
-import { describeError, type Wording } from "../../../src/validation/errors.js";
-import { fileMessage, parseUserJson, readUserFile } from "../../../src/validation/user-file.js";
+import { createAjv } from "../../../shared/validation/ajv.js";
+import { describeError, type Wording } from "../../../shared/validation/errors.js";
+import { fileMessage, parseUserJson, readUserFile } from "../../../shared/validation/user-file.js";
 import { type CalibrationProfile, PROFILE_SCHEMA } from "./behaviours.js";
 
 export class ProfileError extends Error {
@@ -18,7 +18,7 @@ function compile(): ValidateFunction {
   return createAjv({ strict: true, allErrors: false, formats: true }).compile(PROFILE_SCHEMA);
 }
 
-/** How a profile's errors are worded (see src/validation/errors.ts). */
+/** How a profile's errors are worded (see shared/validation/errors.ts). */
 const PROFILE_WORDING: Wording = {
   whole: "the profile",
   kind: "profile",

@@ -1,9 +1,10 @@
 /**
  * What the fake received and answered, newest last, bounded (oldest entries fall off).
- * Secrets are masked before an entry is stored: the signature in `authorization`, the
- * `x-api-key`, cookies. Nothing secret is ever kept, so nothing secret can be read back.
+ * Secrets are masked before an entry is stored (./masking.ts, by ./entries.ts): nothing secret
+ * is ever kept, so nothing secret can be read back.
  */
 import type { Principal } from "../auth/authenticate.js";
+import { MAX_BODY_DEPTH, nestingDepth } from "../body-depth.js";
 import { TextArena } from "./text-arena.js";
 
 export interface JournalEntry {
@@ -39,67 +40,15 @@ export interface JournalListener {
   cleared(): void;
 }
 
-const MASK = "[redacted]";
-const SECRET_HEADERS = new Set(["x-api-key", "cookie", "proxy-authorization", "x-admin-token"]);
 const MAX_TEXT = 4096;
 const MAX_PARSED = 64 * 1024;
-const MAX_DEPTH = 32;
-/** How deep a body may nest and still be shown parsed; the admin API refuses deeper bodies. */
-export const MAX_BODY_DEPTH = MAX_DEPTH;
-
-/** Masks the signature inside an authorization JSON; anything unparsable is masked whole. */
-export function maskHeaders(headers: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    if (SECRET_HEADERS.has(name)) out[name] = MASK;
-    else if (name === "authorization") out[name] = maskAuthorization(value);
-    else out[name] = value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
-  }
-  return out;
-}
-
-// A client sends the same authorization header for a second or more: mask each value once.
-const masked = new Map<string, string>();
-
-function maskAuthorization(value: string): string {
-  let out = masked.get(value);
-  if (out === undefined) {
-    if (masked.size >= 256) masked.clear();
-    out = maskAuthorizationOnce(value);
-    masked.set(value, out);
-  }
-  return out;
-}
-
-function maskAuthorizationOnce(value: string): string {
-  try {
-    const parsed = JSON.parse(value) as unknown;
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-      const copy: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(parsed)) {
-        // Keep only what identifies the caller; everything else could be a secret.
-        copy[k] = k === "public_id" || k === "sig_field" || k === "ts" || k === "trust_level" ? short(v) : MASK;
-      }
-      return JSON.stringify(copy);
-    }
-  } catch {
-    // not JSON: fall through
-  }
-  return MASK;
-}
-
-function short(v: unknown): unknown {
-  return typeof v === "string" && v.length > 200 ? `${v.slice(0, 200)}…` : v;
-}
 
 /**
  * The JSON texts an entry was recorded from, kept instead of their parsed forms and parsed when
  * the entry is read. Why: a journal holds up to `limit` entries, so whatever an entry keeps
  * outlives the request and is moved to the old generation by the GC; a 100-item batch kept
  * parsed (its items and its 100 results) measured as most of the fake's cost per request, and
- * kept as strings still a fifth of it. The journal keeps them as bytes in a TextArena.
+ * kept as strings still a large share of it. The journal keeps them as bytes in a TextArena.
  */
 export interface JournalTexts {
   /**
@@ -126,7 +75,7 @@ function build(entry: JournalEntry, texts: JournalTexts | undefined): JournalEnt
 }
 
 function parsedBody(text: string): unknown {
-  return nestingDepth(text) <= MAX_DEPTH ? JSON.parse(text) : cut(text);
+  return nestingDepth(text) <= MAX_BODY_DEPTH ? JSON.parse(text) : cut(text);
 }
 
 function cut(text: string): string {
@@ -361,7 +310,7 @@ export class Journal {
 
 /** The body as stored in the journal: parsed JSON if it parses, else the text, cut short. */
 export function journalBody(text: string | undefined, parsed: unknown): unknown {
-  if (keepsParsed(text, parsed) && nestingDepth(text!) <= MAX_DEPTH) return parsed;
+  if (keepsParsed(text, parsed) && nestingDepth(text!) <= MAX_BODY_DEPTH) return parsed;
   if (text === undefined || text.length === 0) return null;
   return cut(text);
 }
@@ -374,22 +323,4 @@ export function journalBody(text: string | undefined, parsed: unknown): unknown 
  */
 export function keepsParsed(text: string | undefined, parsed: unknown): boolean {
   return parsed !== undefined && text !== undefined && text.length <= MAX_PARSED;
-}
-
-/** How deeply the JSON text nests, counted without parsing (brackets outside strings). */
-export function nestingDepth(text: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) max = Math.max(max, ++depth);
-    else if (c === 93 || c === 125) depth--;
-  }
-  return max;
 }

@@ -4,9 +4,9 @@
  *
  * Why: a journal keeps its last `limit` requests, so whatever it holds outlives the request, and
  * V8 copies it out of the young generation and then collects it from the old one. Kept as JS
- * strings, the two texts of a 100-item batch (about 7 KB) were a fifth of the fake's CPU per
- * request (bench figure 2: 150 µs with them, 125 µs without or in this arena, same run). Bytes
- * written into a buffer the GC never scans cost a copy each way and nothing in between.
+ * strings, the two texts of a 100-item batch were a large share of the fake's CPU per request
+ * (bench figure 2, docs/performance.md). Bytes written into a buffer the GC never scans cost a
+ * copy each way and nothing in between.
  *
  * Positions are logical byte offsets that only grow (a double counts exactly to 2^53 bytes: 6
  * years of a 45 MB/s journal); a position's byte lives at `position % capacity`. The caller

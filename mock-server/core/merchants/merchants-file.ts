@@ -1,13 +1,13 @@
 /**
  * The merchants file (`og-mock --merchants merchants.json`) and the body of
  * `POST /__admin/merchants`: checked against spec/merchants.schema.json, with one clear line per
- * wrong field, then turned into engine options. A file with any error starts nothing.
+ * wrong field, then turned into mock options. A file with any error starts nothing.
  */
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import { createAjv } from "../../../src/validation/ajv.js";
-import { describeError, fieldPath } from "../../../src/validation/errors.js";
-import { merchantsSchema } from "../../../src/generated/merchants-schema.js";
-import { parseUserJson, readUserFile } from "../../../src/validation/user-file.js";
+import { createAjv } from "../../../shared/validation/ajv.js";
+import { describeError, fieldPath } from "../../../shared/validation/errors.js";
+import { merchantsSchema } from "../../../shared/generated/merchants-schema.js";
+import { parseUserJson, readUserFile } from "../../../shared/validation/user-file.js";
 import type { ProductSeed } from "../products/catalog.js";
 import { type IpLimitSettings, MerchantError, type MerchantOptions } from "./merchants.js";
 
@@ -90,7 +90,7 @@ export function checkMerchantEntry(value: unknown): MerchantEntry {
   return value as MerchantEntry;
 }
 
-/** Engine options of one merchant: only the credentials it lists (no default API user or key). */
+/** Mock options of one merchant: only the credentials it lists (no default API user or key). */
 export function merchantOptions(entry: MerchantEntry): MerchantOptions {
   return {
     credentials: { publicId: entry.publicId, apiUsers: entry.apiUsers ?? [], apiKeys: entry.apiKeys ?? [] },

@@ -1,28 +1,30 @@
 /**
- * Many merchants in one fake: a front that picks exactly one merchant engine per request and
- * hands the request to it. Each engine is an ordinary single-merchant `OrdergrooveMock` with its
+ * Many merchants in one fake: the merchants pick exactly one merchant's mock per request and
+ * hand the request to it. Each mock is an ordinary single-merchant `OrdergrooveMock` with its
  * own credentials, catalog, journal, faults and throttle window, so merchants cannot see each
  * other's state by construction.
  *
- * The front only *picks*; the engine then authenticates in full. A request is picked by the
+ * The merchants only *pick*; the mock then authenticates in full. A request is picked by the
  * `public_id` of its authorization JSON (the merchant it names), else by its `x-api-key` (looked
  * up across all merchants). So a key of merchant A sent with merchant B's public id goes to B,
- * and B refuses it. A request that names no merchant goes to a merchant-less engine that refuses
- * every credential with the engine's own explanations (and answers unknown routes with the same
+ * and B refuses it. A request that names no merchant goes to a merchant-less mock that refuses
+ * every credential with the mock's own explanations (and answers unknown routes with the same
  * 404), so its answers read exactly like a single merchant's.
  *
  * In front of every merchant sits Ordergroove's documented per-IP limit (6,000 requests a minute
  * over all endpoints), answered with 429 and, as documented, no Retry-After.
  *
- * With one merchant every request goes to it, unlooked-at: answers are exactly the engine's.
+ * With one merchant every request goes to it, unlooked-at: answers are exactly the mock's.
  */
 import { createHash } from "node:crypto";
-import { SlidingWindow } from "../../../src/throttle/sliding-window.js";
+import { SlidingWindow } from "../../../shared/throttle/sliding-window.js";
 import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
 import { OrdergrooveMock } from "../mock.js";
 import type { MockOptions } from "../options.js";
 import { validateProfile } from "../calibration/profile-file.js";
 import { corsPreflight, withCors } from "../cors.js";
+import { answerSafely, type ErrorReporter } from "../answer-safely.js";
+import { tooLarge } from "../refusals.js";
 
 export interface IpLimitSettings {
   /** Requests allowed per window from one client address, over all endpoints. */
@@ -34,7 +36,7 @@ export interface IpLimitSettings {
 /** Ordergroove: "every REST endpoint is IP rate limited at 6,000 requests/minute/IP". */
 export const DEFAULT_IP_LIMIT: IpLimitSettings = { limit: 6000, windowMs: 60_000 };
 
-/** One merchant: its credentials (with its `publicId`) and any engine option of its own. */
+/** One merchant: its credentials (with its `publicId`) and any mock option of its own. */
 export type MerchantOptions = MockOptions;
 
 export interface MerchantsOptions extends MockOptions {
@@ -77,7 +79,7 @@ interface IpWindow {
 const MAX_TRACKED_ADDRESSES = 1000;
 
 export class OrdergrooveMerchants {
-  readonly #engines = new Map<string, OrdergrooveMock>();
+  readonly #mocks = new Map<string, OrdergrooveMock>();
   readonly #byKey = new Map<string, OrdergrooveMock>();
   readonly #defaults: MockOptions;
   /** Answers requests that name no merchant: it has no credentials, so it refuses every one. */
@@ -87,15 +89,15 @@ export class OrdergrooveMerchants {
   #windows = new Map<string, IpWindow>();
 
   /**
-   * @param engines the merchants, first is the default one (admin calls that select none)
+   * @param mocks the merchants, first is the default one (admin calls that select none)
    * @param options `defaults` for merchants added later, and the per-IP limit
    */
   constructor(
-    engines: readonly OrdergrooveMock[],
+    mocks: readonly OrdergrooveMock[],
     options: { defaults?: MockOptions; ipLimit?: Partial<IpLimitSettings> | false } = {},
   ) {
-    if (engines.length === 0) throw new MerchantError("A fake needs at least one merchant.");
-    const first = engines[0]!;
+    if (mocks.length === 0) throw new MerchantError("A fake needs at least one merchant.");
+    const first = mocks[0]!;
     this.#defaults = {
       clock: first.options.clock,
       maxBodyBytes: first.options.maxBodyBytes,
@@ -105,16 +107,16 @@ export class OrdergrooveMerchants {
     };
     this.#ipLimit = this.#initialIpLimit = resolveIpLimit(options.ipLimit);
     this.#nobody = this.#makeNobody(first);
-    for (const engine of engines) this.#admit(engine);
+    for (const mock of mocks) this.#admit(mock);
   }
 
   /** The merchant admin calls and `mock` accessors use when none is named: the first. */
   get default(): OrdergrooveMock {
-    return this.#engines.values().next().value!;
+    return this.#mocks.values().next().value!;
   }
 
   get size(): number {
-    return this.#engines.size;
+    return this.#mocks.size;
   }
 
   /** Host settings shared by all merchants (the body limit is read before a merchant is known). */
@@ -123,11 +125,11 @@ export class OrdergrooveMerchants {
   }
 
   merchant(publicId: string): OrdergrooveMock | undefined {
-    return this.#engines.get(publicId);
+    return this.#mocks.get(publicId);
   }
 
   list(): OrdergrooveMock[] {
-    return [...this.#engines.values()];
+    return [...this.#mocks.values()];
   }
 
   summaries(): MerchantSummary[] {
@@ -136,18 +138,18 @@ export class OrdergrooveMerchants {
 
   /** Adds a merchant with its own empty journal and fresh windows; defaults fill what it leaves out. */
   add(options: MerchantOptions): OrdergrooveMock {
-    const engine = new OrdergrooveMock({ ...this.#defaults, ...options });
-    this.#admit(engine);
-    return engine;
+    const mock = new OrdergrooveMock({ ...this.#defaults, ...options });
+    this.#admit(mock);
+    return mock;
   }
 
   /** Removes a merchant (not the last one): its credentials stop working at once. */
   remove(publicId: string): boolean {
-    const engine = this.#engines.get(publicId);
-    if (!engine) return false;
-    if (this.#engines.size === 1) throw new MerchantError("The last merchant cannot be removed.", true);
-    this.#engines.delete(publicId);
-    for (const key of engine.options.credentials.apiKeys) this.#byKey.delete(digest(key));
+    const mock = this.#mocks.get(publicId);
+    if (!mock) return false;
+    if (this.#mocks.size === 1) throw new MerchantError("The last merchant cannot be removed.", true);
+    this.#mocks.delete(publicId);
+    for (const key of mock.options.credentials.apiKeys) this.#byKey.delete(digest(key));
     this.#nobody = this.#makeNobody(this.default);
     return true;
   }
@@ -165,7 +167,7 @@ export class OrdergrooveMerchants {
 
   /** Every merchant back to its start, the per-IP limit as configured, and fresh per-IP windows. */
   reset(): void {
-    for (const engine of this.#engines.values()) engine.reset();
+    for (const mock of this.#mocks.values()) mock.reset();
     this.#ipLimit = this.#initialIpLimit;
     this.#windows = new Map();
   }
@@ -175,17 +177,26 @@ export class OrdergrooveMerchants {
     this.#windows = new Map();
   }
 
-  /** A products request: its CORS preflight, the per-IP limit, then the one merchant it names; CORS headers on every answer. */
-  handle(req: CoreRequest): CoreResponse {
+  /**
+   * A products request, answered completely: its CORS preflight, the per-IP limit, then the one
+   * merchant it names. The one place the products API's CORS headers are added (to every answer,
+   * an unexpected 500 included, so a browser client can read it) and its last line of defence
+   * runs: whatever the mock throws becomes a JSON 500 and one call of `report`.
+   */
+  handle(req: CoreRequest, report?: ErrorReporter): CoreResponse {
     const preflight = corsPreflight(req);
     if (preflight) return preflight;
-    const engine = this.pick(req);
-    const limited = this.#overIpLimit(req);
-    if (limited) {
-      engine.recordRefusal(req, limited, "over the per-IP limit");
-      return withCors(limited);
-    }
-    return withCors(engine.handle(req));
+    return withCors(answerSafely(() => this.#answer(req), req, report));
+  }
+
+  /**
+   * The 413 of a products request whose body was over the limit, answered before it was read:
+   * journaled in the merchant it names, with CORS like every products answer.
+   */
+  refuseTooLarge(req: CoreRequest, bytes: number): CoreResponse {
+    const response = tooLarge(bytes, this.options.maxBodyBytes);
+    this.recordRefusal(req, response, "body too large");
+    return withCors(response);
   }
 
   /** Journals a request its host refused before the core saw its body, in the merchant it names. */
@@ -193,11 +204,21 @@ export class OrdergrooveMerchants {
     this.pick(req).recordRefusal(req, response, why);
   }
 
-  /** The engine that answers `req`: the merchant its credentials name, else the merchant-less one. */
+  #answer(req: CoreRequest): CoreResponse {
+    const mock = this.pick(req);
+    const limited = this.#overIpLimit(req);
+    if (limited) {
+      mock.recordRefusal(req, limited, "over the per-IP limit");
+      return limited;
+    }
+    return mock.handle(req);
+  }
+
+  /** The mock that answers `req`: the merchant its credentials name, else the merchant-less one. */
   pick(req: CoreRequest): OrdergrooveMock {
-    if (this.#engines.size === 1) return this.default;
+    if (this.#mocks.size === 1) return this.default;
     const publicId = publicIdOf(req.headers.authorization);
-    const named = publicId === undefined ? undefined : this.#engines.get(publicId);
+    const named = publicId === undefined ? undefined : this.#mocks.get(publicId);
     if (named) return named;
     const key = req.headers["x-api-key"];
     // Looked up by digest: a map lookup on the key itself would compare secrets character by character.
@@ -234,11 +255,11 @@ export class OrdergrooveMerchants {
     if (this.#windows.size >= MAX_TRACKED_ADDRESSES) this.#windows = new Map();
   }
 
-  #admit(engine: OrdergrooveMock): void {
-    const { publicId, apiKeys, apiUsers } = engine.options.credentials;
+  #admit(mock: OrdergrooveMock): void {
+    const { publicId, apiKeys, apiUsers } = mock.options.credentials;
     // As a merchants file is refused (spec/merchants.schema.json): a merchant nobody can use is a mistake.
     if (apiKeys.length === 0 && apiUsers.length === 0) throw new MerchantError(nobodyCanAuthenticate(publicId));
-    if (this.#engines.has(publicId)) {
+    if (this.#mocks.has(publicId)) {
       throw new MerchantError(`A merchant with public id ${JSON.stringify(publicId)} exists already.`, true);
     }
     const digests = apiKeys.map(digest);
@@ -255,8 +276,8 @@ export class OrdergrooveMerchants {
         );
       }
     }
-    this.#engines.set(publicId, engine);
-    for (const d of digests) this.#byKey.set(d, engine);
+    this.#mocks.set(publicId, mock);
+    for (const d of digests) this.#byKey.set(d, mock);
   }
 
   #makeNobody(like: OrdergrooveMock): OrdergrooveMock {
@@ -285,7 +306,7 @@ export function createMerchants(options: MerchantsOptions = {}): OrdergrooveMerc
   if (top.credentials !== undefined) {
     throw new MerchantError("Give credentials per merchant in `merchants`, not at the top level as well.");
   }
-  const engines = merchants.map((m, i) => {
+  const mocks = merchants.map((m, i) => {
     // In a merchants file an omitted apiUsers means none; here it would mean the default API user,
     // so `apiKeys: []` alone would quietly let the default user in. Refused, as the file is.
     const c = m.credentials;
@@ -297,17 +318,17 @@ export function createMerchants(options: MerchantsOptions = {}): OrdergrooveMerc
       throw new MerchantError(`merchants[${i}]: ${(error as Error).message}`);
     }
   });
-  return new OrdergrooveMerchants(engines, { defaults: top, ipLimit });
+  return new OrdergrooveMerchants(mocks, { defaults: top, ipLimit });
 }
 
-export function summarize(engine: OrdergrooveMock): MerchantSummary {
-  const c = engine.options.credentials;
+export function summarize(mock: OrdergrooveMock): MerchantSummary {
+  const c = mock.options.credentials;
   return {
     publicId: c.publicId,
     apiUsers: c.apiUsers.map((u) => u.sigField),
     apiKeys: c.apiKeys.length,
-    products: engine.catalog.size,
-    journal: engine.journal.total,
+    products: mock.catalog.size,
+    journal: mock.journal.total,
   };
 }
 

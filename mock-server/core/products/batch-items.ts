@@ -5,10 +5,10 @@
  *
  * The hot path of the fake: no copy is made of a valid item, and no closure per item.
  */
-import { openapiDocument } from "../../../src/generated/document.js";
-import { quickCheck } from "../../../src/validation/quick-checks.js";
-import { batchLimit, describeSchemaError, schemaValidator } from "../../../src/validation/schemas.js";
-import type { ItemResult } from "../../../src/client/batch-results.js";
+import { openapiDocument } from "../../../shared/generated/document.js";
+import { quickCheck } from "../../../shared/validation/quick-checks.js";
+import { batchLimit, describeSchemaError, schemaValidator } from "../../../shared/validation/schemas.js";
+import type { ItemResult } from "../../../shared/batch-results.js";
 import type { Faults } from "../faults.js";
 import type { Trace } from "../journal/entries.js";
 import { type CoreResponse, detail, json } from "../messages.js";

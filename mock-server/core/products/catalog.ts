@@ -20,11 +20,11 @@
  * updated or added, and starts there in O(1) instead of scanning from the top. Removal leaves a
  * hole; `reset()`/`seed()` renumber and bump `epoch`, which invalidates older cursors.
  */
-import type { Product, ProductFields } from "../../../src/api-types.js";
-import { describeSchemaError, schemaValidator } from "../../../src/validation/schemas.js";
+import type { Product, ProductFields } from "../../../shared/api-types.js";
+import { describeSchemaError, schemaValidator } from "../../../shared/validation/schemas.js";
 import type { Clock } from "../clock.js";
 
-export type { Product, ProductFields } from "../../../src/api-types.js";
+export type { Product, ProductFields } from "../../../shared/api-types.js";
 
 /** What a seed may give for a product: `external_product_id` (or `product_id`) and any fields. */
 export type ProductSeed = Partial<Product> & { product_id?: string; external_product_id?: string };
@@ -50,7 +50,7 @@ export class Catalog {
   /**
    * `seedChecked`: the seed is known to pass the spec's Product schema (the embedded default
    * catalog, checked by test/mock/defaults.test.ts), so seeding skips the validator: its
-   * first run measured ~4 ms of og-mock's cold start (bench figure 4).
+   * first run would add to og-mock's cold start (bench figure 4).
    */
   constructor(
     merchant: string,
@@ -155,7 +155,7 @@ export class Catalog {
   /**
    * One page of the products whose id or name contains `q` (ignoring case) and whose `live`
    * matches, with how many match in all and how many of the whole catalog are live: one pass
-   * over the catalog (about 10 ms at 100k products), composing only the page it returns.
+   * over the catalog, composing only the page it returns.
    */
   search(query: { q?: string; live?: boolean; offset?: number; limit?: number } = {}): CatalogPage {
     const needle = query.q?.trim().toLowerCase() ?? "";
@@ -284,7 +284,7 @@ export class Catalog {
 
   #compose(stored: Stored): Product {
     // Object.assign, not `{ ...defaults, ...stored }`: on Node 20 a spread that overwrites keys of an
-    // earlier spread takes a slow path (~20 µs a product, measured), which made a page of 100 cost 2 ms.
+    // earlier spread takes a slow path, which made composing a page of 100 the listing's largest cost.
     const product = Object.assign({}, this.#defaults, { name: stored.external_product_id }, stored) as Product;
     // The only nested value: never hand out the stored one.
     product.groups = (product.groups ?? []).map((g) => ({ ...g }));
@@ -331,7 +331,7 @@ export class Catalog {
     }
     // One more shallow copy: an object spread from an object-rest result gets a hidden class of
     // its own in V8, so a scan of 100k of them (the dashboard's search, `?live=` counts) reads a
-    // field megamorphically, measured ~20x slower (60-90 ms instead of 3 ms). The copy shares one.
+    // field megamorphically, many times slower than a shared one. The copy shares one.
     return { ...stored };
   }
 }

@@ -11,8 +11,8 @@
  * catalog page by page pays for one scan, not one per page (bench figure 8).
  */
 import { Buffer } from "node:buffer";
-import { openapiDocument } from "../../../src/generated/document.js";
-import type { components } from "../../../src/generated/openapi.js";
+import { openapiDocument } from "../../../shared/generated/document.js";
+import type { components } from "../../../shared/generated/openapi.js";
 import type { Catalog, FieldReader, Product } from "./catalog.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
 

@@ -1,8 +1,8 @@
 /**
  * The text of a batch answer, `{"results":[...]}`, written directly rather than by
  * `JSON.stringify`: every batch answer is sent as text, and for a 100-item batch stringifying
- * the result objects cost about 11 µs of the fake's ~100 µs per request (bench figure 2), while
- * joining their parts costs about 4.
+ * the result objects was a visible share of the fake's work per request (bench figure 2), while joining
+ * their parts costs a fraction of that (docs/performance.md).
  *
  * It gives exactly `JSON.stringify({ results })` (test/mock/results-text.test.ts checks it on
  * generated results and on what the batch routes answer). That rests on one fact of this
@@ -10,7 +10,7 @@
  * optionally `detail`, in that order, which is the order JSON.stringify writes them in. A result
  * with any other key is written by JSON.stringify, so a new field can never be dropped silently.
  */
-import type { ItemResult } from "../../../src/client/batch-results.js";
+import type { ItemResult } from "../../../shared/batch-results.js";
 
 /** True when JSON.stringify writes `text` between its quotes as it is: no quote, backslash, control character or surrogate. */
 function plain(text: string): boolean {

@@ -1,5 +1,5 @@
 /** One product by its id: GET and PATCH /products/{external_product_id}/. */
-import { describeSchemaError, schemaValidator } from "../../../src/validation/schemas.js";
+import { describeSchemaError, schemaValidator } from "../../../shared/validation/schemas.js";
 import type { Trace } from "../journal/entries.js";
 import { type CoreResponse, detail, json } from "../messages.js";
 import type { BehaviourSettings } from "../settings.js";

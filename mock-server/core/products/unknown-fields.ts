@@ -3,7 +3,7 @@
  * Django REST framework serializers do (noted on the journal entry, warned about once per name),
  * or refused in strict mode.
  */
-import { knownFields } from "../../../src/validation/schemas.js";
+import { knownFields } from "../../../shared/validation/schemas.js";
 import type { Trace } from "../journal/entries.js";
 import type { BehaviourSettings, MockLogger } from "../settings.js";
 

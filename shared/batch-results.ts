@@ -3,9 +3,9 @@
  * article's `[{"results": [...]}, ...]`, flattened to one list in request order. The client reads
  * answers with it, the fake's assertions read the journal with it.
  */
-import type { ItemResult } from "../api-types.js";
+import type { ItemResult } from "./api-types.js";
 
-export type { ItemResult } from "../api-types.js";
+export type { ItemResult } from "./api-types.js";
 
 /** The item results of a batch answer body; an empty list when the body is neither form. */
 export function batchResults(body: unknown): ItemResult[] {

@@ -1,5 +1,5 @@
 /** The routes of the spec the fake serves, the scopes each takes, and a precise 404/405 for everything else. */
-import { openapiDocument } from "../../../src/generated/document.js";
+import { openapiDocument } from "../../shared/generated/document.js";
 
 export type Operation =
   | "updateProductsBatch"

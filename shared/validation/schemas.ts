@@ -1,7 +1,7 @@
 /**
  * Schemas compiled from the spec. The fake validates request items with them and the client
  * validates answers with them, so neither hand-writes a rule that could drift from the spec.
- * They are compiled ahead of time by `npm run generate` (src/generated/validators.ts), which
+ * They are compiled ahead of time by `npm run generate` (shared/generated/validators.ts), which
  * keeps ajv's compiler off the fake's start-up path; any other part of the spec can be compiled
  * at run time with ./runtime-schemas.ts.
  */

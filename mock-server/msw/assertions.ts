@@ -4,9 +4,9 @@
  * work the same under vitest, jest or node:test.
  */
 import { AssertionError } from "node:assert";
-import { batchResults } from "../../../src/client/batch-results.js";
-import type { JournalEntry } from "./journal.js";
-import type { OrdergrooveMock } from "../mock.js";
+import { batchResults } from "../../shared/batch-results.js";
+import type { JournalEntry } from "../core/journal/journal.js";
+import type { OrdergrooveMock } from "../core/mock.js";
 
 const BATCH_UPDATE = "/products-batch/update/";
 

@@ -6,7 +6,7 @@
  * ajv is loaded by createRequire when the first instance is made, never imported: its compiler
  * is most of what og-mock's benchmarked cold start would otherwise pay, and a fake started
  * without a merchants file or a profile compiles nothing (it validates with the precompiled
- * code in src/generated/, which needs only ajv's small runtime helpers).
+ * code in shared/generated/, which needs only ajv's small runtime helpers).
  */
 import { createRequire } from "node:module";
 import type { Ajv2020, Options } from "ajv/dist/2020.js";

@@ -2,9 +2,9 @@
  * A profile onto the fake's settings: what it sets, what the fake cannot reproduce, and the
  * precedence (defaults, then the profile, then the user's own options).
  */
-import type { AuthPolicy } from "../auth/authenticate.js";
-import type { MockOptions } from "../options.js";
-import type { AnswerSettings, BehaviourSettings } from "../settings.js";
+import type { AuthPolicy } from "./auth/authenticate.js";
+import type { MockOptions } from "./options.js";
+import type { AnswerSettings, BehaviourSettings } from "./settings.js";
 import {
   AUTH_FAILURES,
   type AuthFailure,
@@ -12,8 +12,8 @@ import {
   type CalibrationProfile,
   FAKE_EXPLANATION,
   type ObservedValue,
-} from "./behaviours.js";
-import { validateProfile } from "./profile-file.js";
+} from "./calibration/behaviours.js";
+import { validateProfile } from "./calibration/profile-file.js";
 
 /** What applying a profile did: where it came from, what the fake now reproduces, and what it cannot. */
 export interface ProfileSummary {

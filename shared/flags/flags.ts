@@ -44,8 +44,8 @@ export function parseFlags(
 }
 
 /**
- * The common command line read without parseArgs, whose first call costs ~0.8 ms of every start
- * (node compiles its parser then): long options only, each `--name value`, `--name=value` or a
+ * The common command line read without parseArgs, whose first call is a noticeable part of every
+ * start (node compiles its parser then; docs/performance.md, figure 4): long options only, each `--name value`, `--name=value` or a
  * boolean `--name`, all known, no value that starts with a dash, no option with a default. Any
  * other command line is parseArgs's (undefined here), which reads it or says what is wrong. What
  * this returns is what parseArgs would (test/cli/flags-simple.test.ts checks the two agree).
