@@ -25,6 +25,10 @@ export function tier(name: string, files: { include: string[]; exclude?: string[
           replacement: fileURLToPath(new URL("mock-server/core/index.ts", import.meta.url)),
         },
         {
+          find: /^ordergroove-stock-kit\/server$/,
+          replacement: fileURLToPath(new URL("mock-server/node/index.ts", import.meta.url)),
+        },
+        {
           find: /^ordergroove-stock-kit\/express$/,
           replacement: fileURLToPath(new URL("mock-server/express/index.ts", import.meta.url)),
         },

@@ -10,16 +10,23 @@
 //     CommonJS project), with msw 2 on Node 20 · vitest + msw 3 on Node 22 (plus require() there)
 //   npm 11: after the docs' `npm install-scripts deny`, no install-script warning about the kit's
 //     packages; og-contract reads .env; usage errors suggest the fix
+//   lean (consumer-lean.mjs): what the kit adds to an msw 2 + vitest project (MB, packages, native
+//     binaries, install-script prompts), failing past its bounds; README's first test there, the
+//     installed og-mock answering a signed PATCH, the durable outbox, createApp() and og-mock's
+//     pretty log first without their optional peers (the error must say what to install), then with
 //   CommonJS + TypeScript: require() of every entry point on Node 20, and a TypeScript project
 //     importing every entry point under moduleResolution node10 and under nodenext (CommonJS output)
 // then proves the checks have teeth: a broken export, missing types and a missing typesVersions
 // entry must each make them fail.
 //
-//   node scripts/consumer-check.mjs [--only lint|vitest-msw2|jest-esm|jest-ts|vitest-msw3|cjs-ts]
-import { execFileSync, spawnSync } from "node:child_process";
+//   git: an install from git (of HEAD: commit first) builds dist/, without an approval prompt
+//
+//   node scripts/consumer-check.mjs [--only lint|vitest-msw2|jest-esm|jest-ts|vitest-msw3|cjs-ts|lean|git]
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { gitInstall, leanCheck, quietInstall } from "./consumer-lean.mjs";
 import { docPages, readmeExamples } from "./readme-examples.mjs";
 
 const root = resolve(import.meta.dirname, "..");
@@ -32,6 +39,7 @@ const ENTRY_POINTS = [
   "ordergroove-stock-kit/mock",
   "ordergroove-stock-kit/msw",
   "ordergroove-stock-kit/express",
+  "ordergroove-stock-kit/server",
 ];
 
 function sh(cmd, args, cwd, env = {}) {
@@ -84,12 +92,14 @@ function typo(text) {
   return broken;
 }
 
-function check(name, fn) {
+async function check(name, fn) {
   if (only && !name.startsWith(only)) return;
   const started = Date.now();
   try {
-    fn();
-    results.push(`ok    ${name} (${Math.round((Date.now() - started) / 1000)} s)`);
+    const note = await fn();
+    results.push(
+      `ok    ${name} (${Math.round((Date.now() - started) / 1000)} s)${typeof note === "string" ? `: ${note}` : ""}`,
+    );
   } catch (error) {
     results.push(`FAIL  ${name}: ${error.message.split("\n")[0]}`);
   }
@@ -117,7 +127,9 @@ const tsconfig = (compilerOptions, include) =>
 // Plain CommonJS: require() each entry point and use it, the way a CommonJS service would.
 const requireAll = `const assert = require("node:assert/strict");
 const kit = require("ordergroove-stock-kit");
-const { startMockServer } = require("ordergroove-stock-kit/express");
+const { startMockServer } = require("ordergroove-stock-kit/server");
+// Loads without express installed: only createApp() needs it, when called.
+assert.equal(typeof require("ordergroove-stock-kit/express").createApp, "function");
 const { createOrdergrooveMock } = require("ordergroove-stock-kit/mock");
 const { setupOrdergrooveMock } = require("ordergroove-stock-kit/msw");
 assert.equal(typeof setupOrdergrooveMock, "function");
@@ -137,15 +149,19 @@ assert.equal(typeof createOrdergrooveMock, "function");
 
 // Every entry point with its types, in one TypeScript file.
 const everyEntry = `import { type BatchReport, OrdergrooveClient } from "ordergroove-stock-kit";
-import { startMockServer } from "ordergroove-stock-kit/express";
+import { createApp } from "ordergroove-stock-kit/express";
 import { createOrdergrooveMock, type MockOptions } from "ordergroove-stock-kit/mock";
 import { setupOrdergrooveMock } from "ordergroove-stock-kit/msw";
+import { startMockServer } from "ordergroove-stock-kit/server";
 
 // One options object for every host, logger included (the server also takes a pino logger there).
 const options: MockOptions = { throttle: false, logger: { warn: (message) => console.warn(message) } };
 const msw: ReturnType<typeof setupOrdergrooveMock> = setupOrdergrooveMock(options);
 void msw;
 void createOrdergrooveMock(options).catalog;
+// createApp() and its Express types: this project installed express and @types/express, its peers.
+const app: import("express").Express = createApp(createOrdergrooveMock(options));
+void app;
 
 async function main(): Promise<void> {
   const og = await startMockServer({ ...options, port: 0 });
@@ -162,33 +178,17 @@ async function main(): Promise<void> {
 void main();
 `;
 
-/**
- * npm 11: after the docs' `npm install-scripts deny classic-level msw`, an install warns about none
- * of the kit's packages (another package's warning, such as jest's @parcel/watcher, is the project's).
- */
-function quietInstall(dir) {
-  const deny = readFileSync(join(root, "docs/testing-your-suite.md"), "utf8").match(
-    /^npm install-scripts deny .*?(?=\s+#)/m,
-  );
-  if (!deny) throw new Error("docs/testing-your-suite.md no longer shows `npm install-scripts deny`");
-  sh("sh", ["-c", deny[0]], dir);
-  const { stderr } = spawnSync("npm", ["install", "--no-audit", "--no-fund"], { cwd: dir, encoding: "utf8" });
-  const noisy = stderr
-    .split("\n")
-    .filter((l) => /install-scripts\s+(classic-level|msw|ordergroove-stock-kit)@/.test(l));
-  if (noisy.length) throw new Error(`npm still warns about the kit's install scripts:\n${noisy.join("\n")}`);
-  console.log("npm install: no install-script warning about the kit's packages");
-}
-
-sh("npm", ["run", "-s", "build"], root);
+// npm pack builds dist/ first (the prepack script).
 const packed = JSON.parse(
   execFileSync("npm", ["pack", "--json", "--pack-destination", work], { cwd: root, encoding: "utf8" }),
 );
 const tarball = join(work, packed[0].filename);
 console.log(`packed ${tarball} (${packed[0].entryCount} files, ${Math.round(packed[0].size / 1024)} KiB)`);
 
-check("lint: publint on the tarball", () => sh("npx", ["--no-install", "publint", "run", tarball, "--strict"], root));
-check("lint: attw on the tarball", () =>
+await check("lint: publint on the tarball", () =>
+  sh("npx", ["--no-install", "publint", "run", tarball, "--strict"], root),
+);
+await check("lint: attw on the tarball", () =>
   sh(
     "npx",
     [
@@ -210,7 +210,7 @@ check("lint: attw on the tarball", () =>
   ),
 );
 
-check("vitest-msw2: the docs' suite, client and sync on Node 20 (ESM)", () => {
+await check("vitest-msw2: the docs' suite, client and sync on Node 20 (ESM)", () => {
   const dir = project("vitest-msw2", {
     deps: ["msw@^2.12", "vitest@4.1", "typescript@5.9", "@types/node@20"],
     files: {
@@ -231,7 +231,7 @@ check("vitest-msw2: the docs' suite, client and sync on Node 20 (ESM)", () => {
         include: ["client.ts", "sync-service.ts"],
       }),
       "run-examples.mjs": `import assert from "node:assert/strict";
-import { startMockServer } from "ordergroove-stock-kit/express";
+import { startMockServer } from "ordergroove-stock-kit/server";
 const og = await startMockServer({ port: 0 });
 process.env.OG_BASE_URL = og.url;
 await import("./out/client.js");
@@ -255,7 +255,7 @@ console.log("the docs' client and sync examples ran against the packed kit");
   if (!failure("npx", ["tsc", "-p", "."], dir).code) throw new Error("a misspelled matcher type-checked");
   writeFileSync(firstTest, example("first-test.test.ts"));
   console.log("a misspelled matcher fails tsc");
-  quietInstall(dir);
+  quietInstall(dir, root, sh);
   // og-contract reads .env, and refuses a target it does not know instead of testing the fake.
   writeFileSync(join(dir, ".env"), "OG_CONTRACT_TARGET=sandbx\n");
   const refused = failure("npx", ["og-contract"], dir);
@@ -289,42 +289,47 @@ console.log("the docs' client and sync examples ran against the packed kit");
   console.log("broken export and broken types were both caught");
 });
 
-check("jest-esm: docs' jest recipe for an ES module project, as printed, with msw 2 on Node 20", () => {
+await check("jest-esm: docs' jest recipe for an ES module project, as printed, beside the vitest suite", () => {
   const dir = project("jest-esm", {
     deps: ["msw@^2.12"],
     files: {
       "inventory.js": example("inventory.js"),
       // The suite has no type annotations: as JavaScript it runs untransformed (transform: {}).
-      "inventory.test.js": forJest("inventory.test.ts"),
-      "matchers.test.js": forJest("matchers.test.ts"),
+      "inventory.jest.js": forJest("inventory.test.ts"),
+      "matchers.jest.js": forJest("matchers.test.ts"),
       "jest.config.js": example("jest.config.js"),
     },
   });
   shBlock("jest-esm.sh", dir);
+  // Both recipes in one project: each runner runs its own files only (issue 38).
+  writeFileSync(join(dir, "inventory.test.ts"), example("inventory.test.ts"));
+  sh("npm", ["install", "-D", "--no-audit", "--no-fund", "--loglevel=error", "vitest@4.1"], dir);
+  sh("npx", ["vitest", "run"], dir);
+  sh("sh", ["-c", "NODE_OPTIONS=--experimental-vm-modules npx jest"], dir, { NODE_OPTIONS: "" });
 });
 
-check("jest-ts: docs' ts-jest recipe in a CommonJS project, as printed, typed matchers", () => {
+await check("jest-ts: docs' ts-jest recipe in a CommonJS project, as printed, typed matchers", () => {
   const dir = project("jest-ts", {
     type: "commonjs",
     deps: ["msw@^2.12"],
     files: {
       // A TypeScript project's service is TypeScript: the docs' one, unannotated, as inventory.ts.
       "inventory.ts": `// @ts-nocheck -- the docs' JavaScript service, unannotated\n${example("inventory.js")}`,
-      "inventory.test.ts": forJest("inventory.test.ts"),
-      "matchers.test.ts": forJest("matchers.test.ts"),
+      "inventory.jest.ts": forJest("inventory.test.ts"),
+      "matchers.jest.ts": forJest("matchers.test.ts"),
       "jest.config.cjs": example("jest.config.cjs"),
       "tsconfig.json": example("jest-tsconfig.json"),
     },
   });
   shBlock("jest-ts.sh", dir);
   // ts-jest type-checks: a misspelled matcher fails the test file.
-  writeFileSync(join(dir, "matchers.test.ts"), typo(forJest("matchers.test.ts")));
+  writeFileSync(join(dir, "matchers.jest.ts"), typo(forJest("matchers.test.ts")));
   const broken = failure("npx", ["jest", "matchers"], dir, { NODE_OPTIONS: "--experimental-vm-modules" });
   if (!/TS2551|toHaveSetLiv/.test(broken.stderr)) throw new Error(`jest failed otherwise: ${broken.stderr}`);
   console.log("a misspelled matcher fails ts-jest");
 });
 
-check("vitest-msw3: the docs' suite with msw 3 on Node 22, and require() there", () => {
+await check("vitest-msw3: the docs' suite with msw 3 on Node 22, and require() there", () => {
   const dir = project("vitest-msw3", {
     deps: ["msw@^3", "vitest@4.1", "node@22"],
     files: {
@@ -339,10 +344,11 @@ check("vitest-msw3: the docs' suite with msw 3 on Node 22, and require() there",
   sh(node22, ["require-all.cjs"], dir);
 });
 
-check("cjs-ts: require() on Node 20, TypeScript under node10 and nodenext (CommonJS)", () => {
+await check("cjs-ts: require() on Node 20, TypeScript under node10 and nodenext (CommonJS)", () => {
   const dir = project("cjs-ts", {
     type: "commonjs",
-    deps: ["msw@^2.12", "typescript@5.9", "@types/node@20"],
+    // express and its types: every-entry.ts uses createApp(), whose peers they are.
+    deps: ["msw@^2.12", "typescript@5.9", "@types/node@20", "express@5", "@types/express@5"],
     files: {
       "require-all.cjs": requireAll,
       "every-entry.ts": everyEntry,
@@ -362,7 +368,7 @@ check("cjs-ts: require() on Node 20, TypeScript under node10 and nodenext (Commo
   sh("node", ["require-all.cjs"], dir);
   sh("npx", ["tsc", "-p", "tsconfig.node10.json"], dir);
   sh("npx", ["tsc", "-p", "tsconfig.nodenext.json"], dir);
-  if (!readFileSync(join(dir, "out/every-entry.js"), "utf8").includes('require("ordergroove-stock-kit/express")'))
+  if (!readFileSync(join(dir, "out/every-entry.js"), "utf8").includes('require("ordergroove-stock-kit/server")'))
     throw new Error("the nodenext build is not CommonJS");
   sh("node", ["out/every-entry.js"], dir);
   // Teeth: without typesVersions, node10 cannot see the subpaths' types.
@@ -376,6 +382,12 @@ check("cjs-ts: require() on Node 20, TypeScript under node10 and nodenext (Commo
   writeFileSync(manifest, original);
   console.log("a missing typesVersions was caught");
 });
+
+await check("lean: what the kit adds to msw 2 + vitest, bounded; first test, og-mock, outbox, peers", () =>
+  leanCheck({ work, tarball, firstTest: example("first-test.test.ts") }),
+);
+
+await check("git: an install from git builds dist/ and asks no approval", () => gitInstall({ work, root, sh }));
 
 console.log(`\nConsumer check:\n  ${results.join("\n  ")}`);
 rmSync(work, { recursive: true, force: true });

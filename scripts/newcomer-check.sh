@@ -16,7 +16,7 @@ cleanup() {
 trap cleanup EXIT
 step() { printf '\n== newcomer: %s\n' "$*"; }
 
-step "fresh clone and npm ci (prepare compiles dist/)"
+step "fresh clone and npm ci (postprepare compiles dist/)"
 git clone -q "$root" "$work/kit"
 cd "$work/kit"
 npm ci --no-audit --no-fund --loglevel=error

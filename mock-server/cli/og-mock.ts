@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import type { Logger } from "pino";
 import { CatalogError } from "../core/products/catalog.js";
 import { describeProfile } from "../core/apply-profile.js";
+import { loadPeer, MissingPeerError } from "../node/optional-peer.js";
 import { isLoopback, startMockServer } from "../node/server.js";
 import { type Cli, HELP, parseCli } from "./args.js";
 import { banner, merchantsBanner, settingsLine } from "./banner.js";
@@ -86,14 +87,26 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 /**
  * pino, loaded only when something will be logged: at `silent` it is not loaded at all (start-up
  * time). With require: pino and pino-pretty are CommonJS packages, and og-mock's bundle is CommonJS.
+ * On a terminal the log is pretty when pino-pretty is installed (an optional peer: the kit's
+ * users who only import its test helpers do not install it), else JSON lines, with one line
+ * saying what to install.
  */
 async function makeLogger(level: string): Promise<Logger | undefined> {
   if (level === "silent") return undefined;
   const require = createRequire(import.meta.url);
   const { pino } = require("pino") as typeof import("pino");
   if (process.stdout.isTTY) {
-    const pretty = require("pino-pretty") as typeof import("pino-pretty");
-    return pino({ level }, pretty({ colorize: true, sync: true, ignore: "pid,hostname" }));
+    try {
+      const pretty = loadPeer<typeof import("pino-pretty")>(require, {
+        name: "pino-pretty",
+        neededTo: "print a pretty log",
+        install: "npm install -D pino-pretty",
+      });
+      return pino({ level }, pretty({ colorize: true, sync: true, ignore: "pid,hostname" }));
+    } catch (error) {
+      if (!(error instanceof MissingPeerError)) throw error;
+      process.stderr.write(`og-mock: ${error.message}. Logging JSON lines meanwhile.\n`);
+    }
   }
   return pino({ level });
 }

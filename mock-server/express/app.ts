@@ -4,7 +4,8 @@
  * node:http host (../node/dispatch.ts), so both answer byte for byte the same
  * (test/mock/hosts-agree.test.ts); Express only hands over the request and the mount point.
  */
-import express, { type ErrorRequestHandler, type Express } from "express";
+import { createRequire } from "node:module";
+import type { ErrorRequestHandler, Express } from "express";
 import { loggedPath } from "../core/answer-safely.js";
 import { Front } from "../core/front.js";
 import type { IpLimitSettings, OrdergrooveMerchants } from "../core/merchants/merchants.js";
@@ -12,6 +13,9 @@ import type { OrdergrooveMock } from "../core/mock.js";
 import { createDispatcher, logErrors } from "../node/dispatch.js";
 import type { HostOptions } from "../node/host.js";
 import { sendServerError } from "../node/exchange.js";
+import { loadPeer } from "../node/optional-peer.js";
+
+const require = createRequire(import.meta.url);
 
 /** createApp's options: a host's, and the per-IP limit for one merchant's mock. */
 export interface AppOptions extends HostOptions {
@@ -21,6 +25,12 @@ export interface AppOptions extends HostOptions {
 
 /** An Express app serving one merchant's mock, or many merchants. */
 export function createApp(served: OrdergrooveMock | OrdergrooveMerchants, options: AppOptions = {}): Express {
+  // Loaded here, not imported: express is an optional peer, installed only by users of createApp().
+  const express = loadPeer<typeof import("express")>(require, {
+    name: "express",
+    neededTo: "create the Express app (createApp)",
+    install: "npm install express@5 (and @types/express@5 for TypeScript)",
+  });
   const { logger, ...rest } = options;
   const front = new Front(served, { ...rest, report: logErrors(logger) });
   const app = express();

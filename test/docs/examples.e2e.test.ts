@@ -25,6 +25,7 @@ const ENTRY_POINTS: Record<string, string> = {
   "ordergroove-stock-kit/mock": "mock-server/core/index.ts",
   "ordergroove-stock-kit/msw": "mock-server/msw/index.ts",
   "ordergroove-stock-kit/express": "mock-server/express/index.ts",
+  "ordergroove-stock-kit/server": "mock-server/node/index.ts",
   "ordergroove-stock-kit/vitest": "mock-server/msw/vitest.ts",
 };
 

@@ -1,18 +1,26 @@
 /**
  * What StockSync's durability rests on, at the moments a crash can hit (the flush's deletions
- * are unsynced, and a flush sends only what is on disk). An in-memory outbox
- * models LevelDB's log: writes are applied in the order issued; a synced write is on disk, with
+ * are unsynced, and a flush sends only what is on disk). An in-memory outbox models the
+ * outbox's log: writes are applied in the order issued; a synced write is on disk, with
  * every write before it, only once the test lets the disk finish; an unsynced one is lost by a
- * power cut unless a later synced write persisted it. Then the real outbox: writes stay in
- * order whatever their `sync`, and a group is written synced when any of it must be.
+ * power cut unless a later synced write persisted it. Then the real outbox (an append-only file):
+ * writes stay in order whatever their `sync`, a group is written synced when any of it must be,
+ * a failed write leaves nothing behind, and a record cut short by a crash is dropped at open.
  */
+import fs, { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ClassicLevel } from "classic-level";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { buildReport } from "../../src/client/report.js";
-import { type Outbox, type OutboxEntry, type OutboxWriteOptions, openOutbox } from "../../src/sync/outbox.js";
+import {
+  type Outbox,
+  type OutboxEntry,
+  type OutboxIo,
+  type OutboxWriteOptions,
+  openOutbox,
+  openOutboxWith,
+} from "../../src/sync/outbox.js";
 import { StockSync } from "../../src/sync/stock-sync.js";
 
 const THRESHOLDS = { lowStockAt: 5, restockAt: 10 };
@@ -101,7 +109,7 @@ function ordergroove() {
 /** Lets every pending callback run (the model's disk does nothing until released). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
-describe("StockSync against power cuts (a model of LevelDB's log)", () => {
+describe("StockSync against power cuts (a model of the outbox's log)", () => {
   it("acknowledges a change only once it is on disk, and sends it only then", async () => {
     const og = ordergroove();
     const box = new ModelOutbox();
@@ -221,62 +229,119 @@ describe("StockSync against power cuts (a model of LevelDB's log)", () => {
 describe("the real outbox: order and sync", () => {
   const dirs: string[] = [];
   afterEach(async () => {
-    vi.restoreAllMocks();
     for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
   });
+
+  /** node:fs's own calls, each one recorded on its way: how many records a write carried, and each fdatasync. */
+  function watchedIo(calls: string[]): OutboxIo {
+    return {
+      write: ((fd: number, buffer: Buffer, offset: number, length: number, position: null, cb: never) => {
+        calls.push(
+          `write ${
+            buffer
+              .subarray(offset, offset + length)
+              .toString()
+              .split("\n").length - 1
+          }`,
+        );
+        return fs.write(fd, buffer, offset, length, position, cb);
+      }) as unknown as OutboxIo["write"],
+      fdatasync: ((fd: number, cb: never) => {
+        calls.push("fdatasync");
+        return fs.fdatasync(fd, cb);
+      }) as OutboxIo["fdatasync"],
+      ftruncate: fs.ftruncate,
+    };
+  }
 
   it("keeps writes in the order issued whatever their sync, and writes a group synced when any of it must be", async () => {
     const dir = await mkdtemp(join(tmpdir(), "og-outbox-order-"));
     dirs.push(dir);
-    // Every LevelDB write the outbox makes: how, synced or not, how many operations.
-    const calls: Array<{ method: string; sync: boolean; ops: number }> = [];
-    for (const method of ["put", "del"] as const) {
-      const original = ClassicLevel.prototype[method] as (...args: unknown[]) => Promise<void>;
-      vi.spyOn(ClassicLevel.prototype, method).mockImplementation(function (this: unknown, ...args: unknown[]) {
-        calls.push({ method, sync: (args.at(-1) as { sync: boolean }).sync, ops: 1 });
-        return original.apply(this, args);
-      } as never);
-    }
-    type Chained = { length: number; write(options: { sync: boolean }): Promise<void> };
-    const batch = ClassicLevel.prototype.batch as (...args: unknown[]) => unknown;
-    vi.spyOn(ClassicLevel.prototype, "batch").mockImplementation(function (this: unknown, ...args: unknown[]) {
-      const chained = batch.apply(this, args) as Chained;
-      const write = chained.write.bind(chained);
-      chained.write = (options) => {
-        calls.push({ method: "batch", sync: options.sync, ops: chained.length });
-        return write(options);
-      };
-      return chained;
-    } as never);
-    const box = await openOutbox(dir);
-    // A lone unsynced deletion is written unsynced; a lone put synced.
+    const calls: string[] = [];
+    const box = await openOutboxWith(dir, watchedIo(calls));
+    // A lone put is synced; a lone unsynced deletion is not.
     await box.write([["x", { live: true }]]);
     await box.write([["x", null]], { sync: false });
-    expect(calls).toEqual([
-      { method: "put", sync: true, ops: 1 },
-      { method: "del", sync: false, ops: 1 },
-    ]);
+    expect(calls).toEqual(["write 1", "fdatasync", "write 1"]);
     calls.length = 0;
     // Issued without waiting: put, unsynced delete, put again (the latest must win), and put then
     // unsynced delete (the delete must win), for many products at once.
     const writes: Array<Promise<void>> = [];
+    const issued: string[] = [];
     for (let i = 0; i < 30; i++) {
-      writes.push(box.write([[`back-${i}`, { live: false }]]));
-      writes.push(box.write([[`back-${i}`, null]], { sync: false }));
-      writes.push(box.write([[`back-${i}`, { live: true }]]));
-      writes.push(box.write([[`gone-${i}`, { live: false }]]));
-      writes.push(box.write([[`gone-${i}`, null]], { sync: false }));
+      const each: Array<[string, OutboxEntry | null, boolean]> = [
+        [`back-${i}`, { live: false }, true],
+        [`back-${i}`, null, false],
+        [`back-${i}`, { live: true }, true],
+        [`gone-${i}`, { live: false }, true],
+        [`gone-${i}`, null, false],
+      ];
+      for (const [id, entry, sync] of each) {
+        writes.push(box.write([[id, entry]], { sync }));
+        issued.push(JSON.stringify(entry === null ? [id] : [id, entry]));
+      }
     }
     await Promise.all(writes);
-    // The first went alone; the rest, queued behind it, went as one synced batch.
-    expect(calls).toEqual([
-      { method: "put", sync: true, ops: 1 },
-      { method: "batch", sync: true, ops: 149 },
-    ]);
+    // The first went alone; the rest, queued behind it, went as one synced append.
+    expect(calls).toEqual(["write 1", "fdatasync", "write 149", "fdatasync"]);
+    // On disk in the order issued.
+    const log = readFileSync(join(dir, "outbox.log"), "utf8").trimEnd().split("\n");
+    expect(log.slice(-150)).toEqual(issued);
     await box.close();
     const reopened = await openOutbox(dir);
     const left = await reopened.load();
     await reopened.close();
     expect(left).toEqual(new Map(Array.from({ length: 30 }, (_, i) => [`back-${i}`, { live: true }])));
+  });
+
+  it("a failed write changes nothing on disk, and the next one is written after what was there", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-outbox-fail-"));
+    dirs.push(dir);
+    let failNext = false;
+    const io: OutboxIo = {
+      ...watchedIo([]),
+      // A disk that fails the fdatasync after the write itself went through (EIO).
+      fdatasync: ((fd: number, cb: (e: NodeJS.ErrnoException | null) => void) =>
+        failNext
+          ? fs.fdatasync(fd, () => cb(Object.assign(new Error("EIO: i/o error, fdatasync"), { code: "EIO" })))
+          : fs.fdatasync(fd, cb)) as OutboxIo["fdatasync"],
+    };
+    const box = await openOutboxWith(dir, io);
+    await box.write([["a", { live: false }]]);
+    failNext = true;
+    await expect(box.write([["a", { live: true }]])).rejects.toThrow(/Failed to write to the outbox: EIO/);
+    failNext = false;
+    await box.write([["b", { live: false }]]);
+    await box.close();
+    const reopened = await openOutbox(dir);
+    expect(await reopened.load()).toEqual(
+      new Map([
+        ["a", { live: false }],
+        ["b", { live: false }],
+      ]),
+    );
+    await reopened.close();
+  });
+
+  it("a crash that cut the last record short loses only that record; the log is rewritten, bounded, at open", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-outbox-cut-"));
+    dirs.push(dir);
+    const box = await openOutbox(dir);
+    for (let i = 0; i < 20; i++) await box.write([[`p-${i % 4}`, { live: i % 2 === 0 }]]);
+    await box.close();
+    // The last append, cut short by a power cut.
+    fs.appendFileSync(join(dir, "outbox.log"), '["p-9",{"live":tr');
+    const reopened = await openOutbox(dir);
+    expect(await reopened.load()).toEqual(
+      new Map([
+        ["p-0", { live: true }],
+        ["p-1", { live: false }],
+        ["p-2", { live: true }],
+        ["p-3", { live: false }],
+      ]),
+    );
+    // Rewritten with just the four entries: the header and one line each.
+    expect(readFileSync(join(dir, "outbox.log"), "utf8").trimEnd().split("\n")).toHaveLength(5);
+    await reopened.close();
   });
 });

@@ -4,10 +4,11 @@
  * them. Flushes queued while one runs coalesce into one. The outbox's open errors name their
  * real cause.
  */
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { OrdergrooveClient } from "../../src/client/client.js";
@@ -127,7 +128,7 @@ describe("flushes queued while one runs", () => {
 });
 
 describe("the outbox's open errors name the real cause", () => {
-  it("a lock held, a path that is a file, a corrupt store, a read-only disk", async () => {
+  it("a lock held, a path that is a file, a corrupt store, a LevelDB store, a read-only disk", async () => {
     const base = await mkdtemp(join(tmpdir(), "og-outbox-errors-"));
     const held = await openOutbox(join(base, "held"));
     await expect(openOutbox(join(base, "held"))).rejects.toThrow(/holds it: only one may use an outbox at a time/);
@@ -140,17 +141,71 @@ describe("the outbox's open errors name the real cause", () => {
     const corrupt = join(base, "corrupt");
     const box = await openOutbox(corrupt);
     await box.write([["a", { live: false }]]);
+    await box.write([["b", { live: false }]]);
     await box.close();
-    for (const f of readdirSync(corrupt)) if (f.startsWith("MANIFEST")) writeFileSync(join(corrupt, f), "garbage");
-    await expect(openOutbox(corrupt)).rejects.toThrow(/The store is corrupt/);
+    // A damaged record with good ones after it (not a crash's cut last line).
+    const log = join(corrupt, "outbox.log");
+    writeFileSync(log, readFileSync(log, "utf8").replace('["a"', '["a'));
+    await expect(openOutbox(corrupt)).rejects.toThrow(/line 2 of its log is not a record.*The store is corrupt/);
 
-    // A read-only disk cannot be made here without root's help (root writes anyway): its error as classic-level reports it.
-    const readOnly = Object.assign(new Error("Database failed to open"), {
-      cause: Object.assign(new Error("IO error: /data/outbox/LOCK: Read-only file system"), { code: "LEVEL_IO_ERROR" }),
+    // An outbox written by the kit's LevelDB versions: refused, not read as empty.
+    const level = join(base, "level");
+    mkdirSync(level);
+    for (const f of ["CURRENT", "MANIFEST-000002", "000003.log", "LOCK"]) writeFileSync(join(level, f), "");
+    await expect(openOutbox(level)).rejects.toThrow(
+      /holds a LevelDB outbox.*let the earlier version send what it holds/,
+    );
+
+    // A read-only disk cannot be made here without root's help (root writes anyway): its error as node:fs reports it.
+    const readOnly = Object.assign(new Error("EROFS: read-only file system, open '/data/outbox/LOCK'"), {
+      code: "EROFS",
     });
     const message = explainOpenFailure(readOnly, "/data/outbox");
     expect(message).toMatch(/read-only or this process may not write there/);
     for (const m of [message]) expect(m).not.toMatch(/another process/i);
     mkdirSync(join(base, "fine"));
+  });
+});
+
+describe("a lock left by a process that is gone", () => {
+  it("is taken over: a crashed process's, one with this process's id from an earlier run (a restarted container), a reused id", async () => {
+    const base = await mkdtemp(join(tmpdir(), "og-outbox-stale-"));
+    // A pid no process has: spawn one and wait for it to end.
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    for (const [name, pid] of [
+      ["crashed", Number(gone.stdout)],
+      ["same-pid", process.pid],
+    ] as const) {
+      const dir = join(base, name);
+      const box = await openOutbox(dir);
+      await box.write([["a", { live: false }]]);
+      // Killed without closing: its lock stays, naming its pid.
+      writeFileSync(join(dir, "LOCK"), JSON.stringify({ pid, host: hostname(), token: "an earlier run" }));
+      const next = await openOutbox(dir);
+      expect(await next.load(), name).toEqual(new Map([["a", { live: false }]]));
+      await next.close();
+      await box.close();
+    }
+    // Linux tells a live holder from a process that got its id later: another start time, another boot.
+    if (process.platform === "linux") {
+      const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+      for (const [name, lock] of [
+        ["reused-pid", { pid: process.ppid, started: "1", boot }],
+        ["rebooted", { pid: process.ppid, started: "1", boot: "a boot before this one" }],
+      ] as const) {
+        const dir = join(base, name);
+        mkdirSync(dir);
+        writeFileSync(join(dir, "LOCK"), JSON.stringify({ ...lock, host: hostname(), token: "an earlier run" }));
+        const next = await openOutbox(dir);
+        await next.close();
+      }
+    }
+    // A lock whose process is alive (this one, here its parent's) is held, and says by whom.
+    const alive = join(base, "alive");
+    mkdirSync(alive);
+    writeFileSync(join(alive, "LOCK"), JSON.stringify({ pid: process.ppid, host: hostname(), token: "another" }));
+    await expect(openOutbox(alive)).rejects.toThrow(
+      new RegExp(`held by pid ${process.ppid} on .*remove .*LOCK.*only one may use an outbox at a time`),
+    );
   });
 });
