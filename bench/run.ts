@@ -28,6 +28,7 @@ import { figure as memory } from "./figures/7-memory.js";
 import { figure as listing } from "./figures/8-listing.js";
 import { figure as prism } from "./figures/9-prism.js";
 import { figure as outbox } from "./figures/10-outbox.js";
+import { figure as proxy } from "./figures/11-proxy.js";
 import { cpuCounters, PINNED, ROOT, round, stealPercent } from "./lib.js";
 
 /**
@@ -45,6 +46,7 @@ const FIGURES: Figure[] = [
   memory,
   listing,
   outbox,
+  proxy,
 ];
 
 const JSON_OUTPUT = process.argv.includes("--json");

@@ -12,6 +12,7 @@ import type { MockOptions } from "../core/options.js";
 import { readProfile } from "../core/calibration/profile-file.js";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../node/server.js";
 import { MAX_RATE_LIMIT } from "../../shared/throttle/sliding-window.js";
+import { type CliProxy, UPSTREAM_FLAGS, UPSTREAM_OPTIONS, upstreamOptions } from "./upstream-args.js";
 
 /** pino's levels, and silent (no log at all). */
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -48,6 +49,7 @@ const OPTIONS: Array<[flag: string, what: string, env: string]> = [
   ["--low-memory on|off|auto", "trade ~15% speed for a heap that stays small", "OG_MOCK_LOW_MEMORY"],
   ["", "(auto: on for catalog files from 4 MiB, ~40k products)", ""],
   ["--log-level L", `${LOG_LEVELS.join("|")} (default info)`, "OG_MOCK_LOG_LEVEL"],
+  ...UPSTREAM_OPTIONS,
   ["--help", "this text", ""],
 ];
 
@@ -61,7 +63,8 @@ Usage: og-mock [options]            (every option also reads its environment var
 ${OPTIONS.map(([flag, what, env]) => `  ${flag.padEnd(flagWidth)}${what.padEnd(whatWidth)}${env}`.trimEnd()).join("\n")}
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 failed to start (e.g. port in use),
-64 bad usage (an option, an environment variable or the catalog file).
+64 bad usage (an option, an environment variable or the catalog file),
+2 at the end with --fail-on-violation when an upstream answer broke the spec.
 `;
 
 const FLAGS = {
@@ -90,6 +93,7 @@ const FLAGS = {
   "journal-max-bytes": { type: "string" },
   "low-memory": { type: "string" },
   "log-level": { type: "string" },
+  ...UPSTREAM_FLAGS,
   help: { type: "boolean" },
 } as const;
 
@@ -101,6 +105,8 @@ export type OgMockOptions = Omit<MerchantsOptions, "logger"> & {
   host?: string;
   adminToken?: string;
   allowedHosts?: string[];
+  /** --upstream and its companions (./upstream-args.ts). */
+  proxy?: CliProxy;
 };
 
 export interface Cli {
@@ -182,6 +188,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (journalLimit !== undefined) options.journalLimit = journalLimit;
   const journalMaxBytes = whole("journal-max-bytes", 1);
   if (journalMaxBytes !== undefined) options.journalMaxBytes = journalMaxBytes;
+  const proxy = upstreamOptions(flags, env);
+  if (proxy) options.proxy = proxy;
   const logLevel = oneOf(read("log-level") ?? "info", flags.name("log-level"), LOG_LEVELS);
   return { options, logLevel, given: flags.given, catalog, lowMemory };
 }

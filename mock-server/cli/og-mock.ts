@@ -14,9 +14,11 @@ import { type Cli, HELP, parseCli } from "./args.js";
 import { banner, merchantsBanner, settingsLine } from "./banner.js";
 import { readCatalog } from "./catalog-file.js";
 import { useLowMemory } from "./low-memory.js";
+import { LearnFile } from "./learn-file.js";
+import { ViolationReport } from "./violation-report.js";
 
 /** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
-export const EXIT = { ok: 0, failedToStart: 1, usage: 64 } as const;
+export const EXIT = { ok: 0, failedToStart: 1, violations: 2, usage: 64 } as const;
 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   let parsed: Cli | "help";
@@ -36,6 +38,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   }
   const { options, logLevel, given } = parsed;
   const logger = await makeLogger(logLevel);
+  // The upstream's violations: logged as they come, reported at exit (./violation-report.ts).
+  const report = options.proxy ? new ViolationReport(options.proxy.target.origin, logger) : undefined;
+  if (options.proxy && report) options.proxy.onViolations = (found) => report.add(found);
+  const learnt = options.proxy?.learn ? new LearnFile(options.proxy.learn, options.proxy.target.origin) : undefined;
+  if (options.proxy && learnt) options.proxy.learner = learnt.learner;
   // Signal handlers first: whoever reads the banner may stop us at once, and must find us ready.
   let running: Awaited<ReturnType<typeof startMockServer>> | undefined;
   let closing = false;
@@ -43,7 +50,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     if (closing) return;
     closing = true;
     logger?.info({ signal }, "shutting down");
-    (running ? running.close() : Promise.resolve()).then(() => process.exit(0));
+    (running ? running.close() : Promise.resolve()).then(() => {
+      const proxy = options.proxy;
+      if (proxy?.report && report) report.write(proxy.report);
+      learnt?.close();
+      process.exit(proxy?.failOnViolation && report?.count ? EXIT.violations : EXIT.ok);
+    });
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
@@ -75,7 +87,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   }
   // Several merchants: each has its own settings (GET /__admin/settings?merchant=…), not the first's.
   const settings = given.has("merchants") ? "" : settingsLine(mock);
-  const calibrated = `${mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : ""}${settings}`;
+  const calibrated =
+    (mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : "") +
+    (options?.proxy ? `  upstream:     ${options.proxy.target.origin} (products API forwarded; docs/proxy.md)\n` : "") +
+    settings;
   process.stdout.write(
     (given.has("merchants")
       ? merchantsBanner(url, merchants.summaries(), Boolean(options?.adminToken))

@@ -34,6 +34,11 @@ export interface CoreResponse {
    * instead of stringifying the body again. Whoever sets it keeps it equal to the body's text.
    */
   text?: string;
+  /**
+   * The answer's body as bytes, sent exactly as they are (instead of `body`): a proxied upstream
+   * answer, whose encoding and bytes the proxy must not touch (./proxy/proxy.ts).
+   */
+  bytes?: Uint8Array;
   /** Fault injection: the host waits this long before answering. */
   delayMs?: number;
   /** Fault injection: the host drops the connection instead of answering. */

@@ -154,6 +154,14 @@ export class OrdergrooveMock {
     recordExchange(this.journal, this.#entryTime, req, response, { principal: null, fault: why }, 0);
   }
 
+  /**
+   * Journals an exchange the proxy answered or forwarded (./proxy/proxy.ts): who answered, and the
+   * request's headers as the proxy masked them.
+   */
+  recordProxied(req: CoreRequest, response: CoreResponse, notes: Omit<Trace, "principal">, ms: number): void {
+    recordExchange(this.journal, this.#entryTime, req, response, { principal: null, ...notes }, ms);
+  }
+
   #route(req: CoreRequest, trace: Trace): CoreResponse {
     const method = req.method.toUpperCase();
     const mark = req.path.indexOf("?");

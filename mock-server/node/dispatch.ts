@@ -39,8 +39,21 @@ export function logErrors(logger: Logger | undefined): ErrorReporter {
   return (error, where) => logger?.error({ err: error, ...where }, "unexpected error");
 }
 
-/** `logger`: request lines at info, refusals of unread bodies at warn, unexpected errors at error. */
-export function createDispatcher(front: Front, logger?: Logger): Dispatch {
+/**
+ * Who answers a request the front would: the front itself, or another source of answers behind it
+ * that may take its time (the proxy, ../core/proxy/proxy.ts).
+ */
+export interface Answerer {
+  answer(req: CoreRequest): CoreResponse | Promise<CoreResponse>;
+  /** The answer to a request whose body is over the limit, before a byte of it is read. */
+  tooLarge(req: CoreRequest, bytes: number): CoreResponse;
+}
+
+/**
+ * `logger`: request lines at info, refusals of unread bodies at warn, unexpected errors at error.
+ * `answerer`: what answers instead of `front.answer` (the proxy); the front still serves the rest.
+ */
+export function createDispatcher(front: Front, logger?: Logger, answerer?: Answerer): Dispatch {
   const streams = new JournalStreams();
   const log = new RequestLog(logger);
   const reportError = logErrors(logger);
@@ -116,7 +129,13 @@ export function createDispatcher(front: Front, logger?: Logger): Dispatch {
             const started = log.on ? elapsedMs() : 0;
             const core = toCore(req, path, text, protocol, base);
             if (isAdmin && servedHere(req, res, core, started)) return;
-            respond(req, res, core, isAdmin, front.answer(core), started);
+            if (!answerer) return respond(req, res, core, isAdmin, front.answer(core), started);
+            const answer = answerer.answer(core);
+            if (!(answer instanceof Promise)) return respond(req, res, core, isAdmin, answer, started);
+            answer.then(
+              (response) => respond(req, res, core, isAdmin, response, started),
+              (error: unknown) => fail(req, res, path, error),
+            );
           } catch (error) {
             fail(req, res, path, error);
           }
@@ -124,7 +143,8 @@ export function createDispatcher(front: Front, logger?: Logger): Dispatch {
         (bytes) => {
           try {
             // Answered without reading the body, so the connection is closed after it.
-            const response = front.tooLarge(toCore(req, path, undefined), bytes);
+            const refused = toCore(req, path, undefined);
+            const response = answerer ? answerer.tooLarge(refused, bytes) : front.tooLarge(refused, bytes);
             logger?.warn({ method: req.method, path: loggedPath(path), status: 413 }, "refused");
             send(req, res, response, true);
           } catch (error) {

@@ -122,9 +122,21 @@ function write(
     done?.();
     return;
   }
-  const text = response.body === undefined ? "" : (response.text ?? JSON.stringify(response.body));
   // The answer's own headers (CoreResponse), completed in place: no copy per request.
-  const headers: Record<string, string | number> = response.headers;
+  const headers: Record<string, string | number | string[]> = response.headers;
+  if (response.bytes) {
+    // A proxied answer: its bytes and headers as the upstream sent them (set-cookie, the one
+    // header that cannot be joined, comes as lines: ../core/proxy/headers.ts).
+    const cookies = response.headers["set-cookie"];
+    if (cookies?.includes("\n")) headers["set-cookie"] = cookies.split("\n");
+    headers["content-length"] = response.bytes.byteLength;
+    if (close) headers.connection = "close";
+    res.writeHead(response.status, headers);
+    res.end(response.bytes);
+    done?.();
+    return;
+  }
+  const text = response.body === undefined ? "" : (response.text ?? JSON.stringify(response.body));
   headers["content-length"] = Buffer.byteLength(text);
   if (response.body !== undefined) headers["content-type"] = "application/json";
   if (close) headers.connection = "close";

@@ -11,7 +11,10 @@ import type { RequestListener } from "node:http";
 import type { Logger } from "pino";
 import { Front } from "../core/front.js";
 import type { OrdergrooveMerchants } from "../core/merchants/merchants.js";
-import { createDispatcher, logErrors } from "./dispatch.js";
+import { type ProxyOptions, UpstreamProxy } from "../core/proxy/proxy.js";
+import type { Upstream } from "../core/proxy/upstream.js";
+import { type Answerer, createDispatcher, logErrors } from "./dispatch.js";
+import { nodeUpstream, type UpstreamTimeouts } from "./upstream.js";
 
 /** What a node:http host (og-mock's listener, `createApp()`) is told besides what it serves. */
 export interface HostOptions {
@@ -24,11 +27,20 @@ export interface HostOptions {
   allowedHosts?: readonly string[] | undefined;
   /** Request lines at info, refusals of unread bodies at warn, unexpected errors at error. */
   logger?: Logger | undefined;
+  /** Forward products-API requests to an upstream (og-mock --upstream): ../core/proxy/proxy.ts. */
+  proxy?: Omit<ProxyOptions, "upstream"> & { upstream?: Upstream | undefined; timeouts?: UpstreamTimeouts };
 }
 
 /** The listener for merchants (one merchant is merchants of one). */
 export function createHost(merchants: OrdergrooveMerchants, options: HostOptions = {}): RequestListener {
-  const { logger, ...admin } = options;
-  const dispatch = createDispatcher(new Front(merchants, { ...admin, report: logErrors(logger) }), logger);
+  const { logger, proxy, ...admin } = options;
+  const front = new Front(merchants, { ...admin, report: logErrors(logger) });
+  let answerer: Answerer | undefined;
+  if (proxy) {
+    const upstream = proxy.upstream ?? nodeUpstream(proxy.timeouts);
+    const forwarder = new UpstreamProxy(front, { ...proxy, upstream });
+    answerer = forwarder;
+  }
+  const dispatch = createDispatcher(front, logger, answerer);
   return (req, res) => dispatch(req, res, req.url ?? "/");
 }

@@ -6,6 +6,8 @@ import { createMerchants, type MerchantsOptions, type OrdergrooveMerchants } fro
 import type { OrdergrooveMock } from "../core/mock.js";
 import type { MockLogger } from "../core/settings.js";
 import { createHost, type HostOptions } from "./host.js";
+import { refuseOpenProxy } from "../core/proxy/proxy.js";
+import type { Duplex } from "node:stream";
 
 export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
   /** 0 picks a free port. Default 8787. */
@@ -30,6 +32,8 @@ export interface ServerOptions extends Omit<MerchantsOptions, "logger"> {
    * the same server around it (timeouts, the JSON answer to unreadable requests).
    */
   listener?: ((merchants: OrdergrooveMerchants, options: HostOptions) => RequestListener) | undefined;
+  /** Forward products-API requests to an upstream (og-mock --upstream; docs/proxy.md). */
+  proxy?: HostOptions["proxy"];
 }
 
 /** pino, as opposed to a bare `{ warn }` sink: only pino can take the request log. */
@@ -63,6 +67,7 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
     // The name the fake was bound to is one its users type (e.g. --host og-mock in a container).
     allowedHosts: [...(options.allowedHosts ?? []), bindAddress],
     logger: isPino(logger) ? logger : undefined,
+    proxy: options.proxy,
   });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, listener);
   // Requests Node's parser refuses (headers over 16 KiB, malformed HTTP, timeouts) still get the
@@ -85,6 +90,8 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
+  // Never an open proxy: a CONNECT gets a JSON refusal marked `proxy`, and the tunnel is not opened.
+  if (options.proxy) server.on("connect", refuseConnect);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_PORT, bindAddress, () => {
@@ -116,5 +123,16 @@ export function isLoopback(bindAddress: string): boolean {
     bindAddress === "::1" ||
     bindAddress === "[::1]" ||
     /^127\.\d+\.\d+\.\d+$/.test(bindAddress)
+  );
+}
+
+function refuseConnect(_req: unknown, socket: Duplex): void {
+  const answer = refuseOpenProxy("CONNECT");
+  const body = JSON.stringify(answer.body);
+  const headers = Object.entries(answer.headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
+  socket.end(
+    `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}\r\n${headers}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
   );
 }

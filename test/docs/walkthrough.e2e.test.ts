@@ -33,7 +33,15 @@ const READING_ORDER = ["README.md", "docs/og-mock.md", "docs/og-stock.md"];
  * printed output line by line: heal-drift.e2e.test.ts. The two-merchant setup starts its own
  * fake from its own merchants file: merchants.e2e.test.ts.
  */
-const OWN_SCENARIOS = new Set(["heal-drift", "merchants.json", "merchants"]);
+const OWN_SCENARIOS = new Set([
+  "heal-drift",
+  "merchants.json",
+  "merchants",
+  // docs/proxy.md's, run by test/docs/proxy.e2e.test.ts against upstreams of their own.
+  "proxy",
+  "proxy-refused",
+  "proxy-learn",
+]);
 
 const TESTED = /<!-- tested: (\S+) -->\n```[a-z]*\n([\s\S]*?)```/g;
 
@@ -121,8 +129,9 @@ describe("README and docs/, followed in reading order against one fake", () => {
 describe("every fake a page starts beside README's", () => {
   const FAKE_START = /^(?:npx |bin\/)og-mock (?!--help)(.*?)(?:\s+#.*)?$/;
 
-  it("gets a port of its own and starts", async () => {
-    const starts = docPages(ROOT).flatMap((path) =>
+  /** Every og-mock a page's shell blocks start, with the page. */
+  const allStarts = () =>
+    docPages(ROOT).flatMap((path) =>
       [...page(relative(ROOT, path)).matchAll(/```sh\n([\s\S]*?)```/g)].flatMap((m) =>
         commands(m[1]!)
           .map((l) => FAKE_START.exec(l)?.[1])
@@ -130,6 +139,24 @@ describe("every fake a page starts beside README's", () => {
           .map((args) => ({ path: relative(ROOT, path), args })),
       ),
     );
+
+  it("never shares a port between two pages, nor takes README's 8787", () => {
+    const owner = new Map<string, string>([["8787", "README.md"]]);
+    const clashes: string[] = [];
+    for (const { path, args } of allStarts()) {
+      for (const [, port] of args.matchAll(/--port (\d+)/g)) {
+        const first = owner.get(port!);
+        if (first && first !== path) clashes.push(`${path} and ${first} both start a fake on ${port}`);
+        else owner.set(port!, path);
+      }
+    }
+    expect(clashes).toEqual([]);
+  });
+
+  it("gets a port of its own and starts", async () => {
+    // docs/proxy.md's fakes and proxies are a scenario of their own (test/docs/proxy.e2e.test.ts),
+    // including one that is refused on purpose; the test above keeps their ports apart.
+    const starts = allStarts().filter((s) => s.path !== "docs/proxy.md");
     // The two-merchant setup and the calibrated fake, at least; more is fine.
     expect(starts.map((s) => s.path)).toEqual(expect.arrayContaining(["docs/og-mock.md", "docs/contract-tests.md"]));
     const dir = await mkdtemp(join(tmpdir(), "og-docs-fakes-"));

@@ -156,6 +156,18 @@ export interface CalibrationProfile {
   /** The existing products the run read and toggled (restored afterwards). */
   productIds?: string[];
   observations: Observations;
+  /**
+   * How often each observation was seen in real traffic, and when first and last: written by
+   * `og-mock --upstream --learn` (a profile `og-contract --record` writes has none).
+   */
+  seen?: Partial<Record<BehaviourKey, SeenCount>>;
+}
+
+/** One observation's count and first and last time seen (ISO 8601). */
+export interface SeenCount {
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
 }
 
 /** The profile's JSON Schema, shipped as spec/og-profile.schema.json (a test keeps the two equal). */
@@ -184,6 +196,27 @@ export const PROFILE_SCHEMA = {
       additionalProperties: false,
       properties: Object.fromEntries(
         Object.entries(BEHAVIOURS).map(([key, b]) => [key, { description: b.title, ...b.schema }]),
+      ),
+    },
+    seen: {
+      type: "object",
+      description:
+        "How often each observation was seen in real traffic, first and last: written by `og-mock --upstream --learn`.",
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        Object.keys(BEHAVIOURS).map((key) => [
+          key,
+          {
+            type: "object",
+            additionalProperties: false,
+            required: ["count", "firstSeen", "lastSeen"],
+            properties: {
+              count: { type: "integer", minimum: 1 },
+              firstSeen: { type: "string", format: "date-time" },
+              lastSeen: { type: "string", format: "date-time" },
+            },
+          },
+        ]),
       ),
     },
   },

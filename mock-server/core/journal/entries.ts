@@ -21,6 +21,14 @@ export interface Trace {
   journalBody?: unknown;
   /** Unknown item fields that were ignored (not refused), in order of first appearance. */
   ignoredFields?: Set<string>;
+  /** Who answered, when og-mock proxies (../proxy/source.ts); the fake's own entries have none. */
+  source?: "real" | "fake" | "proxy";
+  /** How the upstream's answer breaks the spec, when og-mock proxies (../proxy/check-answer.ts). */
+  violations?: Array<{ pointer: string; message: string }>;
+  /** With --shadow: how the fake's answer to the same request differed (../proxy/shadow.ts). */
+  differences?: Array<{ pointer: string; message: string; real: unknown; fake: unknown; setting?: string }>;
+  /** The request's headers as the proxy masked them (../proxy/secrets.ts), instead of the journal's own masking. */
+  maskedHeaders?: Record<string, string>;
 }
 
 /**
@@ -87,7 +95,7 @@ export function recordExchange(
     at: time.now(),
     method: req.method.toUpperCase(),
     path: req.path,
-    headers: maskHeaders(req.headers),
+    headers: trace.maskedHeaders ?? maskHeaders(req.headers),
     body: lazy ? null : journalBody(req.body, trace.parsed),
     principal: trace.principal,
     response: response.drop
@@ -99,7 +107,9 @@ export function recordExchange(
     ms: Math.round(ms * 100) / 100,
   };
   journal.recordOwn(
-    trace.ignoredFields || trace.authRefusal || trace.fault || trace.hint ? withNotes(entry, trace) : entry,
+    trace.ignoredFields || trace.authRefusal || trace.fault || trace.hint || trace.source
+      ? withNotes(entry, trace)
+      : entry,
     texts,
   );
 }
@@ -120,6 +130,9 @@ function withNotes(entry: JournalEntry, trace: Trace): JournalEntry {
     ...(trace.authRefusal ? { authRefusal: trace.authRefusal } : {}),
     ...(trace.hint ? { hint: trace.hint } : {}),
     ...(trace.fault ? { fault: trace.fault } : {}),
+    ...(trace.source ? { source: trace.source } : {}),
+    ...(trace.violations?.length ? { violations: trace.violations } : {}),
+    ...(trace.differences?.length ? { differences: trace.differences } : {}),
     ms,
   };
 }

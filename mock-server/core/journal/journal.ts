@@ -30,6 +30,12 @@ export interface JournalEntry {
   response: { status: number; body: unknown } | { dropped: true };
   /** Why the answer was what it was when a fault or throttle decided it. */
   fault?: string;
+  /** Who answered when og-mock proxies: `real` (the upstream), `fake`, `proxy` (og-mock's refusal or transport error). */
+  source?: "real" | "fake" | "proxy";
+  /** How the upstream's answer breaks the spec, when og-mock proxies: where (a JSON pointer) and how. */
+  violations?: Array<{ pointer: string; message: string }>;
+  /** With og-mock --shadow: how the fake's answer to the same request differed, and the setting that would explain it. */
+  differences?: Array<{ pointer: string; message: string; real: unknown; fake: unknown; setting?: string }>;
   /** Milliseconds the fake took to decide the answer, plus any injected latency. */
   ms?: number;
 }

@@ -44,7 +44,7 @@ export interface ItemParts {
 type ItemSchema = "ProductUpdateItem" | "ProductCreateItem";
 
 /** Most items a batch takes, per item schema (the spec's maxItems). */
-const MAX_ITEMS: Readonly<Record<ItemSchema, number>> = {
+export const MAX_ITEMS: Readonly<Record<ItemSchema, number>> = {
   ProductUpdateItem: batchLimit("ProductUpdateBatch"),
   ProductCreateItem: batchLimit("ProductCreateBatch"),
 };
@@ -79,8 +79,11 @@ export function itemsBatch(
   return batchAnswer(results, answer);
 }
 
-/** The whole batch refused (not a list, or too many items), or undefined to go on item by item. */
-function batchRefusal(body: unknown, max: number, behaviour: BehaviourSettings): CoreResponse | undefined {
+/**
+ * The whole batch refused (not a list, or too many items), or undefined to go on item by item.
+ * The proxy asks it too, before forwarding (../proxy/check-request.ts).
+ */
+export function batchRefusal(body: unknown, max: number, behaviour: BehaviourSettings): CoreResponse | undefined {
   if (!Array.isArray(body)) {
     return detail(
       behaviour.nonListBody,

@@ -151,6 +151,25 @@ export function createJournalView(root, { notify, feed }) {
         {},
         h("span", { class: `badge ${statusClass(status)}`, title: detail }, status),
         entry.fault ? h("small", { class: "fault" }, ` ${entry.fault}`) : null,
+        // og-mock --upstream: who answered, and what the spec check and the shadow found.
+        entry.source ? h("small", { class: "muted source" }, ` ${entry.source}`) : null,
+        entry.violations
+          ? h(
+              "small",
+              {
+                class: "fault violations",
+                title: entry.violations.map((v) => `${v.pointer || "/"}: ${v.message}`).join("\n"),
+              },
+              ` ${entry.violations.length} violation${entry.violations.length === 1 ? "" : "s"}`,
+            )
+          : null,
+        entry.differences
+          ? h(
+              "small",
+              { class: "fault differences", title: entry.differences.map((d) => d.message).join("\n") },
+              ` ${entry.differences.length} difference${entry.differences.length === 1 ? "" : "s"} from the fake`,
+            )
+          : null,
       ),
       h(
         "td",
@@ -175,6 +194,8 @@ export function createJournalView(root, { notify, feed }) {
       const next = tr.nextElementSibling;
       if (next && next.classList.contains("details")) return next.remove();
       const view = { headers: entry.headers, body: entry.body, response: entry.response };
+      if (entry.violations) view.violations = entry.violations;
+      if (entry.differences) view.differences = entry.differences;
       tr.after(h("tr", { class: "details" }, h("td", { colspan: 7 }, h("pre", {}, JSON.stringify(view, null, 2)))));
     };
     tr.addEventListener("click", open);

@@ -1,0 +1,56 @@
+/**
+ * `og-mock --upstream --learn FILE`: the profile the proxy learns (../core/proxy/learn.ts),
+ * written to FILE as traffic flows (at most once a second, and only when something was learnt)
+ * and once more when og-mock stops. Written whole to a temporary file and renamed, so a reader
+ * (`og-mock --profile FILE` in another terminal) never sees half a profile.
+ */
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { systemClock } from "../core/clock.js";
+import { Learner } from "../core/proxy/learn.js";
+
+/** "ordergroove-stock-kit@x.y.z", as og-contract --record writes it: read from the package, in the source tree or in dist/. */
+function kitVersion(): string {
+  for (const path of ["../../package.json", "../../../package.json"]) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === "ordergroove-stock-kit" && pkg.version) return `${pkg.name}@${pkg.version}`;
+    } catch {
+      // the next place: the source tree and dist/ sit at different depths
+    }
+  }
+  return "ordergroove-stock-kit@unknown";
+}
+
+export class LearnFile {
+  readonly learner: Learner;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    readonly file: string,
+    target: string,
+  ) {
+    this.learner = new Learner(target, kitVersion(), systemClock);
+    this.#timer = setInterval(() => this.#writeIfChanged(), 1000);
+    this.#timer.unref();
+  }
+
+  /** Writes the last of what was learnt; called when og-mock stops. */
+  close(): void {
+    clearInterval(this.#timer);
+    this.#writeIfChanged();
+  }
+
+  #writeIfChanged(): void {
+    if (!this.learner.takeChanged()) return;
+    try {
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${JSON.stringify(this.learner.profile(), null, 2)}\n`);
+      renameSync(temporary, this.file);
+    } catch (error) {
+      console.error(`og-mock: Failed to write the learnt profile ${this.file}: ${(error as Error).message}.`);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * og-mock's proxy options (--upstream and its companions; docs/proxy.md), read by ./args.ts. A
+ * target that is neither Ordergroove's, loopback nor allowed by name is bad usage (exit 64): the
+ * fake never forwards to a host nobody chose.
+ */
+import { type FlagReader, oneOf, UsageError } from "../../shared/flags/flags.js";
+import type { MockCredentials } from "../core/auth/authenticate.js";
+import { resolveUpstream } from "../core/proxy/targets.js";
+import type { HostOptions } from "../node/host.js";
+import { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from "../node/upstream.js";
+
+export const UPSTREAM_OPTIONS: Array<[flag: string, what: string, env: string]> = [
+  ["--upstream T", "forward products-API requests to sandbox|staging|production|URL", "OG_MOCK_UPSTREAM"],
+  ["--upstream-allow HOST", "a host --upstream may name besides Ordergroove's and loopback", "OG_MOCK_UPSTREAM_ALLOW"],
+  ["--upstream-fallback fake", "the fake answers when the upstream is unreachable", "OG_MOCK_UPSTREAM_FALLBACK"],
+  ["--shadow", "replay real batches against the fake too, and compare", "OG_MOCK_SHADOW=1"],
+  ["--learn FILE", "keep what the upstream did as a calibration profile (for --profile)", "OG_MOCK_LEARN"],
+  ["--report FILE", "write the upstream's violations at exit (JSON; JUnit if FILE ends .xml)", "OG_MOCK_REPORT"],
+  ["--fail-on-violation", "exit 2 at the end when an upstream answer broke the spec", "OG_MOCK_FAIL_ON_VIOLATION=1"],
+  ["--forward-invalid", "forward what the spec refuses (flagged), not answer it", "OG_MOCK_FORWARD_INVALID=1"],
+  [
+    "--allow-production-writes",
+    "forward writes to production (default: the fake answers them)",
+    "OG_MOCK_ALLOW_PRODUCTION_WRITES=1",
+  ],
+  [
+    "--upstream-connect-timeout MS",
+    `time to connect to the upstream (default ${DEFAULT_CONNECT_TIMEOUT_MS})`,
+    "OG_MOCK_UPSTREAM_CONNECT_TIMEOUT",
+  ],
+  [
+    "--upstream-timeout MS",
+    `time for the upstream's whole answer (default ${DEFAULT_ANSWER_TIMEOUT_MS})`,
+    "OG_MOCK_UPSTREAM_TIMEOUT",
+  ],
+];
+
+export const UPSTREAM_FLAGS = {
+  upstream: { type: "string" },
+  "upstream-allow": { type: "string", multiple: true },
+  "upstream-fallback": { type: "string" },
+  "allow-production-writes": { type: "boolean" },
+  "forward-invalid": { type: "boolean" },
+  report: { type: "string" },
+  learn: { type: "string" },
+  shadow: { type: "boolean" },
+  "fail-on-violation": { type: "boolean" },
+  "upstream-connect-timeout": { type: "string" },
+  "upstream-timeout": { type: "string" },
+} as const;
+
+const envOf = (flag: string) => `OG_MOCK_${flag.toUpperCase().replaceAll("-", "_")}`;
+
+/** The proxy's settings as og-mock's command line gives them: the host's, and what the CLI does at exit. */
+export type CliProxy = NonNullable<HostOptions["proxy"]> & {
+  /** --report FILE: the violations written at exit (./violation-report.ts). */
+  report?: string;
+  /** --fail-on-violation: exit 2 at the end when an upstream answer broke the spec. */
+  failOnViolation?: boolean;
+  /** --learn FILE: the calibration profile learnt from real traffic (./learn-file.ts). */
+  learn?: string;
+};
+
+/**
+ * The merchant's credentials as og-contract reads them (OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY;
+ * OG_API_KEY), for verifying signatures before forwarding; undefined when none are set.
+ */
+export function merchantCredentialsFrom(env: NodeJS.ProcessEnv): MockCredentials | undefined {
+  const set = (name: string) => (env[name] ? env[name] : undefined);
+  const publicId = set("OG_PUBLIC_ID");
+  const sigField = set("OG_SIG_FIELD");
+  const hashKey = set("OG_HASH_KEY");
+  const apiKey = set("OG_API_KEY");
+  const hmac = publicId !== undefined && sigField !== undefined && hashKey !== undefined;
+  if (!hmac && apiKey === undefined) return undefined;
+  return {
+    publicId: publicId ?? "",
+    apiUsers: hmac ? [{ sigField, hashKey }] : [],
+    apiKeys: apiKey === undefined ? [] : [apiKey],
+    merchantHashKey: "",
+  };
+}
+
+/** The proxy's settings, or undefined without --upstream. */
+export function upstreamOptions(flags: FlagReader, env: NodeJS.ProcessEnv = process.env): CliProxy | undefined {
+  const value = flags.string("upstream", envOf("upstream"));
+  const allowed = flags.list("upstream-allow", envOf("upstream-allow")) ?? [];
+  const fallback = flags.string("upstream-fallback", envOf("upstream-fallback"));
+  const connectMs = flags.whole("upstream-connect-timeout", envOf("upstream-connect-timeout"), 1);
+  const answerMs = flags.whole("upstream-timeout", envOf("upstream-timeout"), 1);
+  const productionWrites = flags.boolean("allow-production-writes", envOf("allow-production-writes"));
+  const forwardInvalid = flags.boolean("forward-invalid", envOf("forward-invalid"));
+  const report = flags.string("report", envOf("report"));
+  const learn = flags.string("learn", envOf("learn"));
+  const shadow = flags.boolean("shadow", envOf("shadow"));
+  const failOnViolation = flags.boolean("fail-on-violation", envOf("fail-on-violation"));
+  // Given the merchant's own credentials, the fake can verify signatures before forwarding.
+  const verifySignatures = ["hash-key", "api-key", "merchant-hash-key", "merchants"].some((f) => flags.given.has(f));
+  const merchantCredentials = merchantCredentialsFrom(env);
+  if (value === undefined) {
+    const companions = Object.keys(UPSTREAM_FLAGS).filter((f) => flags.given.has(f));
+    if (companions.length)
+      throw new UsageError(
+        `${companions.map((f) => `--${f}`).join(", ")} only work${companions.length > 1 ? "" : "s"} with --upstream: give --upstream sandbox|staging|production|URL, or drop ${companions.length > 1 ? "them" : "it"}.`,
+      );
+    return undefined;
+  }
+  const target = resolveUpstream(value, allowed);
+  if (target instanceof Error) throw new UsageError(target.message);
+  return {
+    target,
+    ...(productionWrites ? { allowProductionWrites: true } : {}),
+    ...(forwardInvalid ? { forwardInvalid: true } : {}),
+    ...(report !== undefined ? { report } : {}),
+    ...(learn !== undefined ? { learn } : {}),
+    ...(shadow ? { shadow: true } : {}),
+    ...(failOnViolation ? { failOnViolation: true } : {}),
+    ...(verifySignatures ? { verifySignatures: true } : {}),
+    ...(merchantCredentials ? { merchantCredentials } : {}),
+    ...(fallback !== undefined
+      ? { fallback: oneOf(fallback, flags.name("upstream-fallback"), ["fake"] as const) }
+      : {}),
+    timeouts: {
+      ...(connectMs !== undefined ? { connectMs } : {}),
+      ...(answerMs !== undefined ? { answerMs } : {}),
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Checked before it leaves: a request the spec refuses as a whole is answered by og-mock as the
+ * fake would answer it, and never reaches the upstream (a refused write that the upstream ran
+ * anyway would be worse than no check). Same code as the fake's own checks, in the fake's order:
+ * credentials, content type, JSON, the batch as a whole (a list, at most 100 items). Items are the
+ * upstream's to judge one by one: a batch with a bad item is forwarded, and the service answers
+ * that item 400 as it documents.
+ *
+ * Credentials: when og-mock was given the merchant's own (its credential options), the signature
+ * is verified and a mismatch explained (clock skew, ts read twice, the wrong key for the scope);
+ * without them only the headers' shape and the signature's age are checked, since a key og-mock
+ * does not have cannot verify anything.
+ */
+import { authenticate, type MockCredentials } from "../auth/authenticate.js";
+import { withHint } from "../hint.js";
+import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
+import type { OrdergrooveMock } from "../mock.js";
+import { batchRefusal, MAX_ITEMS } from "../products/batch-items.js";
+import { checkMediaType } from "../refusals.js";
+import type { Operation } from "../routes.js";
+
+/** Why a request is not forwarded, and the fake's answer to it; undefined when it may go. */
+export function refusalBeforeForwarding(
+  req: CoreRequest,
+  operation: Operation,
+  mock: OrdergrooveMock,
+  /** The merchant's credentials to verify signatures with; undefined: only the headers' shape and age. */
+  verifyWith: MockCredentials | undefined,
+): { answer: CoreResponse; why: string } | undefined {
+  const behaviour = mock.behaviour;
+  const policy = { ...mock.options.auth, tsAsString: behaviour.tsAsString };
+  const credentials = verifyWith ?? credentialsNamedBy(req.headers);
+  const auth = authenticate(req.headers, credentials, policy, mock.options.clock, operation);
+  const signatureOnly = !verifyWith && !auth.ok && (auth.kind === "wrongHashKey" || auth.kind === "noOgAuthorization");
+  if (!auth.ok && !signatureOnly) {
+    const words = auth.kind === undefined ? undefined : policy.refusalDetails?.[auth.kind];
+    return {
+      answer: withHint(detail(auth.status ?? policy.failureStatus, words ?? auth.detail), auth.detail),
+      why: auth.detail,
+    };
+  }
+  const write =
+    operation === "updateProductsBatch" || operation === "createProductsBatch" || operation === "updateProduct";
+  if (!write) return undefined;
+  const media = checkMediaType(req.headers["content-type"], behaviour);
+  if (media) return { answer: media, why: (media.body as { detail: string }).detail };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(req.body ?? "");
+  } catch (error) {
+    const why = `JSON parse error: ${(error as Error).message}. The body must be JSON.`;
+    return { answer: detail(400, why), why };
+  }
+  if (operation === "updateProduct") return undefined;
+  const schema = operation === "updateProductsBatch" ? "ProductUpdateItem" : "ProductCreateItem";
+  const refused = batchRefusal(parsed, MAX_ITEMS[schema], behaviour);
+  return refused ? { answer: refused, why: (refused.body as { detail: string }).detail } : undefined;
+}
+
+/**
+ * Credentials that accept whoever the request says it is, so that without the merchant's own
+ * everything but the signature's value is checked (shape, fields, age).
+ */
+function credentialsNamedBy(headers: Record<string, string | undefined>): MockCredentials {
+  let fields: Record<string, unknown> = {};
+  try {
+    const parsed: unknown = JSON.parse(headers.authorization ?? "");
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) fields = parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: authenticate says so in the fake's words.
+  }
+  const apiKey = headers["x-api-key"];
+  return {
+    publicId: typeof fields.public_id === "string" ? fields.public_id : "",
+    apiUsers: typeof fields.sig_field === "string" ? [{ sigField: fields.sig_field, hashKey: "" }] : [],
+    apiKeys: apiKey === undefined ? [] : [apiKey],
+    merchantHashKey: "",
+  };
+}

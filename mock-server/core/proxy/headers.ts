@@ -1,0 +1,63 @@
+/**
+ * Which headers cross the proxy. Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection,
+ * not the exchange, so they are dropped both ways, with any header a Connection header names;
+ * everything else (content-encoding included) passes unchanged.
+ */
+
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+function connectionNamed(connection: string | string[] | undefined): Set<string> {
+  const list = Array.isArray(connection) ? connection.join(",") : (connection ?? "");
+  return new Set(
+    list
+      .split(",")
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+/** The end-to-end headers of a request, with Host set to the upstream's. */
+export function requestHeadersFor(
+  headers: Record<string, string | undefined>,
+  upstreamHost: string,
+): Record<string, string> {
+  const named = connectionNamed(headers.connection);
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || name === "host") continue;
+    // og-mock's own headers (its routing header, its admin token) are for og-mock, never for the upstream.
+    if (name.startsWith("x-og-mock-") || name === "x-admin-token") continue;
+    out[name] = value;
+  }
+  out.host = upstreamHost;
+  return out;
+}
+
+/**
+ * The end-to-end headers of an answer, as the node host can write them: repeated headers stay
+ * lists (set-cookie), others one value. content-length is left to the writer, which sends the
+ * body's exact length.
+ */
+export function answerHeadersFrom(headers: Record<string, string | string[]>): Record<string, string> {
+  const named = connectionNamed(headers.connection);
+  const out: Record<string, string> = {};
+  for (const name in headers) {
+    if (HOP_BY_HOP.has(name) || named.has(name) || name === "content-length") continue;
+    const value = headers[name]!;
+    // A CoreResponse holds one string per header; set-cookie is the one header that cannot be
+    // joined with commas, so it is the one the writer splits back (see ../../node/exchange.ts).
+    out[name] = Array.isArray(value) ? value.join(name === "set-cookie" ? "\n" : ", ") : value;
+  }
+  return out;
+}

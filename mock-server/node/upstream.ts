@@ -1,0 +1,171 @@
+/**
+ * The proxy's network call (../core/proxy/upstream.ts's `Upstream`), with node's own http and
+ * https: no dependency, so the lean install stays lean. What it promises:
+ *
+ * - a connect timeout and an answer timeout (from the request sent to the answer's last byte);
+ *   either one rejects with an UpstreamFailure of kind "timeout" (the core answers 504);
+ * - TLS verified against node's CAs (plus NODE_EXTRA_CA_CERTS, which node reads at start);
+ * - HTTPS_PROXY / HTTP_PROXY honoured (a CONNECT tunnel for https), except for hosts NO_PROXY names
+ *   and for loopback addresses, which a corporate proxy could never reach;
+ * - the answer read whole under a byte bound, its bytes untouched (no decompression).
+ */
+import http from "node:http";
+import https from "node:https";
+import tls from "node:tls";
+import type { Duplex } from "node:stream";
+import { type Upstream, type UpstreamAnswer, UpstreamFailure } from "../core/proxy/upstream.js";
+
+export interface UpstreamTimeouts {
+  /** Milliseconds to get a connection (TCP and TLS). */
+  connectMs?: number;
+  /** Milliseconds from the request sent to the answer's last byte. */
+  answerMs?: number;
+  /** The largest answer read, in bytes; larger ones fail (502). */
+  maxAnswerBytes?: number;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
+/** The proxy's network call, with connections kept alive between requests. */
+export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.ProcessEnv = process.env): Upstream {
+  const connectMs = options.connectMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const answerMs = options.answerMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+  const maxBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
+  const agents = {
+    "http:": new http.Agent({ keepAlive: true }),
+    "https:": new https.Agent({ keepAlive: true }),
+  };
+  return (request) =>
+    new Promise<UpstreamAnswer>((resolve, reject) => {
+      const url = new URL(request.url);
+      const via = proxyFor(url, env);
+      let settled = false;
+      const fail = (failure: UpstreamFailure) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(connectTimer);
+        clearTimeout(answerTimer);
+        outgoing?.destroy();
+        reject(failure);
+      };
+      let answerTimer: NodeJS.Timeout | undefined;
+      const connectTimer = setTimeout(
+        () => fail(new UpstreamFailure("timeout", `no connection within ${connectMs} ms`)),
+        connectMs,
+      );
+      const send = (tunnel?: Duplex) => {
+        const options: https.RequestOptions = {
+          method: request.method,
+          headers: request.headers,
+          // Through a tunnel the connection is the TLS session over it (node uses createConnection only without an agent).
+          ...(tunnel
+            ? { createConnection: () => tls.connect({ socket: tunnel, servername: url.hostname }) }
+            : { agent: agents[url.protocol as "http:" | "https:"] }),
+        };
+        // Through a plain-HTTP proxy an http: URL is sent in absolute form to the proxy itself.
+        const target = via && url.protocol === "http:" ? new URL(request.url) : url;
+        if (via && url.protocol === "http:") {
+          options.host = via.hostname;
+          options.port = via.port || 80;
+          options.path = request.url;
+        }
+        const client = url.protocol === "https:" ? https : http;
+        outgoing =
+          via && url.protocol === "http:" ? http.request(options, onAnswer) : client.request(target, options, onAnswer);
+        outgoing.on("socket", (socket) => {
+          const connected = () => {
+            clearTimeout(connectTimer);
+            answerTimer ??= setTimeout(
+              () => fail(new UpstreamFailure("timeout", `no complete answer within ${answerMs} ms`)),
+              answerMs,
+            );
+          };
+          // A kept-alive socket (or a tunnel's) is connected already.
+          if (!socket.connecting) connected();
+          else socket.once(url.protocol === "https:" ? "secureConnect" : "connect", connected);
+        });
+        outgoing.on("error", (error: NodeJS.ErrnoException) => fail(describe(error)));
+        outgoing.end(request.body);
+      };
+      let outgoing: http.ClientRequest | undefined;
+      const onAnswer = (answer: http.IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        let received = 0;
+        answer.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > maxBytes) {
+            fail(new UpstreamFailure("too-large", `the answer is larger than ${maxBytes} bytes`));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        answer.on("error", (error) => fail(describe(error)));
+        answer.on("end", () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(connectTimer);
+          clearTimeout(answerTimer);
+          resolve({
+            status: answer.statusCode ?? 502,
+            headers: answer.headers as Record<string, string | string[]>,
+            body: Buffer.concat(chunks),
+          });
+        });
+      };
+      if (via && url.protocol === "https:") {
+        const connect = http.request({
+          host: via.hostname,
+          port: via.port || 80,
+          method: "CONNECT",
+          path: `${url.hostname}:${url.port || 443}`,
+          headers: { host: `${url.hostname}:${url.port || 443}` },
+        });
+        connect.on("connect", (answer, socket) => {
+          if (answer.statusCode !== 200) {
+            socket.destroy();
+            fail(new UpstreamFailure("connect", `the proxy ${via.host} refused the tunnel (${answer.statusCode})`));
+            return;
+          }
+          send(socket);
+        });
+        connect.on("error", (error: NodeJS.ErrnoException) => fail(describe(error, `the proxy ${via.host}: `)));
+        connect.end();
+      } else send();
+    });
+}
+
+/** The failure's cause in words that name the host's problem, never a header or a body. */
+function describe(error: NodeJS.ErrnoException, prefix = ""): UpstreamFailure {
+  const code = error.code ?? "";
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+    return new UpstreamFailure(
+      "connect",
+      `${prefix}TLS certificate not trusted: ${code}; for a corporate CA, start og-mock with NODE_EXTRA_CA_CERTS=FILE`,
+    );
+  }
+  return new UpstreamFailure("connect", `${prefix}${code || error.message}`);
+}
+
+/** The proxy to use for a URL from HTTPS_PROXY/HTTP_PROXY (either case), unless NO_PROXY or loopback exempts it. */
+export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | undefined {
+  const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host === "::1" || /^127\./.test(host)) return undefined;
+  const raw = url.protocol === "https:" ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
+  if (!raw) return undefined;
+  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? "")
+    .split(",")
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+  const exempt = noProxy.some(
+    (entry) =>
+      entry === "*" || host === entry.replace(/^\./, "") || host.endsWith(entry.startsWith(".") ? entry : `.${entry}`),
+  );
+  if (exempt) return undefined;
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Checked before it leaves (issue 37, point 3): a request the spec refuses as a whole gets the
+ * fake's answer, marked `proxy`, and never reaches the upstream; --forward-invalid forwards it,
+ * flagged. Without the merchant's credentials only the headers' shape and age are checked; with
+ * them the signature is verified and a mismatch explained.
+ */
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
+import { computeSignature, signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
+import { type RogueUpstream, startRogueUpstream } from "./upstreams.js";
+import { parseCli } from "../../mock-server/cli/args.js";
+
+const MERCHANT = { publicId: "shop-1", sigField: "shop-api-user", hashKey: "shop-hash-key" };
+let rogue: RogueUpstream;
+let shapeOnly: RunningMockServer;
+let verifying: RunningMockServer;
+let lenient: RunningMockServer;
+
+beforeAll(async () => {
+  rogue = await startRogueUpstream();
+  const start = (extra: Record<string, unknown>, credentials?: object) =>
+    startMockServer({
+      port: 0,
+      logger: pino({ level: "silent" }),
+      ...(credentials ? { credentials } : {}),
+      proxy: { target: { origin: rogue.url, production: false }, ...extra },
+    });
+  shapeOnly = await start({});
+  verifying = await start(
+    { verifySignatures: true },
+    { publicId: MERCHANT.publicId, apiUsers: [{ sigField: MERCHANT.sigField, hashKey: MERCHANT.hashKey }] },
+  );
+  lenient = await start({ forwardInvalid: true });
+});
+afterAll(async () => Promise.all([rogue, shapeOnly, verifying, lenient].map((s) => s.close())));
+
+async function patch(base: string, body: string, headers: Record<string, string>) {
+  const before = rogue.received.length;
+  const res = await fetch(`${base}/products-batch/update/`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    source: res.headers.get("x-og-mock-source"),
+    hint: res.headers.get("x-og-mock-hint") ?? "",
+    detail: text.startsWith("{") ? ((JSON.parse(text) as { detail?: string }).detail ?? "") : "",
+    forwarded: rogue.received.length > before,
+  };
+}
+
+const KEY = { "x-api-key": "someone-elses-key" };
+const ONE = JSON.stringify([{ product_id: "p-1", live: false }]);
+const now = () => unixSeconds(Date.now());
+
+describe("3. refused before forwarding, with the fake's answer", () => {
+  it("a request without credentials", async () => {
+    const answer = await patch(shapeOnly.url, ONE, {});
+    expect(answer).toMatchObject({ status: 403, source: "proxy", forwarded: false });
+    expect(answer.hint).toContain("Authentication credentials were not provided");
+  });
+
+  it("bad JSON, a body that is not a list, and more than 100 items", async () => {
+    const bad = await patch(shapeOnly.url, "[{", KEY);
+    expect(bad).toMatchObject({ status: 400, source: "proxy", forwarded: false });
+    expect(bad.detail).toContain("JSON parse error");
+    const object = await patch(shapeOnly.url, JSON.stringify({ product_id: "p-1" }), KEY);
+    expect(object).toMatchObject({ status: 400, source: "proxy", forwarded: false });
+    expect(object.detail).toContain("Expected a list of items");
+    const many = JSON.stringify(Array.from({ length: 101 }, (_, i) => ({ product_id: `p-${i}`, live: false })));
+    const tooMany = await patch(shapeOnly.url, many, KEY);
+    expect(tooMany).toMatchObject({ status: 400, source: "proxy", forwarded: false });
+    expect(tooMany.detail).toContain("no more than 100 elements");
+  });
+
+  it("journals the refusal in og-mock's own journal", async () => {
+    shapeOnly.merchants.reset();
+    await patch(shapeOnly.url, "[{", KEY);
+    const entries = shapeOnly.mock.journal.entries();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      method: "PATCH",
+      response: { status: 400 },
+      fault: "refused by the proxy before forwarding",
+    });
+  });
+
+  it("forwards a list whose items the upstream judges one by one", async () => {
+    const answer = await patch(shapeOnly.url, JSON.stringify([{ product_id: 7, live: "no" }]), KEY);
+    expect(answer).toMatchObject({ source: "real", forwarded: true });
+  });
+
+  it("forwards what it would refuse with --forward-invalid, and says so", async () => {
+    const answer = await patch(lenient.url, "[{", KEY);
+    expect(answer).toMatchObject({ status: 200, source: "real", forwarded: true });
+    expect(answer.hint).toContain("Forwarded although invalid: JSON parse error");
+  });
+});
+
+describe("3. signatures", () => {
+  it("with og-contract's settings (OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY): verifies the signature with them", async () => {
+    const cli = parseCli(["--upstream", rogue.url], {
+      OG_PUBLIC_ID: MERCHANT.publicId,
+      OG_SIG_FIELD: MERCHANT.sigField,
+      OG_HASH_KEY: MERCHANT.hashKey,
+    });
+    if (cli === "help") throw new Error("help");
+    const fromEnv = await startMockServer({ port: 0, logger: pino({ level: "silent" }), proxy: cli.options.proxy });
+    try {
+      expect(await patch(fromEnv.url, ONE, signedHeaders(MERCHANT, now()))).toMatchObject({
+        source: "real",
+        forwarded: true,
+      });
+      const wrongKey = await patch(fromEnv.url, ONE, signedHeaders({ ...MERCHANT, hashKey: "wrong" }, now()));
+      expect(wrongKey).toMatchObject({ source: "proxy", forwarded: false });
+      expect(wrongKey.hint).toContain("Signature mismatch");
+      // The hint never names the key.
+      expect(wrongKey.hint).not.toContain(MERCHANT.hashKey);
+    } finally {
+      await fromEnv.close();
+    }
+  });
+
+  it("without the merchant's credentials: checks the shape and the age, not the key", async () => {
+    const signed = signedHeaders({ ...MERCHANT, hashKey: "any key at all" }, now());
+    expect(await patch(shapeOnly.url, ONE, signed)).toMatchObject({ source: "real", forwarded: true });
+    const notJson = await patch(shapeOnly.url, ONE, { authorization: "sig=abc", "og-authorization": "True" });
+    expect(notJson).toMatchObject({ status: 403, source: "proxy", forwarded: false });
+    expect(notJson.hint).toContain("not JSON");
+    const stale = await patch(shapeOnly.url, ONE, signedHeaders(MERCHANT, now() - 3 * 3600));
+    expect(stale).toMatchObject({ source: "proxy", forwarded: false });
+    expect(stale.hint).toContain("Stale signature");
+  });
+
+  it("with them: verifies the signature and explains a mismatch", async () => {
+    expect(await patch(verifying.url, ONE, signedHeaders(MERCHANT, now()))).toMatchObject({
+      source: "real",
+      forwarded: true,
+    });
+    const wrongKey = await patch(verifying.url, ONE, signedHeaders({ ...MERCHANT, hashKey: "wrong" }, now()));
+    expect(wrongKey).toMatchObject({ status: 403, source: "proxy", forwarded: false });
+    expect(wrongKey.hint).toContain("Signature mismatch");
+    // The client read the clock twice: signed for one second, sent the next in the header.
+    const ts = now();
+    const sig = computeSignature(MERCHANT.hashKey, { sigField: MERCHANT.sigField, ts: ts - 1 });
+    const twice = await patch(verifying.url, ONE, {
+      authorization: JSON.stringify({ public_id: MERCHANT.publicId, ts, sig_field: MERCHANT.sigField, sig }),
+      "og-authorization": "True",
+    });
+    expect(twice).toMatchObject({ source: "proxy", forwarded: false });
+    expect(twice.hint).toContain("reads the clock twice");
+  });
+});

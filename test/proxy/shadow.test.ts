@@ -1,0 +1,117 @@
+/**
+ * The fake in the shadow of real traffic (issue 37, point 7): with --shadow each real batch is
+ * replayed against the fake, whose catalog first learns what the real answer shows, and the
+ * outcomes are compared item by item with the batch's status and form; each difference is in the
+ * journal entry (`differences`) and told to the report, labelled with the setting that would
+ * explain it where one does. The upstream is a second og-mock made to differ by a profile and a
+ * per-item fault.
+ */
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FoundViolations } from "../../mock-server/core/proxy/proxy.js";
+import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
+import { PROFILE } from "../calibration/profile-fixture.js";
+import { ViolationReport } from "../../mock-server/cli/violation-report.js";
+
+const KEY = { "x-api-key": "og-mock-api-key", "content-type": "application/json" };
+let upstream: RunningMockServer;
+let proxy: RunningMockServer;
+const found: FoundViolations[] = [];
+
+beforeAll(async () => {
+  upstream = await startMockServer({
+    port: 0,
+    logger: pino({ level: "silent" }),
+    profile: PROFILE,
+    products: [{ external_product_id: "only-upstream-sku", name: "Only upstream", price: "1.00", live: true }],
+    faults: { items: [{ match: "flaky-*", status: 400 }] },
+  });
+  proxy = await startMockServer({
+    port: 0,
+    logger: pino({ level: "silent" }),
+    proxy: { target: { origin: upstream.url, production: false }, shadow: true, onViolations: (f) => found.push(f) },
+  });
+});
+afterAll(async () => Promise.all([upstream.close(), proxy.close()]));
+
+async function patch(ids: string[]) {
+  const res = await fetch(`${proxy.url}/products-batch/update/`, {
+    method: "PATCH",
+    headers: KEY,
+    body: JSON.stringify(ids.map((product_id) => ({ product_id, live: false }))),
+  });
+  return { status: res.status, body: (await res.json()) as unknown, source: res.headers.get("x-og-mock-source") };
+}
+
+describe("7. --shadow", () => {
+  it("passes the real answer, replays it against the fake after the fake learnt the catalog, and lists the differences with their settings", async () => {
+    const answer = await patch(["only-upstream-sku", "no-such-sku"]);
+    expect(answer).toMatchObject({ status: 200, source: "real" });
+    // The fake learnt that only-upstream-sku exists (the real answer said 200) and applied the write.
+    expect(proxy.mock.catalog.get("only-upstream-sku")?.live).toBe(false);
+    const entry = proxy.mock.journal.entries().find((e) => e.source === "real")!;
+    expect(entry.differences).toEqual([
+      {
+        pointer: "",
+        message: "the batch was answered 200 by the service and 207 by the fake",
+        real: 200,
+        fake: 207,
+        setting: "answer.batchStatus",
+      },
+      {
+        pointer: "",
+        message: "the answer's form is list from the service and object from the fake",
+        real: "list",
+        fake: "object",
+        setting: "answer.batchForm",
+      },
+    ]);
+    expect(found.at(-1)?.differences).toHaveLength(2);
+    // --report lists them too, JSON and JUnit.
+    const report = new ViolationReport(upstream.url);
+    report.add(found.at(-1)!);
+    const json = JSON.parse(report.text("report.json")) as {
+      answersWithDifferences: number;
+      answers: Array<{ differences: unknown[] }>;
+    };
+    expect(json.answersWithDifferences).toBe(1);
+    expect(json.answers[0]!.differences).toHaveLength(2);
+    expect(report.text("report.xml")).toContain(
+      "shadow: the batch was answered 200 by the service and 207 by the fake (setting: answer.batchStatus)",
+    );
+    expect(report.count).toBe(0); // differences are not violations: --fail-on-violation ignores them
+  });
+
+  it("finds an item the service answered differently, item by item", async () => {
+    proxy.merchants.reset();
+    await patch(["og-coffee-beans-1kg", "flaky-1"]);
+    const entry = proxy.mock.journal.entries().find((e) => e.source === "real")!;
+    expect(entry.differences).toContainEqual({
+      pointer: "/items/flaky-1",
+      message: 'item "flaky-1" was answered 400 by the service and 404 by the fake',
+      real: 400,
+      fake: 404,
+    });
+    expect(entry.differences!.filter((d) => d.pointer.startsWith("/items/"))).toHaveLength(1);
+  });
+
+  it("finds no difference when the fake is calibrated like the service", async () => {
+    const calibrated = await startMockServer({
+      port: 0,
+      logger: pino({ level: "silent" }),
+      profile: PROFILE,
+      proxy: { target: { origin: upstream.url, production: false }, shadow: true },
+    });
+    try {
+      await fetch(`${calibrated.url}/products-batch/update/`, {
+        method: "PATCH",
+        headers: KEY,
+        body: JSON.stringify([{ product_id: "only-upstream-sku", live: true }]),
+      }).then((r) => r.text());
+      const entry = calibrated.mock.journal.entries().find((e) => e.source === "real")!;
+      expect(entry.differences).toBeUndefined();
+    } finally {
+      await calibrated.close();
+    }
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * The proxy's network call (issue 37, point 9): TLS is verified (a self-signed upstream is refused
+ * with a 502 that says how to trust a corporate CA), and HTTPS_PROXY / HTTP_PROXY / NO_PROXY are
+ * honoured, against local servers only.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { type AddressInfo, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UpstreamFailure } from "../../mock-server/core/proxy/upstream.js";
+import { startMockServer, type RunningMockServer } from "../../mock-server/node/server.js";
+import { nodeUpstream, proxyFor } from "../../mock-server/node/upstream.js";
+
+const servers: Server[] = [];
+let httpsUrl: string;
+let corporate: { url: string; seen: string[] };
+let proxying: RunningMockServer;
+
+async function listen(server: Server): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "og-proxy-tls-"));
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      join(dir, "key.pem"),
+      "-out",
+      join(dir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
+  const tlsServer = createHttpsServer(
+    { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
+    (_req, res) => res.end("{}"),
+  );
+  httpsUrl = `https://127.0.0.1:${await listen(tlsServer)}`;
+
+  // A corporate proxy: records what it is asked, tunnels CONNECT to 127.0.0.1, answers plain requests itself.
+  const seen: string[] = [];
+  const proxy = createHttpServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    res.end(JSON.stringify({ via: "corporate proxy" }));
+  });
+  proxy.on("connect", (req, socket) => {
+    seen.push(`CONNECT ${req.url}`);
+    const tunnel = connect(Number(new URL(httpsUrl).port), "127.0.0.1", () => {
+      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      tunnel.pipe(socket);
+      socket.pipe(tunnel);
+    });
+    tunnel.on("error", () => socket.destroy());
+    socket.on("error", () => tunnel.destroy());
+  });
+  corporate = { url: `http://127.0.0.1:${await listen(proxy)}`, seen };
+
+  proxying = await startMockServer({
+    port: 0,
+    logger: pino({ level: "silent" }),
+    proxy: { target: { origin: httpsUrl, production: false } },
+  });
+});
+afterAll(async () => {
+  await proxying.close();
+  for (const server of servers) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+describe("TLS", () => {
+  it("verifies the upstream's certificate: a self-signed one is a 502 marked proxy that names NODE_EXTRA_CA_CERTS", async () => {
+    const res = await fetch(`${proxying.url}/products/`, { headers: { "x-api-key": "og-mock-api-key" } });
+    expect(res.status).toBe(502);
+    expect(res.headers.get("x-og-mock-source")).toBe("proxy");
+    const body = (await res.json()) as { detail: string; cause: string };
+    expect(body.cause).toBe("connect");
+    expect(body.detail).toContain("TLS certificate not trusted");
+    expect(body.detail).toContain("NODE_EXTRA_CA_CERTS");
+  });
+});
+
+describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
+  it("tunnels https through HTTPS_PROXY with CONNECT, still verifying the upstream's certificate", async () => {
+    const call = nodeUpstream({}, { HTTPS_PROXY: corporate.url });
+    const failure = await call({ method: "GET", url: "https://og.example.test/products/", headers: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(corporate.seen).toContain("CONNECT og.example.test:443");
+    expect(failure).toBeInstanceOf(UpstreamFailure);
+    expect((failure as UpstreamFailure).message).toContain("TLS certificate not trusted");
+  });
+
+  it("sends http through HTTP_PROXY in absolute form", async () => {
+    const call = nodeUpstream({}, { HTTP_PROXY: corporate.url });
+    const answer = await call({
+      method: "GET",
+      url: "http://og.example.test/products/",
+      headers: { host: "og.example.test" },
+    });
+    expect(Buffer.from(answer.body).toString()).toContain("corporate proxy");
+    expect(corporate.seen).toContain("GET http://og.example.test/products/");
+  });
+
+  it("leaves out hosts NO_PROXY names, and loopback addresses", () => {
+    const env = { HTTPS_PROXY: corporate.url, NO_PROXY: ".internal,og.example.test" };
+    expect(proxyFor(new URL("https://og.example.test/"), env)).toBeUndefined();
+    expect(proxyFor(new URL("https://api.internal/"), env)).toBeUndefined();
+    expect(proxyFor(new URL("https://127.0.0.1:9/"), env)).toBeUndefined();
+    expect(proxyFor(new URL("https://restapi.ordergroove.com/"), env)?.href).toBe(`${corporate.url}/`);
+    expect(proxyFor(new URL("https://restapi.ordergroove.com/"), {})).toBeUndefined();
+  });
+});

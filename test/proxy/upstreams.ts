@@ -1,0 +1,84 @@
+/**
+ * Local upstreams for the proxy's tests: a second og-mock made to differ with a calibration
+ * profile, and a small server no one on the project wrote the fake for, which breaks the spec
+ * on purpose and records what reached it.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+
+export interface Received {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface RogueUpstream {
+  url: string;
+  received: Received[];
+  close(): Promise<void>;
+}
+
+/** The gzipped body the rogue upstream answers GET /products/ with: bytes the proxy must not touch. */
+export const ROGUE_LISTING = gzipSync(Buffer.from(JSON.stringify({ count: "lots", results: "not a list" })));
+
+/**
+ * Answers GET /products/ with a gzipped body that breaks the listing's schema, a status the spec
+ * does not document for it (299), two cookies and hop-by-hop headers (among them one its
+ * Connection header names); never answers GET /products/slow/ (a timeout); echoes other requests.
+ */
+export async function startRogueUpstream(): Promise<RogueUpstream> {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({
+        method: req.method!,
+        url: req.url!,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+      });
+      if (req.url === "/products/slow/") return; // never answered
+      if (req.url?.startsWith("/products/?")) {
+        res.writeHead(299, "Odd", [
+          ["content-type", "application/json"],
+          ["content-encoding", "gzip"],
+          ["set-cookie", "a=1"],
+          ["set-cookie", "b=2"],
+          ["x-rogue", "kept"],
+          ["x-hop", "dropped"],
+          ["connection", "keep-alive, x-hop"],
+          ["keep-alive", "timeout=77"],
+          ["content-length", String(ROGUE_LISTING.length)],
+        ]);
+        res.end(ROGUE_LISTING);
+        return;
+      }
+      const body = JSON.stringify({ echoed: req.method });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
