@@ -75,7 +75,9 @@ export function retryAfterHeader(
   nowMs: number,
 ): Record<string, string> {
   if (form === "absent") return {};
-  if (form === "http-date") return { "retry-after": new Date(nowMs + seconds * 1000).toUTCString() };
+  // A date has whole seconds: rounded up, so a client that waits until it is not early.
+  if (form === "http-date")
+    return { "retry-after": new Date(Math.ceil((nowMs + seconds * 1000) / 1000) * 1000).toUTCString() };
   return { "retry-after": String(seconds) };
 }
 

@@ -849,7 +849,8 @@ export const openapiDocument = {
           {
             "type": "number",
             "minimum": 0,
-            "maximum": 99999999.99
+            "maximum": 99999999.99,
+            "multipleOf": 0.01
           },
           {
             "type": "string",

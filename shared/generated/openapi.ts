@@ -19,6 +19,9 @@ export interface paths {
          *     order. Items are applied in order: if one `product_id` appears twice, both are applied and
          *     the last one wins (each gets its own result). A refused request (auth, throttle, a whole
          *     request problem) changes nothing. Shares the 600 requests/minute throttle with bulk create.
+         *     Requests are applied in the order they arrive: the kit's client sends a batch that names a
+         *     product of an earlier batch only once that batch is settled (retries included), so a
+         *     product repeated across batches also ends as its last occurrence asked.
          */
         patch: operations["updateProductsBatch"];
         trace?: never;
@@ -35,7 +38,10 @@ export interface paths {
         /**
          * Create many products at once
          * @description One result per item: `200` created, `400` invalid or already exists. Shares the 600
-         *     requests/minute throttle with bulk update. At most 100 items.
+         *     requests/minute throttle with bulk update. At most 100 items. Creating is not idempotent:
+         *     a create applied before its answer was lost comes back `400` when sent again, so the kit's
+         *     client does not resend one after a `5xx`, a timeout or a dropped connection (it does after
+         *     a `429` or a refused connection, when nothing was applied) and reports its items failed.
          */
         post: operations["createProductsBatch"];
         delete?: never;
@@ -50,7 +56,10 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The merchant's own product id (the `product_id` of the batch endpoints).
+                 * @description The merchant's own product id (the `product_id` of the batch endpoints), percent-encoded.
+                 *     The ids `.` and `..` cannot travel here: URL parsers (fetch's, browsers') collapse them
+                 *     as dot segments, even percent-encoded. The kit's client reads such a product through
+                 *     `GET /products/?external_product_ids[]=.` instead.
                  * @example og-coffee-beans-1kg
                  */
                 external_product_id: string;
@@ -156,7 +165,10 @@ export interface components {
     schemas: {
         /**
          * @description The merchant's external product id. The 255-character cap is the kit's: the API documents
-         *     none (the product feed caps it at 64), so the fake stays lenient.
+         *     none (the product feed caps it at 64), so the fake stays lenient. Characters are counted
+         *     as JSON Schema counts them, in Unicode code points (an emoji is one character, two UTF-16
+         *     units): an id of 255 emoji is valid. Any text is an id, `.` and `..` included (a URL path
+         *     cannot carry those two: see the path parameter of `/products/{external_product_id}/`).
          * @example og-coffee-beans-1kg
          */
         ProductId: string;
@@ -175,7 +187,11 @@ export interface components {
          *     commercetools connector sends `100.00`, which is `100` on the wire, so whole numbers are
          *     ordinary prices. A decimal string such as `"12.99"` is also accepted, as Django REST
          *     framework's DecimalField does (an assumption: the API does not document strings).
-         *     The bounds are the product feed's (up to 99999999.99, two decimals).
+         *     The bounds are the product feed's (up to 99999999.99, two decimals), for a number and a
+         *     string alike: `12.999` and `"12.999"` are both refused (issue 34: the number used to be
+         *     rounded by floating point, `1.005` stored as `"1.00"`). A number is a whole number of
+         *     cents (`multipleOf: 0.01`, checked within 1e-5 of a cent, so `0.1 + 0.2` is 30 cents, the
+         *     way a double carries it), stored as its two-decimal string.
          * @example 15
          */
         PriceInput: number | string;
@@ -672,7 +688,10 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The merchant's own product id (the `product_id` of the batch endpoints).
+                 * @description The merchant's own product id (the `product_id` of the batch endpoints), percent-encoded.
+                 *     The ids `.` and `..` cannot travel here: URL parsers (fetch's, browsers') collapse them
+                 *     as dot segments, even percent-encoded. The kit's client reads such a product through
+                 *     `GET /products/?external_product_ids[]=.` instead.
                  * @example og-coffee-beans-1kg
                  */
                 external_product_id: string;
@@ -705,7 +724,10 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The merchant's own product id (the `product_id` of the batch endpoints).
+                 * @description The merchant's own product id (the `product_id` of the batch endpoints), percent-encoded.
+                 *     The ids `.` and `..` cannot travel here: URL parsers (fetch's, browsers') collapse them
+                 *     as dot segments, even percent-encoded. The kit's client reads such a product through
+                 *     `GET /products/?external_product_ids[]=.` instead.
                  * @example og-coffee-beans-1kg
                  */
                 external_product_id: string;

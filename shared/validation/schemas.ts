@@ -31,7 +31,7 @@ export function schemaValidator(name: PrecompiledSchema): ValidateFunction {
  */
 export const SPEC_WORDING: Wording = {
   kind: "product",
-  expects: { price: "must be a decimal number such as 15.00" },
+  expects: { price: "must be a decimal number such as 15.00 (at most two decimals, 0 to 99999999.99)" },
 };
 
 /** One readable sentence for the first error ajv found, e.g. `live: must be boolean`. */

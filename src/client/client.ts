@@ -141,8 +141,9 @@ export class OrdergrooveClient {
   /** GET /products/{id}/; null when Ordergroove has no such product. Throws typed errors otherwise. */
   async getProduct(productId: string): Promise<Product | null> {
     checkId(productId, "getProduct");
+    if (isDotSegment(productId)) return this.#readThroughListing(productId);
     const what = `read product ${JSON.stringify(productId)}`;
-    const { value } = await this.#sender.withRetries(what, false, async (signal) => {
+    const { value } = await this.#sender.withRetries(what, { bulk: false }, async (signal) => {
       const r = await this.#sender.api.GET("/products/{external_product_id}/", {
         params: { path: { external_product_id: productId } },
         headers: this.#sender.authHeaders(),
@@ -160,6 +161,12 @@ export class OrdergrooveClient {
    */
   async updateProduct(productId: string, fields: ProductPatch): Promise<Product | null> {
     checkId(productId, "updateProduct");
+    if (isDotSegment(productId)) {
+      throw new TypeError(
+        `Failed to update product ${JSON.stringify(productId)}: an id that is "." or ".." cannot travel in a URL path (every URL parser, fetch's included, reads it as "this folder" or "the folder above"), and PATCH /products/{id}/ has no other way to name it. ` +
+          "Use updateProducts([{ product_id, ...fields }]), which sends the id in the body.",
+      );
+    }
     if (this.#credentials.kind !== "api-key") {
       throw new ConfigError(
         "Failed to update one product: Ordergroove's PATCH /products/{id}/ takes an x-api-key only (Application API scope) and refuses HMAC signatures. " +
@@ -167,7 +174,7 @@ export class OrdergrooveClient {
       );
     }
     const what = `update product ${JSON.stringify(productId)}`;
-    const { value } = await this.#sender.withRetries(what, false, async (signal) => {
+    const { value } = await this.#sender.withRetries(what, { bulk: false }, async (signal) => {
       const r = await this.#sender.api.PATCH("/products/{external_product_id}/", {
         params: { path: { external_product_id: productId } },
         body: fields,
@@ -202,8 +209,12 @@ export class OrdergrooveClient {
     if (typeof groupName !== "string" || groupName.length === 0) {
       throw new TypeError(`hasGroup: groupName must be a non-empty string; got ${JSON.stringify(groupName)}.`);
     }
+    if (isDotSegment(productId)) {
+      const product = await this.#readThroughListing(productId);
+      return product && (product.groups ?? []).some((g) => g.group_type === groupType && g.name === groupName);
+    }
     const what = `check group ${groupType}/${groupName} of product ${JSON.stringify(productId)}`;
-    const { value } = await this.#sender.withRetries(what, false, async (signal) => {
+    const { value } = await this.#sender.withRetries(what, { bulk: false }, async (signal) => {
       const r = await this.#sender.api.GET("/products/{external_product_id}/{group_type}/{group_name}", {
         params: { path: { external_product_id: productId, group_type: groupType, group_name: groupName } },
         headers: this.#sender.authHeaders(),
@@ -231,12 +242,39 @@ export class OrdergrooveClient {
    * in request order; throws a typed error when the request as a whole failed.
    */
   async sendBatch(method: "PATCH" | "POST", items: readonly unknown[]): Promise<Attempted<ItemResult[]>> {
-    return this.#sender.sendBatch(method, items);
+    const { value, attempts } = await this.#sender.sendBatch(method, items);
+    const results: ItemResult[] = [];
+    for (const r of value) {
+      if ("unmatched" in r) {
+        // One result per item is this method's promise: an item without one fails the call.
+        r.unmatched.attempts = attempts;
+        throw r.unmatched;
+      }
+      results.push(r);
+    }
+    return { value: results, attempts };
+  }
+
+  /**
+   * A product whose id cannot be put in a path ("." or ".."; URL parsers collapse them, issue 34),
+   * read through the listing's `external_product_ids[]`, which takes any text in the query.
+   */
+  async #readThroughListing(productId: string): Promise<Product | null> {
+    const filters = { "external_product_ids[]": [productId], autoship_enabled: "all", allow_discontinued: "true" };
+    for await (const product of listProducts(this.#sender, this.baseUrl, filters as ProductFilters, { prefetch: 1 })) {
+      if (product.external_product_id === productId) return product;
+    }
+    return null;
   }
 
   toString(): string {
     return `OrdergrooveClient(${this.baseUrl}, ${this.#credentials.kind})`;
   }
+}
+
+/** "." and "..": valid product ids that no URL path can carry (a path's dot segments). */
+function isDotSegment(id: string): boolean {
+  return id === "." || id === "..";
 }
 
 function checkId(id: unknown, where: string): void {

@@ -55,7 +55,7 @@ export function listProducts(
  */
 async function listPage(sender: Sender, baseUrl: string, query: string): Promise<ProductList> {
   const what = "list products";
-  const { value } = await sender.withRetries(what, false, async (signal) => {
+  const { value } = await sender.withRetries(what, { bulk: false }, async (signal) => {
     const response = await sender.fetch(
       new Request(`${baseUrl}/products/${query ? `?${query}` : ""}`, {
         headers: { ...sender.authHeaders(), "x-og-api-version": "2" },

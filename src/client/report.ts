@@ -18,7 +18,8 @@ export interface ItemOutcome {
    * `failed`: the HTTP status of the answer to the request that failed the item (403 refused
    * credentials, 429 still throttled once the retries ran out, 5xx, or the 200/207 whose body
    * could not be read), or `null` when no answer came back (timeout, connection refused or dropped).
-   * Items never sent because an earlier batch's credentials were refused carry that 401/403.
+   * Items never sent because an earlier batch's credentials were refused carry that 401/403. An
+   * item Ordergroove answered with a status the spec does not list (e.g. 500) is failed with it.
    */
   status: number | null;
   /** Why, when not updated: Ordergroove's per-item detail, or the failed request's error message. */

@@ -32,17 +32,22 @@ export const DEFAULT_RETRY: RetryPolicy = {
   maxRetryAfterMs: 120_000,
 };
 
-export type RetryDecision = { retry: true; delayMs: number; reason: string } | { retry: false; reason: string };
+export type RetryDecision =
+  | { retry: true; delayMs: number; reason: string }
+  /** `unsafe`: the request may have been applied, and resending it is not harmless (a create). */
+  | { retry: false; reason: string; unsafe?: true };
 
 /**
  * @param attempt the attempt that just failed, 1 for the first
  * @param random a number in [0, 1), injected so tests are deterministic
+ * @param idempotent false for a request that must not be applied twice (bulk create)
  */
 export function decideRetry(
   error: OrdergrooveError,
   attempt: number,
   policy: RetryPolicy,
   random: () => number,
+  idempotent = true,
 ): RetryDecision {
   // Credentials and permissions do not fix themselves: retrying only burns the throttle.
   if (error instanceof AuthenticationError || error instanceof PermissionError) {
@@ -67,8 +72,19 @@ export function decideRetry(
     return { retry: true, delayMs: backoff(attempt, policy, random), reason: "throttled (no Retry-After: backoff)" };
   }
   // Server trouble, timeouts and dropped connections are transient; setting `live` is idempotent,
-  // so resending a batch that may have applied is harmless.
-  if (error instanceof ServerError || error instanceof TimeoutError || error instanceof NetworkError) {
+  // so resending a batch that may have applied is harmless. Creating is not: a create that was
+  // applied before its answer was lost comes back "exists already" (400), and its own product
+  // would be reported invalid (issue 34). It is resent only when it never reached the server.
+  const transient = error instanceof ServerError || error instanceof TimeoutError || error instanceof NetworkError;
+  if (transient && !idempotent && !neverSent(error)) {
+    return {
+      retry: false,
+      unsafe: true,
+      reason:
+        "Not resent: the products may or may not have been created, and a second create of one that was would be refused as existing. Check with getProduct which exist.",
+    };
+  }
+  if (transient) {
     return { retry: true, delayMs: backoff(attempt, policy, random), reason: error.name };
   }
   return { retry: false, reason: "unknown failure" };
@@ -82,4 +98,11 @@ export function decideRetry(
 export function backoff(attempt: number, policy: RetryPolicy, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return Math.floor(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** The connection was never made, so the request was never sent: resending anything is safe. */
+function neverSent(error: OrdergrooveError): boolean {
+  if (!(error instanceof NetworkError)) return false;
+  const cause = (error.cause as { cause?: { code?: unknown } } | undefined)?.cause;
+  return cause?.code === "ECONNREFUSED" || cause?.code === "ENOTFOUND" || cause?.code === "EAI_AGAIN";
 }

@@ -5,7 +5,7 @@
  * batch fan-out (batches.ts) and the listing (pagination.ts) all talk to Ordergroove through it.
  */
 import createClient from "openapi-fetch";
-import type { ItemResult, Product } from "../../shared/api-types.js";
+import type { Product } from "../../shared/api-types.js";
 import { signedHeaders } from "../../shared/auth/signature.js";
 import type { paths } from "../../shared/generated/openapi.js";
 import { SlidingWindow } from "../../shared/throttle/sliding-window.js";
@@ -14,6 +14,7 @@ import { describeConnectionFailure, shownUrl } from "./connection-failure.js";
 import { errorFor, NetworkError, OrdergrooveError, TimeoutError, UnexpectedResponseError } from "./errors.js";
 import { decideRetry, type RetryPolicy } from "./retry.js";
 import { redact } from "./secret.js";
+import { type MatchedResult, matchResults } from "./match-results.js";
 import { type AnswerDrift, AnswerDriftReporter, readBatchResults, readProduct } from "./tolerant-reader.js";
 
 export interface ClientLogger {
@@ -86,9 +87,9 @@ export class Sender {
   }
 
   /** One bulk request: the items' results in request order, or a typed error for the request as a whole. */
-  sendBatch(method: "PATCH" | "POST", items: readonly unknown[]): Promise<Attempted<ItemResult[]>> {
+  sendBatch(method: "PATCH" | "POST", items: readonly unknown[]): Promise<Attempted<MatchedResult[]>> {
     const what = method === "PATCH" ? "update products" : "create products";
-    return this.withRetries(what, true, async (signal) => {
+    return this.withRetries(what, { bulk: true, idempotent: method === "PATCH" }, async (signal) => {
       const init = { body: items as never, headers: this.authHeaders(), parseAs: "text" as const, signal };
       const r =
         method === "PATCH"
@@ -100,12 +101,16 @@ export class Sender {
     });
   }
 
-  /** Runs one request with the throttle, the timeout and the retry policy. */
+  /**
+   * Runs one request with the throttle, the timeout and the retry policy. `bulk`: under the bulk
+   * window; `idempotent` (default true): safe to resend after an answer that never came.
+   */
   async withRetries<T>(
     what: string,
-    bulk: boolean,
+    kind: { bulk: boolean; idempotent?: boolean },
     attempt: (signal: AbortSignal) => Promise<T>,
   ): Promise<Attempted<T>> {
+    const { bulk, idempotent = true } = kind;
     for (let n = 1; ; n++) {
       let slot: number | undefined;
       if (bulk && this.#window) {
@@ -126,10 +131,11 @@ export class Sender {
       } catch (error) {
         const e = asOrdergrooveError(error, what, controller.signal.aborted ? this.#timeoutMs : undefined, this.#where);
         e.attempts = n;
-        const decision = decideRetry(e, n, this.#retry, this.#random);
+        const decision = decideRetry(e, n, this.#retry, this.#random, idempotent);
         if (!decision.retry) {
           // How long it was tried is part of "the connection failed": once, or for seconds.
           if (n > 1 && e instanceof NetworkError) e.message = e.message.replace(/\.$/, `; tried ${n} times.`);
+          if (decision.unsafe) e.message = `${e.message} ${decision.reason}`;
           throw e;
         }
         this.#logger?.debug?.(`retrying: ${decision.reason}`, {
@@ -167,14 +173,12 @@ export class Sender {
     }
   }
 
-  /** The typed error of a failed answer, with Retry-After (whole seconds only) for the retry policy. */
+  /** The typed error of a failed answer, with its Retry-After for the retry policy. */
   errorFor(response: Response, body: unknown, what: string): OrdergrooveError {
-    const retryAfter = response.headers.get("retry-after");
-    const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
     return errorFor(response.status, what, {
       body,
       requestId: requestIdOf(response),
-      retryAfterMs: seconds === undefined ? undefined : seconds * 1000,
+      retryAfterMs: retryAfterMs(response.headers.get("retry-after"), this.#now()),
     });
   }
 
@@ -194,8 +198,12 @@ export class Sender {
     return read.value;
   }
 
-  /** Accepts every documented form: {results: [...]} or [{results: [...]}, ...], with 200 or 207. */
-  readResults(response: Response, body: unknown, sent: readonly unknown[], what: string): ItemResult[] {
+  /**
+   * Accepts every documented form: {results: [...]} or [{results: [...]}, ...], with 200 or 207.
+   * One entry per item sent, in request order: its result, or why no result could be matched to it
+   * (see ./match-results.ts). Only an answer that cannot be read at all fails the whole batch.
+   */
+  readResults(response: Response, body: unknown, sent: readonly unknown[], what: string): MatchedResult[] {
     const unexpected = (why: string) =>
       new UnexpectedResponseError(`Failed to ${what}: ${why}; the batch may or may not have been applied.`, {
         status: response.status,
@@ -206,16 +214,16 @@ export class Sender {
     if (!read.ok) throw unexpected(`the ${response.status} answer cannot be read (${read.why})`);
     const results = read.value;
     if (results.length !== sent.length) throw unexpected(`sent ${sent.length} items, got ${results.length} results`);
-    // Results come in request order; check it, and fall back to matching by product_id if not.
-    const ids = sent.map((item) => productIdOf(item));
-    if (results.every((r, i) => r.product_id === ids[i] || r.product_id === null)) return results;
-    const byId = new Map<string, ItemResult[]>();
-    for (const r of results) if (r.product_id !== null) byId.set(r.product_id, [...(byId.get(r.product_id) ?? []), r]);
-    return ids.map((id) => {
-      const match = id === null ? undefined : byId.get(id)?.shift();
-      if (!match) throw unexpected(`no result for product_id ${JSON.stringify(id)}`);
-      return match;
-    });
+    return matchResults(
+      sent.map((item) => productIdOf(item)),
+      results,
+      (why) =>
+        new UnexpectedResponseError(`Failed to ${what}: ${why}; this item may or may not have been applied.`, {
+          status: response.status,
+          body,
+          requestId: requestIdOf(response),
+        }),
+    );
   }
 }
 
@@ -227,6 +235,23 @@ export function textOf(r: { data?: unknown; error?: unknown }): string {
   const raw = r.data ?? r.error;
   if (raw === undefined || raw === null) return "";
   return typeof raw === "string" ? raw : JSON.stringify(raw);
+}
+
+/**
+ * Retry-After in ms: whole seconds, or an HTTP date (HTTP allows both; which one Ordergroove sends
+ * is not documented, the spec says readers accept either). A date is read against the client's
+ * clock; one already past means "now". Anything else is no Retry-After: the policy backs off.
+ */
+export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
+  if (header === null) return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  // HTTP's three date forms (IMF-fixdate, RFC 850, asctime), all GMT; asctime says so nowhere, and
+  // Date.parse would read it in the local zone. Anything else is not a date.
+  let at = Number.NaN;
+  if (/^[A-Za-z]{3,9}, \d{2}[ -][A-Za-z]{3}[ -]\d{2,4} \d{2}:\d{2}:\d{2} GMT$/.test(value)) at = Date.parse(value);
+  else if (/^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.test(value)) at = Date.parse(`${value} GMT`);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 export function productIdOf(item: unknown): string | null {

@@ -14,7 +14,7 @@
 import type { OrdergrooveClient } from "../client/client.js";
 import type { BatchReport, ItemOutcome } from "../client/report.js";
 import { type Outbox, type OutboxEntry, openOutbox } from "./outbox.js";
-import { bounds, desiredLive, type Thresholds } from "./thresholds.js";
+import { bounds, checkStock, desiredLive, type Thresholds } from "./thresholds.js";
 
 export interface StockChange {
   productId: string;
@@ -231,6 +231,8 @@ export class StockSync {
       throw new TypeError(`StockSync: productId must be a non-empty string; got ${JSON.stringify(change?.productId)}.`);
     }
     if (change.thresholds) bounds(change.thresholds, `thresholds of ${JSON.stringify(change.productId)}`);
+    // Here, not first in #decide: a list's bad stock level threw after earlier changes were queued (issue 34).
+    checkStock(change.stock, JSON.stringify(change.productId));
   }
 
   /** A product's latest value never reached the outbox: what the outbox holds, if anything, is its latest again. */
@@ -245,8 +247,11 @@ export class StockSync {
     }
   }
 
+  /** Records stock changes: every one is checked first, so a bad one records none of them. */
   recordMany(changes: Iterable<StockChange>): void {
-    for (const change of changes) this.record(change);
+    const list = [...changes];
+    for (const change of list) this.#check(change);
+    for (const change of list) this.record(change);
   }
 
   /**

@@ -46,11 +46,16 @@ export function bounds(t: Thresholds, where = "thresholds"): { offAt: number; on
   return { offAt, onAt: t.restockAt };
 }
 
+/** Throws unless `stock` is a number (NaN is not); `of` names the product in the message. */
+export function checkStock(stock: unknown, of?: string): void {
+  if (typeof stock === "number" && !Number.isNaN(stock)) return;
+  const got = typeof stock === "number" ? "NaN" : JSON.stringify(stock);
+  throw new ThresholdError(`Invalid stock level${of ? ` of ${of}` : ""}: expected a number, got ${got}.`);
+}
+
 /** true/false: set live so; undefined: inside the hysteresis band, leave it as it is. */
 export function desiredLive(stock: number, thresholds: Thresholds): boolean | undefined {
-  if (typeof stock !== "number" || Number.isNaN(stock)) {
-    throw new ThresholdError(`Invalid stock level: expected a number, got ${JSON.stringify(stock)}.`);
-  }
+  checkStock(stock);
   const { offAt, onAt } = bounds(thresholds);
   if (stock <= offAt) return false;
   if (stock >= onAt) return true;

@@ -136,6 +136,17 @@ export function valid(input: Schema, inputDoc: string, resolve: Resolver, depth 
         max: Math.min((schema.maximum as number) ?? 1e6, Number.MAX_SAFE_INTEGER),
       });
     case "number":
+      if (typeof schema.multipleOf === "number") {
+        // Whole multiples (a price's cents), written as a person would: 12.34, not 12.340000000000002.
+        const step = schema.multipleOf;
+        const places = Math.max(0, -Math.floor(Math.log10(step)));
+        return fc
+          .integer({
+            min: Math.ceil(((schema.minimum as number) ?? -1e6) / step),
+            max: Math.floor(((schema.maximum as number) ?? 1e6) / step),
+          })
+          .map((k) => Number((k * step).toFixed(places)));
+      }
       return fc.double({
         min: (schema.minimum as number) ?? -1e6,
         max: (schema.maximum as number) ?? 1e6,
@@ -209,6 +220,8 @@ export function invalid(input: Schema, inputDoc: string, resolve: Resolver, dept
     if (schema.minItems) ways.push(fc.constant([]));
     ways.push(invalid(items, doc, resolve, depth + 1).map((bad) => [bad]));
   }
+  if (typeof schema.multipleOf === "number")
+    ways.push(fc.constant(((schema.minimum as number) ?? 0) + schema.multipleOf / 10));
   if (types.includes("integer") || types.includes("number")) {
     if (typeof schema.minimum === "number") ways.push(fc.constant(schema.minimum - 1));
     if (typeof schema.maximum === "number") ways.push(fc.constant(schema.maximum + 1));

@@ -58,7 +58,7 @@ describe("PATCH /products-batch/update/", () => {
       "a price that is a word",
       { product_id: "og-mug", price: "cheap" },
       "og-mug",
-      "price: must be a decimal number such as 15.00",
+      "price: must be a decimal number such as 15.00 (at most two decimals, 0 to 99999999.99)",
     ],
     [
       "an unknown product_type",

@@ -101,7 +101,10 @@ describe("GET and PATCH /products/{external_product_id}/", () => {
 
   it.each([
     [{ live: "no" }, { live: "must be boolean" }],
-    [{ live: false, price: "cheap" }, { price: "must be a decimal number such as 15.00" }],
+    [
+      { live: false, price: "cheap" },
+      { price: "must be a decimal number such as 15.00 (at most two decimals, 0 to 99999999.99)" },
+    ],
     [[{ live: false }], { non_field_errors: "Invalid data. Expected a dictionary of product fields, but got list." }],
   ])("refuses an invalid single update %j with a field-keyed 400 and changes nothing", async (body, expected) => {
     const answer = await og.request("PATCH", "/products/og-coffee-beans-1kg/", { body, auth: "api-key" });

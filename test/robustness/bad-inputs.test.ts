@@ -232,7 +232,7 @@ const CASES: Case[] = [
     body: item({ price: "cheap" }),
     status: 207,
     itemStatus: 400,
-    detail: /^price: must be a decimal number such as 15.00$/,
+    detail: /^price: must be a decimal number such as 15\.00 \(at most two decimals, 0 to 99999999\.99\)$/,
   },
   {
     input: "item a list",

@@ -30,6 +30,6 @@ describe("desiredLive", () => {
   });
 
   it("refuses a stock level that is not a number", () => {
-    expect(() => desiredLive(Number.NaN, t)).toThrow("Invalid stock level: expected a number, got null.");
+    expect(() => desiredLive(Number.NaN, t)).toThrow("Invalid stock level: expected a number, got NaN.");
   });
 });

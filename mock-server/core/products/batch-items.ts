@@ -14,6 +14,7 @@ import type { Trace } from "../journal/entries.js";
 import { type CoreResponse, detail, json } from "../messages.js";
 import type { AnswerSettings, BehaviourSettings } from "../settings.js";
 import { type Catalog, type ProductFields, storedFields } from "./catalog.js";
+import { characterCount, firstCharacters, longerThan } from "../../../shared/validation/characters.js";
 import { jsonType } from "./json-type.js";
 import { resultsText } from "./results-text.js";
 import type { UnknownFields } from "./unknown-fields.js";
@@ -26,11 +27,12 @@ import type { UnknownFields } from "./unknown-fields.js";
  */
 const ID_ECHO_MAX = (openapiDocument.components.schemas.ProductId as { maxLength: number }).maxLength;
 
+/** Characters, as the spec's maxLength counts them (code points, not UTF-16 units: issue 34). */
 function tooLongId(id: string): ItemResult {
   return {
-    product_id: `${id.slice(0, ID_ECHO_MAX)}…`,
+    product_id: `${firstCharacters(id, ID_ECHO_MAX)}…`,
     status: 400,
-    detail: `product_id: must NOT have more than ${ID_ECHO_MAX} characters; got ${id.length} (the product_id above is its first ${ID_ECHO_MAX} and an ellipsis)`,
+    detail: `product_id: must NOT have more than ${ID_ECHO_MAX} characters; got ${characterCount(id)} (the product_id above is its first ${ID_ECHO_MAX} and an ellipsis)`,
   };
 }
 
@@ -129,7 +131,7 @@ function batchItem(
   if (item === null || typeof item !== "object" || Array.isArray(item)) {
     return { product_id: null, status: 400, detail: `each item must be an object; got ${jsonType(item)}` };
   }
-  if (typeof pid === "string" && pid.length > ID_ECHO_MAX) return tooLongId(pid);
+  if (typeof pid === "string" && longerThan(pid, ID_ECHO_MAX)) return tooLongId(pid);
   const productId = typeof pid === "string" ? pid : null;
   let known: Record<string, unknown>;
   // Vouched for: every field known (nothing to ignore or refuse) and valid, so the full

@@ -369,10 +369,13 @@ function seedTimestamp(value: unknown): string | undefined {
 /**
  * Fields as the catalog stores them: a price in Ordergroove's answer form, a string with two
  * decimals (`100` or `100.00` in a request reads back as `"100.00"`, as a DecimalField renders it).
+ * A number has passed the spec's `multipleOf: 0.01` (whole cents, within a double's noise), so it
+ * is rounded to its cents, never to the nearest of two (`toFixed` alone stored 1.005 as "1.00").
  */
 export function storedFields<T extends { price?: unknown }>(fields: T): T {
   const price = fields.price;
-  if (typeof price === "number" && Number.isFinite(price)) return { ...fields, price: price.toFixed(2) };
+  if (typeof price === "number" && Number.isFinite(price))
+    return { ...fields, price: (Math.round(price * 100) / 100).toFixed(2) };
   if (typeof price === "string" && /^\d+(\.\d+)?$/.test(price)) return { ...fields, price: Number(price).toFixed(2) };
   return fields;
 }

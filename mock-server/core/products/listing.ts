@@ -14,6 +14,7 @@ import { Buffer } from "node:buffer";
 import { openapiDocument } from "../../../shared/generated/document.js";
 import type { components } from "../../../shared/generated/openapi.js";
 import type { Catalog, FieldReader, Product } from "./catalog.js";
+import { firstCharacters } from "../../../shared/validation/characters.js";
 import { type CoreRequest, type CoreResponse, detail, json } from "../messages.js";
 
 type GroupType = components["schemas"]["ProductGroupType"];
@@ -69,7 +70,7 @@ export function productHasGroup(catalog: Catalog, id: string, groupType: string,
   }
   const product = catalog.get(id);
   if (!product)
-    return detail(404, `Not found: no product with external_product_id ${JSON.stringify(id.slice(0, 255))}.`);
+    return detail(404, `Not found: no product with external_product_id ${JSON.stringify(firstCharacters(id, 255))}.`);
   const has = (product.groups ?? []).some((g) => g.group_type === groupType && g.name === groupName);
   return json(200, { product_has_group: has });
 }
@@ -285,10 +286,11 @@ function filtersOf(query: URLSearchParams): { match: Match; ids?: string[] } {
     for (const check of checks) if (!check(f)) return false;
     return true;
   };
-  // Repeated `external_product_ids[]` as documented; a comma-separated value is split too.
-  const raw = [...query.getAll("external_product_ids[]"), ...query.getAll("external_product_ids")];
-  if (raw.length === 0) return { match };
-  return { match, ids: raw.flatMap((v) => v.split(",")).filter((v) => v !== "") };
+  // Repeated `external_product_ids[]` as documented: each value is one id, whatever its text (an
+  // id may hold a comma, which used to split it: issue 34). An empty one names no product.
+  const ids = [...query.getAll("external_product_ids[]"), ...query.getAll("external_product_ids")];
+  if (ids.length === 0) return { match };
+  return { match, ids };
 }
 
 function one(query: URLSearchParams, name: string): string | undefined {

@@ -5,6 +5,7 @@ import { type CoreResponse, detail, json } from "../messages.js";
 import type { BehaviourSettings } from "../settings.js";
 import type { ItemParts } from "./batch-items.js";
 import { type Catalog, type ProductFields, storedFields } from "./catalog.js";
+import { firstCharacters } from "../../../shared/validation/characters.js";
 import { jsonType } from "./json-type.js";
 
 export function getProduct(catalog: Catalog, id: string, path: string): CoreResponse {
@@ -57,5 +58,5 @@ function fieldError(sentence: string): Record<string, string> {
 }
 
 function notFoundProduct(id: string): CoreResponse {
-  return detail(404, `Not found: no product with external_product_id ${JSON.stringify(id.slice(0, 255))}.`);
+  return detail(404, `Not found: no product with external_product_id ${JSON.stringify(firstCharacters(id, 255))}.`);
 }
