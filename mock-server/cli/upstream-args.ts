@@ -81,6 +81,22 @@ export function merchantCredentialsFrom(env: NodeJS.ProcessEnv): MockCredentials
   };
 }
 
+/** The credentials og-mock's own options give (--public-id, --sig-field, --hash-key, --api-key, --merchant-hash-key), without defaults; undefined when none. */
+function credentialsGiven(flags: FlagReader): MockCredentials | undefined {
+  const value = (flag: string) => flags.string(flag, envOf(flag));
+  const sigField = value("sig-field");
+  const hashKey = value("hash-key");
+  const apiKeys = flags.list("api-key", envOf("api-key")) ?? [];
+  const merchantHashKey = value("merchant-hash-key") ?? "";
+  if (!hashKey && apiKeys.length === 0 && !merchantHashKey) return undefined;
+  return {
+    publicId: value("public-id") ?? "",
+    apiUsers: sigField && hashKey ? [{ sigField, hashKey }] : [],
+    apiKeys,
+    merchantHashKey,
+  };
+}
+
 /** The proxy's settings, or undefined without --upstream. */
 export function upstreamOptions(flags: FlagReader, env: NodeJS.ProcessEnv = process.env): CliProxy | undefined {
   const value = flags.string("upstream", envOf("upstream"));
@@ -94,9 +110,11 @@ export function upstreamOptions(flags: FlagReader, env: NodeJS.ProcessEnv = proc
   const learn = flags.string("learn", envOf("learn"));
   const shadow = flags.boolean("shadow", envOf("shadow"));
   const failOnViolation = flags.boolean("fail-on-violation", envOf("fail-on-violation"));
-  // Given the merchant's own credentials, the fake can verify signatures before forwarding.
-  const verifySignatures = ["hash-key", "api-key", "merchant-hash-key", "merchants"].some((f) => flags.given.has(f));
-  const merchantCredentials = merchantCredentialsFrom(env);
+  // Given the merchant's own credentials, the fake can verify signatures before forwarding: a
+  // --merchants file's (each merchant's in full), else those of og-mock's own options that were
+  // given, never the fake's defaults for the rest (no merchant's keys).
+  const verifySignatures = flags.given.has("merchants");
+  const merchantCredentials = merchantCredentialsFrom(env) ?? (verifySignatures ? undefined : credentialsGiven(flags));
   if (value === undefined) {
     const companions = Object.keys(UPSTREAM_FLAGS).filter((f) => flags.given.has(f));
     if (companions.length)

@@ -5,8 +5,9 @@
  * - a connect timeout and an answer timeout (from the request sent to the answer's last byte);
  *   either one rejects with an UpstreamFailure of kind "timeout" (the core answers 504);
  * - TLS verified against node's CAs (plus NODE_EXTRA_CA_CERTS, which node reads at start);
- * - HTTPS_PROXY / HTTP_PROXY honoured (a CONNECT tunnel for https), except for hosts NO_PROXY names
- *   and for loopback addresses, which a corporate proxy could never reach;
+ * - HTTPS_PROXY / HTTP_PROXY honoured (a CONNECT tunnel for https), with the Basic credentials
+ *   their URL carries, except for hosts NO_PROXY names and for loopback addresses, which a
+ *   corporate proxy could never reach;
  * - the answer read whole under a byte bound, its bytes untouched (no decompression).
  */
 import http from "node:http";
@@ -41,13 +42,21 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
     new Promise<UpstreamAnswer>((resolve, reject) => {
       const url = new URL(request.url);
       const via = proxyFor(url, env);
+      const proxyCredentials = via && proxyAuthorization(via);
       let settled = false;
+      // Once a connection is made the request may reach the upstream: a failure after that is
+      // "lost", never "connect", so the fake never answers (--upstream-fallback) a write that ran.
+      let reached = false;
+      // The CONNECT to a corporate proxy, while it is asked for: a failure ends it too, or a proxy
+      // that never answers would keep one socket per timed-out request.
+      let tunnelRequest: http.ClientRequest | undefined;
       const fail = (failure: UpstreamFailure) => {
         if (settled) return;
         settled = true;
         clearTimeout(connectTimer);
         clearTimeout(answerTimer);
         outgoing?.destroy();
+        tunnelRequest?.destroy();
         reject(failure);
       };
       let answerTimer: NodeJS.Timeout | undefined;
@@ -61,7 +70,12 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
           headers: request.headers,
           // Through a tunnel the connection is the TLS session over it (node uses createConnection only without an agent).
           ...(tunnel
-            ? { createConnection: () => tls.connect({ socket: tunnel, servername: url.hostname }) }
+            ? {
+                createConnection: () =>
+                  tls.connect({ socket: tunnel, servername: url.hostname }).once("secureConnect", () => {
+                    reached = true;
+                  }),
+              }
             : { agent: agents[url.protocol as "http:" | "https:"] }),
         };
         // Through a plain-HTTP proxy an http: URL is sent in absolute form to the proxy itself.
@@ -69,6 +83,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
         if (via && url.protocol === "http:") {
           options.host = via.hostname;
           options.port = via.port || 80;
+          if (proxyCredentials) options.headers = { ...request.headers, "proxy-authorization": proxyCredentials };
           options.path = request.url;
         }
         const client = url.protocol === "https:" ? https : http;
@@ -76,6 +91,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
           via && url.protocol === "http:" ? http.request(options, onAnswer) : client.request(target, options, onAnswer);
         outgoing.on("socket", (socket) => {
           const connected = () => {
+            if (!tunnel) reached = true;
             clearTimeout(connectTimer);
             answerTimer ??= setTimeout(
               () => fail(new UpstreamFailure("timeout", `no complete answer within ${answerMs} ms`)),
@@ -86,7 +102,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
           if (!socket.connecting) connected();
           else socket.once(url.protocol === "https:" ? "secureConnect" : "connect", connected);
         });
-        outgoing.on("error", (error: NodeJS.ErrnoException) => fail(describe(error)));
+        outgoing.on("error", (error: NodeJS.ErrnoException) => fail(describe(error, "", reached)));
         outgoing.end(request.body);
       };
       let outgoing: http.ClientRequest | undefined;
@@ -101,7 +117,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
           }
           chunks.push(chunk);
         });
-        answer.on("error", (error) => fail(describe(error)));
+        answer.on("error", (error) => fail(describe(error, "", true)));
         answer.on("end", () => {
           if (settled) return;
           settled = true;
@@ -115,13 +131,16 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
         });
       };
       if (via && url.protocol === "https:") {
-        const connect = http.request({
+        const connect = (tunnelRequest = http.request({
           host: via.hostname,
           port: via.port || 80,
           method: "CONNECT",
           path: `${url.hostname}:${url.port || 443}`,
-          headers: { host: `${url.hostname}:${url.port || 443}` },
-        });
+          headers: {
+            host: `${url.hostname}:${url.port || 443}`,
+            ...(proxyCredentials ? { "proxy-authorization": proxyCredentials } : {}),
+          },
+        }));
         connect.on("connect", (answer, socket) => {
           if (answer.statusCode !== 200) {
             socket.destroy();
@@ -136,8 +155,11 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
     });
 }
 
-/** The failure's cause in words that name the host's problem, never a header or a body. */
-function describe(error: NodeJS.ErrnoException, prefix = ""): UpstreamFailure {
+/**
+ * The failure's cause in words that name the host's problem, never a header or a body; `reached`:
+ * the connection had been made, so the request may have reached the upstream.
+ */
+function describe(error: NodeJS.ErrnoException, prefix = "", reached = false): UpstreamFailure {
   const code = error.code ?? "";
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
     return new UpstreamFailure(
@@ -145,7 +167,27 @@ function describe(error: NodeJS.ErrnoException, prefix = ""): UpstreamFailure {
       `${prefix}TLS certificate not trusted: ${code}; for a corporate CA, start og-mock with NODE_EXTRA_CA_CERTS=FILE`,
     );
   }
+  if (reached)
+    return new UpstreamFailure("lost", `the connection was lost after the request was sent: ${code || error.message}`);
   return new UpstreamFailure("connect", `${prefix}${code || error.message}`);
+}
+
+/**
+ * The Basic credentials a proxy URL carries (http://user:password@proxy:3128), as its
+ * Proxy-Authorization; undefined without. Only ever sent to that proxy: messages name the proxy by
+ * its host alone.
+ */
+function proxyAuthorization(via: URL): string | undefined {
+  if (!via.username && !via.password) return undefined;
+  const decoded = (part: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return part; // a stray "%": taken as written
+    }
+  };
+  const pair = `${decoded(via.username)}:${decoded(via.password)}`;
+  return `Basic ${Buffer.from(pair, "utf8").toString("base64")}`;
 }
 
 /** The proxy to use for a URL from HTTPS_PROXY/HTTP_PROXY (either case), unless NO_PROXY or loopback exempts it. */
@@ -164,7 +206,9 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | undefined {
   );
   if (exempt) return undefined;
   try {
-    return new URL(raw);
+    // "proxy.corp:3128", as curl takes it, is an http:// proxy: read as a URL it would have the
+    // scheme "proxy.corp:" and no host (or, for an IP address, not parse and be no proxy at all).
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
   } catch {
     return undefined;
   }

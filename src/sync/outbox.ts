@@ -20,8 +20,8 @@
 import {
   close,
   closeSync,
+  constants,
   fdatasync,
-  fstatSync,
   fsyncSync,
   ftruncate,
   mkdirSync,
@@ -87,8 +87,8 @@ export async function openOutboxWith(path: string, io: OutboxIo): Promise<Outbox
     unlock = acquireLock(path);
     const text = readLog(join(path, LOG_FILE));
     const { entries } = replay(text);
-    const fd = rewrite(path, entries);
-    return new FileOutbox(path, fd, entries, unlock, io);
+    const { fd, size } = rewrite(path, entries);
+    return new FileOutbox(path, fd, size, entries, unlock, io);
   } catch (error) {
     unlock?.();
     throw new OutboxError(explainOpenFailure(error, path), { cause: error });
@@ -106,20 +106,30 @@ function readLog(file: string): string {
 
 /**
  * Writes a fresh log holding just `entries`, fsync'd, renamed over the old one (the folder fsync'd
- * too, where the platform can), and returns it open for appending. A crash at any point leaves
- * either the old log or the new one, both with the same entries.
+ * too, where the platform can), and returns it open for appending, with its size. A crash at any
+ * point leaves either the old log or the new one, both with the same entries.
+ *
+ * The new log is opened for appending before it is renamed, and that descriptor is the one
+ * returned: were it opened again after the rename, a failure there (EMFILE, EIO) would leave the
+ * caller appending to the old log, no longer at the path, and every write it acknowledged lost.
  */
-function rewrite(dir: string, entries: ReadonlyMap<string, OutboxEntry>): number {
+function rewrite(dir: string, entries: ReadonlyMap<string, OutboxEntry>): { fd: number; size: number } {
   const file = join(dir, LOG_FILE);
   const fresh = `${file}.new`;
-  const fd = openSync(fresh, "w");
+  const text = HEADER + encode([...entries]);
+  const fd = openSync(fresh, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_APPEND);
   try {
-    writeSync(fd, HEADER + encode([...entries]));
+    writeSync(fd, text);
     fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    renameSync(fresh, file);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // The rewrite failed already: that is the error to report.
+    }
+    throw error;
   }
-  renameSync(fresh, file);
   try {
     const folder = openSync(dir, "r");
     try {
@@ -130,7 +140,7 @@ function rewrite(dir: string, entries: ReadonlyMap<string, OutboxEntry>): number
   } catch {
     // Windows cannot open or fsync a folder; its rename is durable by itself (NTFS journals it).
   }
-  return openSync(file, "a");
+  return { fd, size: Buffer.byteLength(text) };
 }
 
 /**
@@ -174,12 +184,13 @@ class FileOutbox implements Outbox {
   constructor(
     private readonly dir: string,
     private fd: number,
+    size: number,
     /** The log's entries as far as it has been written: what a rewrite keeps. */
     private readonly entries: Map<string, OutboxEntry>,
     private readonly unlock: () => void,
     private readonly io: OutboxIo,
   ) {
-    this.#size = fstatSync(fd).size;
+    this.#size = size;
   }
 
   async load(): Promise<Map<string, OutboxEntry>> {
@@ -276,14 +287,22 @@ class FileOutbox implements Outbox {
     }
     this.#records += changes.length;
     if (this.#records < Math.max(REWRITE_AFTER, 4 * this.entries.size)) return;
+    let rewritten: { fd: number; size: number };
     try {
-      const fd = rewrite(this.dir, this.entries);
-      closeSync(this.fd);
-      this.fd = fd;
-      this.#size = fstatSync(fd).size;
-      this.#records = 0;
+      rewritten = rewrite(this.dir, this.entries);
     } catch {
-      // The old log stays complete and in use; the next write tries again.
+      // The old log stays complete, at its path and in use; the next write tries again.
+      return;
+    }
+    // The new log is at the path now: from here on every write goes to it, whatever else fails.
+    const old = this.fd;
+    this.fd = rewritten.fd;
+    this.#size = rewritten.size;
+    this.#records = 0;
+    try {
+      closeSync(old);
+    } catch {
+      // Nothing is lost: the old log is no longer at the path, and nothing is written to it.
     }
   }
 }

@@ -124,6 +124,68 @@ describe("3. signatures", () => {
     }
   });
 
+  it("with some of the merchant's credentials: refuses nothing for a key it was not given (an API key, the merchant hash key, another API user's)", async () => {
+    const start = async (env: NodeJS.ProcessEnv) => {
+      const cli = parseCli(["--upstream", rogue.url], env);
+      if (cli === "help") throw new Error("help");
+      return startMockServer({ port: 0, logger: pino({ level: "silent" }), proxy: cli.options.proxy });
+    };
+    const hmacOnly = await start({
+      OG_PUBLIC_ID: MERCHANT.publicId,
+      OG_SIG_FIELD: MERCHANT.sigField,
+      OG_HASH_KEY: MERCHANT.hashKey,
+    });
+    const keyOnly = await start({ OG_API_KEY: "the-merchant-app-key" });
+    try {
+      // An Application API key: og-mock holds none to compare it with, so it is the service's to judge.
+      expect(await patch(hmacOnly.url, ONE, { "x-api-key": "another-app-key" })).toMatchObject({
+        source: "real",
+        forwarded: true,
+      });
+      // A storefront signature (no og-authorization), made with the merchant hash key og-mock was not given.
+      const ts = now();
+      const storefront = {
+        authorization: JSON.stringify({
+          public_id: MERCHANT.publicId,
+          ts,
+          sig_field: "customer-42",
+          sig: computeSignature("the merchant hash key", { sigField: "customer-42", ts }),
+        }),
+      };
+      expect(await patch(hmacOnly.url, ONE, storefront)).toMatchObject({ source: "real", forwarded: true });
+      // An API user's signature, given only an API key.
+      expect(await patch(keyOnly.url, ONE, signedHeaders(MERCHANT, now()))).toMatchObject({
+        source: "real",
+        forwarded: true,
+      });
+      // Given only og-mock's own --api-key, the fake's default API user and merchant are no
+      // merchant's: a real API user's signature is the service's to judge.
+      const ownKey = await start({ OG_MOCK_API_KEY: "the-merchant-app-key" });
+      try {
+        expect(await patch(ownKey.url, ONE, signedHeaders(MERCHANT, now()))).toMatchObject({ forwarded: true });
+        // A merchant has up to 10 API keys: one og-mock was not given may be any of the others.
+        expect(await patch(ownKey.url, ONE, { "x-api-key": "another-of-its-keys" })).toMatchObject({
+          source: "real",
+          forwarded: true,
+        });
+      } finally {
+        await ownKey.close();
+      }
+      // Another API user of the same merchant, whose key og-mock was not given.
+      const otherUser = { ...MERCHANT, sigField: "another-api-user", hashKey: "that user's key" };
+      expect(await patch(hmacOnly.url, ONE, signedHeaders(otherUser, now()))).toMatchObject({
+        source: "real",
+        forwarded: true,
+      });
+      // What it holds it still verifies.
+      expect(await patch(keyOnly.url, ONE, { "x-api-key": "the-merchant-app-key" })).toMatchObject({ forwarded: true });
+      const wrong = await patch(hmacOnly.url, ONE, signedHeaders({ ...MERCHANT, hashKey: "wrong" }, now()));
+      expect(wrong).toMatchObject({ source: "proxy", forwarded: false });
+    } finally {
+      await Promise.all([hmacOnly.close(), keyOnly.close()]);
+    }
+  });
+
   it("without the merchant's credentials: checks the shape and the age, not the key", async () => {
     const signed = signedHeaders({ ...MERCHANT, hashKey: "any key at all" }, now());
     expect(await patch(shapeOnly.url, ONE, signed)).toMatchObject({ source: "real", forwarded: true });

@@ -4,7 +4,9 @@
  * og-mock is never an open proxy; a failed or slow upstream gets a 502/504 marked `proxy`, or the
  * fake when the user asked for it.
  */
-import { request as httpRequest } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 import { connect } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -167,6 +169,32 @@ describe("2. who answered, and an honest pass-through", () => {
     expect(seen.headers["x-admin-token"]).toBeUndefined();
   });
 
+  it("frames the forwarded body by its own length: a body that is not UTF-8 cannot smuggle a second request upstream", async () => {
+    // Each byte 0xff is read as U+FFFD, three bytes when forwarded: were the client's
+    // content-length forwarded with it, the body's last bytes would reach the upstream as a request
+    // of their own, past every check og-mock makes.
+    const smuggled = "GET /products/smuggled/ HTTP/1.1\r\nHost: x\r\n\r\n";
+    const body = Buffer.concat([Buffer.alloc(smuggled.length / 2, 0xff), Buffer.from(smuggled)]);
+    const before = rogue.received.length;
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = connect(toRogue.port, "127.0.0.1", () => {
+        socket.write(
+          `GET /products/og-coffee-beans-1kg/ HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: og-mock-api-key\r\n` +
+            `content-length: ${body.length}\r\nconnection: close\r\n\r\n`,
+        );
+        socket.write(body);
+      });
+      let got = "";
+      socket.on("data", (c) => (got += c));
+      socket.on("end", () => resolve(got.split("\r\n")[0]!));
+      socket.on("error", reject);
+    });
+    expect(status).toBe("HTTP/1.1 200 OK");
+    const reached = rogue.received.slice(before);
+    expect(reached.map((r) => r.url)).toEqual(["/products/og-coffee-beans-1kg/"]);
+    expect(Number(reached[0]!.headers["content-length"])).toBe(Buffer.byteLength(reached[0]!.body));
+  });
+
   it("forwards the body as sent", async () => {
     const raw = '[ {"product_id": "é-1", "live": false} ]';
     await fetch(`${toRogue.url}/products-batch/update/`, {
@@ -202,6 +230,30 @@ describe("9. honest transport", () => {
     expect(faked.headers.get("x-og-mock-hint")).toContain("could not be reached");
   });
 
+  it("never falls back to the fake once the request reached the upstream: a connection lost mid-answer is a 502", async () => {
+    // An upstream that reads the whole write, then drops the connection before answering: it may
+    // well have run the write, so the fake's answer would be a lie about what happened.
+    let reached = 0;
+    const hangUp = createServer((req) => {
+      req.resume();
+      req.on("end", () => {
+        reached++;
+        req.socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => hangUp.listen(0, "127.0.0.1", resolve));
+    started.push({ close: () => new Promise<void>((resolve) => hangUp.close(() => resolve())) });
+    const lenient = await proxyTo(`http://127.0.0.1:${(hangUp.address() as AddressInfo).port}`, { fallback: "fake" });
+    const answer = await send(lenient.url, "PATCH", "/products-batch/update/", [
+      { product_id: "og-coffee-beans-1kg", live: false },
+    ]);
+    expect(reached).toBe(1);
+    expect(answer.status).toBe(502);
+    expect(answer.headers.get("x-og-mock-source")).toBe("proxy");
+    expect(answer.body).toMatchObject({ cause: "lost" });
+    expect(lenient.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(true);
+  });
+
   it("never replaces a real error with the fake's answer, even with the fallback", async () => {
     const lenient = await proxyTo(upstream.url, { fallback: "fake" });
     const missing = await send(lenient.url, "GET", "/products/no-such-product/");
@@ -219,11 +271,45 @@ describe("9. honest transport", () => {
     const refused = await send(bounded.url, "GET", "/products/og-coffee-beans-1kg/");
     expect(refused.status).toBe(503);
     expect(refused.headers.get("x-og-mock-source")).toBe("proxy");
+    // Journaled, as every answer og-mock gives for itself is.
+    expect(
+      bounded.mock.journal.entries().map((e) => [e.source, "status" in e.response ? e.response.status : "dropped"]),
+    ).toContainEqual(["proxy", 503]);
     expect((await waiting).status).toBe(504);
     // Once the slot is free again, requests are forwarded.
     expect((await send(bounded.url, "GET", "/products/og-coffee-beans-1kg/")).headers.get("x-og-mock-source")).toBe(
       "real",
     );
+  });
+
+  it("bounds what it reads of the upstream: an answer over the limit is a 502 marked proxy, and a compressed one is decoded only so far", async () => {
+    // 70 MiB of zeros, gzipped to a few dozen kilobytes: passed on as it came, never decoded whole.
+    const bomb = gzipSync(Buffer.alloc(70 * 1024 * 1024));
+    const big = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        if (req.url === "/products/bomb/") {
+          res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
+          res.end(bomb);
+        } else res.end("x".repeat(2 * 1024 * 1024));
+      });
+    });
+    await new Promise<void>((resolve) => big.listen(0, "127.0.0.1", resolve));
+    started.push({ close: () => new Promise<void>((resolve) => big.close(() => resolve())) });
+    const bounded = await proxyTo(`http://127.0.0.1:${(big.address() as AddressInfo).port}`, {
+      timeouts: { maxAnswerBytes: 1024 * 1024 },
+    });
+
+    const over = await send(bounded.url, "GET", "/products/big/");
+    expect(over.status).toBe(502);
+    expect(over.headers.get("x-og-mock-source")).toBe("proxy");
+    expect(over.body).toMatchObject({ cause: "too-large" });
+
+    const bombed = await rawBytes(bounded.port, "/products/bomb/", { ...API_KEY, "accept-encoding": "gzip" });
+    expect(bombed.status).toBe(200);
+    expect(bombed.headers["x-og-mock-source"]).toBe("real");
+    expect(Buffer.compare(bombed.body, bomb)).toBe(0);
+    expect(bombed.headers["x-og-mock-violations"]).toContain("which og-mock cannot read");
   });
 
   it("refuses a request body over the fake's limit before forwarding it", async () => {

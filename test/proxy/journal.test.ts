@@ -83,8 +83,10 @@ describe("6. no secret kept", () => {
   it("journals og-mock's own answers as proxy", async () => {
     proxy.merchants.reset();
     await patch({}); // no credentials: refused before forwarding
+    await patch({ "x-api-key": "merchant-key-one", "x-og-mock-route": "both" }); // a routing header it does not know
     const sources = (await admin("journal")).entries.map((e) => [e.source, e.response.status]);
     expect(sources).toContainEqual(["proxy", 403]);
+    expect(sources).toContainEqual(["proxy", 400]);
   });
 
   it("journals a transport error as proxy, with its cause", async () => {

@@ -6,6 +6,8 @@
  * explain it where one does. The upstream is a second og-mock made to differ by a profile and a
  * per-item fault.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FoundViolations } from "../../mock-server/core/proxy/proxy.js";
@@ -93,6 +95,45 @@ describe("7. --shadow", () => {
       fake: 404,
     });
     expect(entry.differences!.filter((d) => d.pointer.startsWith("/items/"))).toHaveLength(1);
+  });
+
+  it("passes the real answer when the service accepts a product id the fake cannot hold, and lists that as a difference", async () => {
+    // An upstream that accepts any id, however long: the fake caps ids at 255 characters (its
+    // own assumption), so its catalog cannot learn this product.
+    const lenient = createServer((req, res) => {
+      let text = "";
+      req.on("data", (c: Buffer) => (text += c));
+      req.on("end", () => {
+        const items = JSON.parse(text) as Array<{ product_id: string }>;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ results: items.map(({ product_id }) => ({ product_id, status: 200 })) }));
+      });
+    });
+    await new Promise<void>((resolve) => lenient.listen(0, "127.0.0.1", resolve));
+    const shadowing = await startMockServer({
+      port: 0,
+      logger: pino({ level: "silent" }),
+      proxy: {
+        target: { origin: `http://127.0.0.1:${(lenient.address() as AddressInfo).port}`, production: false },
+        shadow: true,
+      },
+    });
+    try {
+      const long = "x".repeat(300);
+      const res = await fetch(`${shadowing.url}/products-batch/update/`, {
+        method: "PATCH",
+        headers: KEY,
+        body: JSON.stringify([{ product_id: long, live: false }]),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-og-mock-source")).toBe("real");
+      await res.text();
+      const entry = shadowing.mock.journal.entries().find((e) => e.source === "real")!;
+      expect(entry.differences).toContainEqual(expect.objectContaining({ pointer: `/items/${long}`, real: 200 }));
+    } finally {
+      await shadowing.close();
+      await new Promise<void>((resolve) => lenient.close(() => resolve()));
+    }
   });
 
   it("finds no difference when the fake is calibrated like the service", async () => {

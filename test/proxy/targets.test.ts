@@ -55,6 +55,15 @@ describe("--upstream", () => {
     expect(usage(["--upstream", "https://restapi.ordergroove.com.evil.example"])).toContain("--upstream-allow");
   });
 
+  it("knows production by any spelling of its host: a trailing dot (the same host to DNS) is production too", () => {
+    expect(proxyOf(["--upstream", "https://restapi.ordergroove.com."])?.target.production).toBe(true);
+    expect(
+      proxyOf(["--upstream", "https://RESTAPI.ordergroove.com.", "--upstream-allow", "restapi.ordergroove.com."])
+        ?.target.production,
+    ).toBe(true);
+    expect(proxyOf(["--upstream", "https://staging.restapi.ordergroove.com."])?.target.production).toBe(false);
+  });
+
   it("refuses what cannot be a target, each with its reason", () => {
     expect(usage(["--upstream", "sandbx"])).toContain("neither sandbox, staging, production nor a URL");
     expect(usage(["--upstream", "ftp://127.0.0.1"])).toContain("only http: and https:");

@@ -111,6 +111,65 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
     expect((failure as UpstreamFailure).message).toContain("TLS certificate not trusted");
   });
 
+  it("gives a corporate proxy the credentials HTTPS_PROXY carries, and names them nowhere", async () => {
+    const asked: Array<string | undefined> = [];
+    const guarded = createHttpServer();
+    guarded.on("connect", (req, socket) => {
+      asked.push(req.headers["proxy-authorization"]);
+      if (req.headers["proxy-authorization"] !== `Basic ${Buffer.from("corp-user:p@ss word").toString("base64")}`) {
+        socket.end("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n");
+        return;
+      }
+      const tunnel = connect(Number(new URL(httpsUrl).port), "127.0.0.1", () => {
+        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        tunnel.pipe(socket);
+        socket.pipe(tunnel);
+      });
+      tunnel.on("error", () => socket.destroy());
+      socket.on("error", () => tunnel.destroy());
+    });
+    const port = await listen(guarded);
+    const call = nodeUpstream({}, { HTTPS_PROXY: `http://corp-user:p%40ss%20word@127.0.0.1:${port}` });
+    const failure = await call({ method: "GET", url: "https://og.example.test/products/", headers: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(asked).toHaveLength(1);
+    // Through the tunnel, to the self-signed upstream: the proxy let it through.
+    expect((failure as UpstreamFailure).message).toContain("TLS certificate not trusted");
+    expect((failure as UpstreamFailure).message).not.toMatch(/p@ss|corp-user/);
+  });
+
+  it("closes its tunnel request when the corporate proxy does not answer CONNECT in time (no socket left behind)", async () => {
+    const open = new Set<import("node:stream").Duplex>();
+    const silent = createHttpServer();
+    silent.on("connect", (_req, socket) => {
+      open.add(socket);
+      // The client's end of the tunnel closed (the server's end stays half-open until it ends it).
+      socket.on("end", () => {
+        open.delete(socket);
+        socket.destroy();
+      });
+      socket.on("close", () => open.delete(socket));
+    });
+    const url = `http://127.0.0.1:${await listen(silent)}`;
+    const call = nodeUpstream({ connectMs: 50 }, { HTTPS_PROXY: url });
+    const failure = await call({ method: "GET", url: "https://og.example.test/products/", headers: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(failure).toMatchObject({ kind: "timeout" });
+    await expect.poll(() => open.size).toBe(0);
+  });
+
+  it("reads a proxy given without a scheme (host:port, as curl takes it) as an http:// proxy, not as no proxy", async () => {
+    const bare = corporate.url.replace(/^http:\/\//, "");
+    expect(proxyFor(new URL("https://restapi.ordergroove.com/"), { HTTPS_PROXY: bare })?.href).toBe(
+      `${corporate.url}/`,
+    );
+    expect(proxyFor(new URL("http://restapi.ordergroove.com/"), { HTTP_PROXY: "proxy.corp.test:3128" })?.href).toBe(
+      "http://proxy.corp.test:3128/",
+    );
+  });
+
   it("sends http through HTTP_PROXY in absolute form", async () => {
     const call = nodeUpstream({}, { HTTP_PROXY: corporate.url });
     const answer = await call({

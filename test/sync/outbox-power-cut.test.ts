@@ -323,6 +323,38 @@ describe("the real outbox: order and sync", () => {
     await reopened.close();
   });
 
+  it("a write cut short that cannot be undone makes the outbox refuse every later write, and the log still opens", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "og-outbox-broken-"));
+    dirs.push(dir);
+    let failing = false;
+    const io: OutboxIo = {
+      // A disk that takes half of a write, then fails (ENOSPC), and cannot truncate either (EIO).
+      write: ((fd: number, buffer: Buffer, offset: number, length: number, position: null, cb: never) => {
+        if (!failing) return fs.write(fd, buffer, offset, length, position, cb);
+        fs.writeSync(fd, buffer, offset, Math.floor(length / 2));
+        (cb as (e: Error) => void)(
+          Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" }),
+        );
+      }) as unknown as OutboxIo["write"],
+      fdatasync: fs.fdatasync,
+      ftruncate: ((fd: number, len: number, cb: (e: Error | null) => void) =>
+        failing
+          ? cb(Object.assign(new Error("EIO: i/o error, ftruncate"), { code: "EIO" }))
+          : fs.ftruncate(fd, len, cb)) as OutboxIo["ftruncate"],
+    };
+    const box = await openOutboxWith(dir, io);
+    await box.write([["a", { live: false }]]);
+    failing = true;
+    await expect(box.write([["b", { live: false }]])).rejects.toThrow(/ENOSPC/);
+    failing = false;
+    // The half record stays at the log's end: a record after it would make it damage, not a cut.
+    await expect(box.write([["c", { live: false }]])).rejects.toThrow(/ENOSPC/);
+    await box.close();
+    const reopened = await openOutbox(dir);
+    expect(await reopened.load()).toEqual(new Map([["a", { live: false }]]));
+    await reopened.close();
+  });
+
   it("a crash that cut the last record short loses only that record; the log is rewritten, bounded, at open", async () => {
     const dir = await mkdtemp(join(tmpdir(), "og-outbox-cut-"));
     dirs.push(dir);

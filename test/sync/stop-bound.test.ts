@@ -189,9 +189,13 @@ describe("a lock left by a process that is gone", () => {
     // Linux tells a live holder from a process that got its id later: another start time, another boot.
     if (process.platform === "linux") {
       const boot = readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+      // When the parent started (field 22 of /proc/PID/stat, after the command in parentheses):
+      // the rebooted holder has the parent's id and start time, so only the boot tells them apart.
+      const stat = readFileSync(`/proc/${process.ppid}/stat`, "utf8");
+      const started = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
       for (const [name, lock] of [
         ["reused-pid", { pid: process.ppid, started: "1", boot }],
-        ["rebooted", { pid: process.ppid, started: "1", boot: "a boot before this one" }],
+        ["rebooted", { pid: process.ppid, started, boot: "a boot before this one" }],
       ] as const) {
         const dir = join(base, name);
         mkdirSync(dir);

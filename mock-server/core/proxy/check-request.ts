@@ -11,6 +11,7 @@
  * without them only the headers' shape and the signature's age are checked, since a key og-mock
  * does not have cannot verify anything.
  */
+import { constantTimeEqual } from "../../../shared/auth/signature.js";
 import { authenticate, type MockCredentials } from "../auth/authenticate.js";
 import { withHint } from "../hint.js";
 import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
@@ -29,9 +30,10 @@ export function refusalBeforeForwarding(
 ): { answer: CoreResponse; why: string } | undefined {
   const behaviour = mock.behaviour;
   const policy = { ...mock.options.auth, tsAsString: behaviour.tsAsString };
-  const credentials = verifyWith ?? credentialsNamedBy(req.headers);
+  const held = verifyWith && coversScheme(req.headers, verifyWith) ? verifyWith : undefined;
+  const credentials = held ?? credentialsNamedBy(req.headers);
   const auth = authenticate(req.headers, credentials, policy, mock.options.clock, operation);
-  const signatureOnly = !verifyWith && !auth.ok && (auth.kind === "wrongHashKey" || auth.kind === "noOgAuthorization");
+  const signatureOnly = !held && !auth.ok && (auth.kind === "wrongHashKey" || auth.kind === "noOgAuthorization");
   if (!auth.ok && !signatureOnly) {
     const words = auth.kind === undefined ? undefined : policy.refusalDetails?.[auth.kind];
     return {
@@ -58,17 +60,41 @@ export function refusalBeforeForwarding(
 }
 
 /**
+ * Whether `held` has the key the request was made with: og-contract's settings may hold an API
+ * user's key and no API key, or an API key alone, and never the merchant hash key; and a merchant
+ * has up to 10 API keys and any number of API users, of which og-mock may hold one. A request made
+ * with a key og-mock was not given is the service's to judge (its shape and age are still checked),
+ * never one to refuse for matching nothing og-mock knows.
+ */
+function coversScheme(headers: Record<string, string | undefined>, held: MockCredentials): boolean {
+  if (headers.authorization === undefined) {
+    const apiKey = headers["x-api-key"];
+    return apiKey === undefined || held.apiKeys.some((key) => constantTimeEqual(key, apiKey));
+  }
+  const fields = authorizationFields(headers);
+  if (held.publicId === "" || fields.public_id !== held.publicId) return false;
+  // Without og-authorization the signature is a storefront one, made with the merchant hash key.
+  if (headers["og-authorization"] === undefined) return held.merchantHashKey !== "";
+  return held.apiUsers.some((user) => user.sigField === fields.sig_field);
+}
+
+/** The authorization header's JSON fields; none when it is not a JSON object (authenticate says why). */
+function authorizationFields(headers: Record<string, string | undefined>): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(headers.authorization ?? "");
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // Not JSON: authenticate says so in the fake's words.
+  }
+  return {};
+}
+
+/**
  * Credentials that accept whoever the request says it is, so that without the merchant's own
  * everything but the signature's value is checked (shape, fields, age).
  */
 function credentialsNamedBy(headers: Record<string, string | undefined>): MockCredentials {
-  let fields: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = JSON.parse(headers.authorization ?? "");
-    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) fields = parsed as Record<string, unknown>;
-  } catch {
-    // Not JSON: authenticate says so in the fake's words.
-  }
+  const fields = authorizationFields(headers);
   const apiKey = headers["x-api-key"];
   return {
     publicId: typeof fields.public_id === "string" ? fields.public_id : "",

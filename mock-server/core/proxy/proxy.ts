@@ -86,19 +86,20 @@ export class UpstreamProxy {
   answer(req: CoreRequest): CoreResponse | Promise<CoreResponse> {
     if (this.#front.isAdmin(req.path)) return this.#front.answer(req);
     // An absolute-form target (GET http://elsewhere/ HTTP/1.1) asks og-mock to be an open proxy.
-    if (!req.path.startsWith("/")) return refuseOpenProxy(req.method);
+    if (!req.path.startsWith("/")) return this.#refused(req, refuseOpenProxy(req.method), "not an open proxy");
     const query = req.path.indexOf("?");
     const pathname = query === -1 ? req.path : req.path.slice(0, query);
     const route = matchRoute(req.method, pathname);
     if (route.kind === "none") return marked(this.#front.answer(req), "fake");
     const chosen = req.headers[ROUTE_HEADER];
     if (chosen !== undefined && chosen !== "fake" && chosen !== "real") {
-      return marked(
+      return this.#refused(
+        req,
         json(400, {
           detail: `Failed to route the request: ${ROUTE_HEADER} is fake or real, not ${JSON.stringify(chosen.slice(0, 40))}. Leave it out to let og-mock decide.`,
           source: "proxy",
         }),
-        "proxy",
+        `unknown ${ROUTE_HEADER}`,
       );
     }
     if (chosen === "fake") return marked(this.#front.answer(req), "fake");
@@ -125,6 +126,13 @@ export class UpstreamProxy {
     return refused.answer;
   }
 
+  /** og-mock's own refusal, marked and journaled (with its cause in `fault`) as every answer it gives for itself. */
+  #refused(req: CoreRequest, response: CoreResponse, fault: string): CoreResponse {
+    marked(response, "proxy");
+    journal(this.#front.merchants.default, req, response, "proxy", 0, fault);
+    return response;
+  }
+
   /** A body over the limit is refused before it is read, and never forwarded: og-mock's own answer. */
   tooLarge(req: CoreRequest, bytes: number): CoreResponse {
     const refused = this.#front.tooLarge(req, bytes);
@@ -135,12 +143,13 @@ export class UpstreamProxy {
     const limit = this.#options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     if (this.#inFlight >= limit) {
       // A bound on what clients can make og-mock hold: beyond it, a refusal rather than a queue.
-      return marked(
+      return this.#refused(
+        req,
         json(503, {
           detail: `Failed to forward: ${limit} requests are already waiting on the upstream. Retry shortly.`,
           source: "proxy",
         }),
-        "proxy",
+        `${limit} requests already waiting on the upstream`,
       );
     }
     this.#inFlight++;
@@ -160,7 +169,7 @@ export class UpstreamProxy {
       answer = await upstream({
         method: req.method,
         url: target.origin + req.path,
-        headers: requestHeadersFor(req.headers, this.#host),
+        headers: requestHeadersFor(req.headers, this.#host, req.body),
         body: req.body,
       });
     } catch (error) {
@@ -234,7 +243,7 @@ export function transportError(failure: UpstreamFailure, origin: string): CoreRe
   const what = timeout ? "the upstream did not answer in time" : "no answer could be had from the upstream";
   return marked(
     json(status, {
-      detail: `Failed to forward to ${origin}: ${what} (${failure.message}).${timeout ? " Raise --upstream-timeout if it is slow on purpose." : " Check that it is running and reachable."}`,
+      detail: `Failed to forward to ${origin}: ${what} (${failure.message}).${timeout ? " Raise --upstream-timeout if it is slow on purpose." : failure.kind === "lost" ? " The upstream may have run it: check before sending a write again." : " Check that it is running and reachable."}`,
       source: "proxy",
       upstream: origin,
       cause: failure.kind,

@@ -58,8 +58,11 @@ export function resolveUpstream(value: string, allowed: readonly string[] = []):
       `Failed to use --upstream ${JSON.stringify(value)}: give an origin only (scheme, host, port); the client's path is forwarded as sent.`,
     );
   }
-  const host = url.hostname.toLowerCase();
-  const allowedHere = OG_HOSTS.has(host) || isLoopbackName(host) || allowed.some((name) => name.toLowerCase() === host);
+  // A trailing dot names the same host to DNS: without this, "restapi.ordergroove.com." would be
+  // production that no production safeguard knew of.
+  const bare = (name: string) => name.toLowerCase().replace(/\.$/, "");
+  const host = bare(url.hostname);
+  const allowedHere = OG_HOSTS.has(host) || isLoopbackName(host) || allowed.some((name) => bare(name) === host);
   if (!allowedHere) {
     return new Error(
       `Failed to use --upstream ${JSON.stringify(value)}: ${host} is neither one of Ordergroove's hosts nor a loopback address. If you mean it, name it with --upstream-allow ${host}.`,

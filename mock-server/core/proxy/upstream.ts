@@ -21,8 +21,12 @@ export interface UpstreamAnswer {
   body: Uint8Array;
 }
 
-/** Why no answer came: the connection failed, an answer took too long, or it was larger than allowed. */
-export type UpstreamFailureKind = "connect" | "timeout" | "too-large";
+/**
+ * Why no answer came: no connection could be made, the connection was lost once made (the
+ * upstream may have received the request, and run it), an answer took too long, or it was larger
+ * than allowed.
+ */
+export type UpstreamFailureKind = "connect" | "lost" | "timeout" | "too-large";
 
 /** The upstream call's failure, with a reason that names no secret (never a header or a body). */
 export class UpstreamFailure extends Error {
