@@ -25,7 +25,7 @@ import { parseFlags, UsageError } from "../shared/flags/flags.js";
 import { buildProfile, compareProfiles, driftJunit, driftTable, hasDrift, mergeJunit } from "./calibration.js";
 import type { ObservationsFile } from "./observations.js";
 import { chooseTarget, describeSettings, type EnvFile, loadEnvFile } from "./settings.js";
-import { targetProblem } from "./target.js";
+import { targetProblem, UNREACHABLE_EXIT, unreachableProblem } from "./target.js";
 
 const HELP = `og-contract: prove that a server (the fake, Ordergroove's sandbox, or any base URL) keeps the products API contract.
 
@@ -46,6 +46,7 @@ Exit code: 0 the contract holds (and, with --compare, nothing drifted)
            2 drift only: the contract holds, but a behaviour differs from the --compare profile
           64 bad usage (incl. missing credentials or product ids, or a --compare/--profile file that is
              not a valid profile: the error names the field)
+          69 the target could not be reached (no network, wrong host, nothing listening): nothing ran
 `;
 
 async function main(): Promise<number> {
@@ -141,6 +142,12 @@ async function main(): Promise<number> {
     return 64;
   }
   for (const line of describeSettings(target, process.env, envFile)) console.log(line);
+  // A target that gives no answer at all is its own outcome: one line, no stack, not "a clause broke".
+  const unreachable = await unreachableProblem(process.env);
+  if (unreachable) {
+    console.error(`og-contract: ${unreachable}`);
+    return UNREACHABLE_EXIT;
+  }
   const reporters: Array<string | [string, Record<string, unknown>]> = ["default"];
   if (values.junit) reporters.push(["junit", { outputFile: resolve(values.junit) }]);
   const vitest = await vitestNode.startVitest("test", [], {

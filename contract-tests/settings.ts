@@ -7,11 +7,12 @@
  * each came from, never a value: a run that silently tested the fake while the user meant the
  * sandbox is the failure this exists to prevent.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv } from "node:util";
 import { UsageError } from "../shared/flags/flags.js";
 import { nearest } from "../shared/flags/suggest.js";
+import { readUserFile } from "../shared/validation/user-file.js";
 import { SANDBOX } from "./target.js";
 
 export interface EnvFile {
@@ -29,18 +30,9 @@ export interface EnvFile {
 export function loadEnvFile(flag: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): EnvFile {
   const name = flag ?? ".env";
   const path = resolve(cwd, name);
-  if (!existsSync(path)) {
-    if (flag !== undefined) throw new UsageError(`--env-file ${flag}: no such file.`);
-    return { loaded: new Set() };
-  }
-  let parsed: NodeJS.Dict<string>;
-  try {
-    parsed = parseEnv(readFileSync(path, "utf8"));
-  } catch (error) {
-    throw new UsageError(
-      `Failed to read ${name}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-    );
-  }
+  if (flag === undefined && !existsSync(path)) return { loaded: new Set() };
+  const text = readUserFile(name, "settings file", (message) => new UsageError(message), cwd);
+  const parsed: NodeJS.Dict<string> = parseEnv(text);
   const loaded = new Set<string>();
   for (const [key, value] of Object.entries(parsed)) {
     if (value === undefined || env[key] !== undefined) continue;
@@ -65,7 +57,11 @@ export function chooseTarget(flag: string | undefined, env: NodeJS.ProcessEnv, e
   const value = flag ?? env.OG_CONTRACT_TARGET;
   if (value === undefined || (flag === undefined && value === "")) return "mock";
   if (["mock", "sandbox", "staging"].includes(value) || /^https?:\/\/[^/]/.test(value)) return value;
-  const near = nearest(value, ["mock", "sandbox", "staging"]);
+  // A host and port without a scheme (127.0.0.1:8787, og-proxy.internal) is a URL missing its
+  // first part: suggest it whole, http:// for a loopback host and https:// for any other.
+  const hostLike = /^[\w.-]+(:\d+)?(\/.*)?$/.test(value) && /[.:]/.test(value);
+  const scheme = /^(localhost|127\.|\[?::1)/.test(value) ? "http" : "https";
+  const near = hostLike ? `${scheme}://${value}` : nearest(value, ["mock", "sandbox", "staging"]);
   throw new UsageError(
     `${source} must be mock, sandbox or a base URL (https://…); got ${JSON.stringify(value)}.` +
       `${near ? ` Did you mean ${near}?` : ""} og-contract does not fall back to the fake when another target was asked for.`,

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOgMock } from "../mock-server/cli/start-og-mock.js";
 import type { Credentials } from "../src/client/config.js";
+import { describeConnectionFailure, shownUrl } from "../src/client/connection-failure.js";
 
 export const PRODUCTION = "https://restapi.ordergroove.com";
 export const SANDBOX = "https://staging.restapi.ordergroove.com";
@@ -45,6 +46,39 @@ export function targetProblem(env: NodeJS.ProcessEnv = process.env): string | un
   } catch (error) {
     if (error instanceof TargetError) return error.message;
     throw error;
+  }
+}
+
+/** og-contract's exit code when the target cannot be reached at all (sysexits' EX_UNAVAILABLE, as 64 is EX_USAGE). */
+export const UNREACHABLE_EXIT = 69;
+
+/**
+ * One line when a remote target gives no HTTP answer at all (no network, a wrong host, nothing
+ * listening), else undefined. Any answer, even a 404 or a 401, means it can be reached. Asked
+ * before the suite runs: otherwise every clause fails with the same stack, and exit 1 says "a
+ * clause broke" about a server that was never heard from.
+ */
+export async function unreachableProblem(
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 10_000,
+): Promise<string | undefined> {
+  if ((env.OG_CONTRACT_TARGET || "mock") === "mock") return undefined;
+  const { baseUrl } = remoteConfig(env);
+  try {
+    // HEAD of the base URL: no credentials, nothing changed; the status does not matter.
+    const answer = await fetch(`${baseUrl}/`, {
+      method: "HEAD",
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await answer.body?.cancel();
+    return undefined;
+  } catch (error) {
+    const why =
+      (error as Error | null)?.name === "TimeoutError"
+        ? `no answer within ${timeoutMs / 1000} s`
+        : describeConnectionFailure(error);
+    return `Failed to reach the target ${shownUrl(baseUrl)}: ${why}. No clause was run. Check the network and the target (--target or OG_CONTRACT_TARGET).`;
   }
 }
 

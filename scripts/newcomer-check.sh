@@ -37,16 +37,21 @@ echo "fake at $url"
 curl_line="$(grep -m1 "curl -sS -X PATCH" "$work/start.log" | sed 's/^ *//')"
 sh -c "$curl_line" | grep '"status":200' >/dev/null
 
-step "the CLI as README shows it (npx og-stock from the repository's folder)"
+step "the CLI as README shows it (bin/og-stock from the repository's folder: no npx, no rebuild)"
+touch "$work/built"
 export OG_BASE_URL="$url" OG_PUBLIC_ID=og-mock-merchant OG_SIG_FIELD=og-mock-api-user OG_HASH_KEY=og-mock-hash-key
-npx og-stock out og-coffee-beans-1kg og-green-tea-100
-npx og-stock in og-green-tea-100
-npx og-stock sync examples/stock.csv --low-at 5 --restock-at 20 --dry-run
-npx og-stock get og-coffee-beans-1kg >/dev/null
+bin/og-stock out og-coffee-beans-1kg og-green-tea-100
+bin/og-stock in og-green-tea-100
+bin/og-stock sync examples/stock.csv --low-at 5 --restock-at 20 --dry-run
+bin/og-stock get og-coffee-beans-1kg >/dev/null
+bin/og-mock --help >/dev/null
+bin/og-contract --help >/dev/null
 code=0
-npx og-stock --base-url 127.0.0.1:8787 out x 2>"$work/usage.txt" || code=$?
+bin/og-stock --base-url 127.0.0.1:8787 out x 2>"$work/usage.txt" || code=$?
 [ "$code" = 64 ] || { echo "newcomer: a bad --base-url exited $code, not 64"; exit 1; }
 [ "$(wc -l <"$work/usage.txt")" -le 2 ] || { cat "$work/usage.txt"; echo "newcomer: usage error is not one line"; exit 1; }
+rebuilt="$(find dist -newer "$work/built" -type f | head -n 3)"
+[ -z "$rebuilt" ] || { echo "newcomer: the repository's commands rewrote dist/: $rebuilt"; exit 1; }
 kill "$fake_pid"
 fake_pid=""
 

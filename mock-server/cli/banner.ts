@@ -3,7 +3,9 @@
  * fake's own defaults) and a curl that succeeds.
  */
 import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
+import type { OrdergrooveMock } from "../core/mock.js";
 import { DEFAULT_CREDENTIALS } from "../core/options.js";
+import { DEFAULT_ANSWER, DEFAULT_AUTH_POLICY, DEFAULT_BEHAVIOUR, DEFAULT_THROTTLE } from "../core/settings.js";
 import type { startMockServer } from "../node/server.js";
 
 /** Several merchants: ids and counts only; the keys come from the user's file and are never printed. */
@@ -15,7 +17,7 @@ export function merchantsBanner(
   const lines = [`og-mock listening on ${url}`, `  merchants:    ${summaries.length}`];
   for (const m of summaries) {
     const users = m.apiUsers.length ? `API users ${m.apiUsers.join(", ")}` : "no API user";
-    lines.push(`    ${m.publicId}: ${m.products} products, ${users}, ${m.apiKeys} API key(s)`);
+    lines.push(`    ${m.publicId}: ${count(m.products, "product")}, ${users}, ${m.apiKeys} API key(s)`);
   }
   lines.push(
     "",
@@ -42,7 +44,7 @@ export function banner(
   const apiKey = given.has("api-key") ? undefined : credentials.apiKeys[0];
   const lines = [
     `og-mock listening on ${url}`,
-    `  catalog:      ${products} products (GET ${url}/__admin/products)`,
+    `  catalog:      ${count(products, "product")} (GET ${url}/__admin/products)`,
     `  merchant:     public_id ${credentials.publicId}`,
   ];
   if (user) lines.push(`  API user:     sig_field ${user.sigField}, hash key ${hashKey}`);
@@ -74,4 +76,32 @@ export function banner(
     "",
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** "1 product", "24 products". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * The banner's line for settings that are not the defaults (`--form list --status 200`, a
+ * profile, OG_MOCK_*), or "" when all are: a fake that answers differently from the docs' examples
+ * says so where its user looks first.
+ */
+export function settingsLine(mock: OrdergrooveMock): string {
+  const changed: string[] = [];
+  const answer = mock.answer;
+  for (const key of ["batchStatus", "batchForm"] as const)
+    if (answer[key] !== DEFAULT_ANSWER[key]) changed.push(`answer.${key}=${answer[key]}`);
+  const failureStatus = mock.options.auth.failureStatus;
+  if (failureStatus !== DEFAULT_AUTH_POLICY.failureStatus) changed.push(`auth.failureStatus=${failureStatus}`);
+  const throttle = mock.throttle;
+  if (throttle === false) changed.push("throttle=off");
+  else if (throttle.limit !== DEFAULT_THROTTLE.limit || throttle.windowMs !== DEFAULT_THROTTLE.windowMs)
+    changed.push(`throttle=${throttle.limit} per ${throttle.windowMs / 1000} s`);
+  const behaviour = mock.behaviour;
+  for (const key of Object.keys(DEFAULT_BEHAVIOUR) as Array<keyof typeof DEFAULT_BEHAVIOUR>)
+    if (behaviour[key] !== DEFAULT_BEHAVIOUR[key]) changed.push(`behaviour.${key}=${behaviour[key]}`);
+  if (changed.length === 0) return "";
+  return `  settings:     ${changed.join(", ")} (not the defaults; GET /__admin/settings shows all)\n`;
 }

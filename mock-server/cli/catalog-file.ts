@@ -3,38 +3,18 @@
  * user's input (a file that cannot be used is bad usage, exit 64). Fields the spec's Product
  * schema does not know are kept, and named on stderr.
  */
-import { readFileSync } from "node:fs";
 import { UsageError } from "../../shared/flags/flags.js";
 import { openapiDocument } from "../../shared/generated/document.js";
+import { parseUserJson, readUserFile } from "../../shared/validation/user-file.js";
 import type { ProductSeed } from "../core/products/catalog.js";
 
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "it is a directory, not a file",
-  ENOTDIR: "a part of the path is not a directory",
-};
-
 export function readCatalog(file: string): ProductSeed[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `Failed to read the catalog file ${file}: ${(code && READ_ERRORS[code]) ?? code ?? (error as Error).message}.`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`Failed to read the catalog file ${file}: not JSON (${(error as Error).message}).`);
-  }
+  const fail = (message: string) => new UsageError(message);
+  const value = parseUserJson(readUserFile(file, "catalog file", fail), file, "catalog file", fail);
   const list = Array.isArray(value) ? value : (value as { products?: unknown } | null)?.products;
   if (!Array.isArray(list))
     throw new UsageError(
-      `Failed to read the catalog file ${file}: expected a JSON list of products or {"products": [...]}.`,
+      `Failed to read the catalog file ${file}: expected a JSON list of products or {"products": [...]}, as docs/og-mock.md shows.`,
     );
   warnUnknownFields(file, list);
   return list as ProductSeed[];

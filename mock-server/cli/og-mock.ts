@@ -11,7 +11,7 @@ import { describeProfile } from "../core/apply-profile.js";
 import { loadPeer, MissingPeerError } from "../node/optional-peer.js";
 import { isLoopback, startMockServer } from "../node/server.js";
 import { type Cli, HELP, parseCli } from "./args.js";
-import { banner, merchantsBanner } from "./banner.js";
+import { banner, merchantsBanner, settingsLine } from "./banner.js";
 import { readCatalog } from "./catalog-file.js";
 import { useLowMemory } from "./low-memory.js";
 import { LearnFile } from "./learn-file.js";
@@ -85,9 +85,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       `listening on ${bindAddress}, not loopback: anyone who can reach this machine can use the fake${options?.adminToken ? "" : " and its unprotected admin API (set --admin-token)"}.`,
     );
   }
+  // Several merchants: each has its own settings (GET /__admin/settings?merchant=…), not the first's.
+  const settings = given.has("merchants") ? "" : settingsLine(mock);
   const calibrated =
     (mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : "") +
-    (options?.proxy ? `  upstream:     ${options.proxy.target.origin} (products API forwarded; docs/proxy.md)\n` : "");
+    (options?.proxy ? `  upstream:     ${options.proxy.target.origin} (products API forwarded; docs/proxy.md)\n` : "") +
+    settings;
   process.stdout.write(
     (given.has("merchants")
       ? merchantsBanner(url, merchants.summaries(), Boolean(options?.adminToken))

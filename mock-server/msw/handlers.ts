@@ -56,9 +56,7 @@ export function ordergrooveHandlers(
       ),
   });
   const remoteAddress = options.remoteAddress ?? "127.0.0.1";
-  const bases = [...(options.ordergrooveHosts === false ? [] : ORDERGROOVE_BASE_URLS), ...(options.baseUrls ?? [])].map(
-    (b) => b.replace(/\/+$/, ""),
-  );
+  const bases = baseUrlsOf(options);
   return bases.map((base) => {
     const prefix = new URL(base).pathname.replace(/\/+$/, "");
     // A RegExp without capture groups, not `${base}/*`: MSW percent-decodes captured path parts, and a
@@ -103,6 +101,13 @@ export function ordergrooveHandlers(
       });
     });
   });
+}
+
+/** The base URLs the handlers answer: production and staging unless turned off, then `baseUrls`. */
+export function baseUrlsOf(options: Pick<HandlerOptions, "baseUrls" | "ordergrooveHosts">): string[] {
+  return [...(options.ordergrooveHosts === false ? [] : ORDERGROOVE_BASE_URLS), ...(options.baseUrls ?? [])].map((b) =>
+    b.replace(/\/+$/, ""),
+  );
 }
 
 function escapeRegExp(text: string): string {

@@ -19,7 +19,8 @@ import {
 import type { OrdergrooveMock } from "../core/mock.js";
 import { type CalibrationProfile } from "../core/calibration/behaviours.js";
 import { readProfile } from "../core/calibration/profile-file.js";
-import { type HandlerOptions, ordergrooveHandlers, type UnsupportedRequest } from "./handlers.js";
+import { baseUrlsOf, type HandlerOptions, ordergrooveHandlers, type UnsupportedRequest } from "./handlers.js";
+import { unhandledRequests } from "./unhandled.js";
 
 /** One merchant of the fake, with the same helpers the suite has for the first one. */
 export interface MerchantHandle {
@@ -106,7 +107,14 @@ export function setupOrdergrooveMock(options: SetupOptions = {}): OrdergrooveMoc
     addMerchant: (merchant) => handleOf(merchants.add(merchant)),
     server,
     unsupportedRequests: unsupported,
-    listen: () => server.listen({ onUnhandledRequest: options.onUnhandledRequest ?? "error" }),
+    listen: () =>
+      server.listen({
+        onUnhandledRequest: unhandledRequests(
+          options.onUnhandledRequest ?? "error",
+          baseUrlsOf(options),
+          options.report ?? ((m) => console.error(m)),
+        ),
+      }),
     reset: () => {
       server.resetHandlers();
       merchants.reset();

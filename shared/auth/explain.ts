@@ -121,7 +121,33 @@ function calendarTime(ts: number): string {
   return Number.isNaN(date.getTime()) ? `${ts} is outside any calendar date (seconds since 1970)` : date.toISOString();
 }
 
-export function explain(input: SignInput, expected?: string): string[] {
+/** Ordergroove's documented window for a signature's ts, and the fake's default allowance for a clock ahead. */
+const MAX_AGE_S = 2 * 60 * 60;
+const FUTURE_SKEW_S = 5 * 60;
+
+function span(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 2 * 60 * 60) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 2 * 24 * 60 * 60) return `${Math.round(seconds / 3600)} h`;
+  return `${Math.round(seconds / 86400)} days`;
+}
+
+/** The line that says a ts is already out of the window, when it is (given the time now, in seconds). */
+function tsProblem(ts: number, nowS: number | undefined): string | undefined {
+  if (nowS === undefined || !Number.isFinite(ts)) return undefined;
+  const age = nowS - ts;
+  if (age > MAX_AGE_S)
+    return `  This ts is already stale: ${span(age)} old, so Ordergroove (and the fake) refuse it. Leave out --ts to sign with the time now.`;
+  if (-age > FUTURE_SKEW_S)
+    return `  This ts is ${span(-age)} ahead of this machine's clock; the fake refuses more than ${span(FUTURE_SKEW_S)} ahead. Check the clock, or leave out --ts.`;
+  return undefined;
+}
+
+/**
+ * How the signature is made, step by step, and what is wrong with `expected` when it differs.
+ * With `nowS` (the time now, in seconds), a ts already outside the accepted window is said too.
+ */
+export function explain(input: SignInput, expected?: string, nowS?: number): string[] {
   const { message, expected: sig, matches, slip, docExample } = diagnose(input, expected);
   const keyBytes = Buffer.byteLength(input.hashKey, "utf8");
   const lines = [
@@ -132,6 +158,8 @@ export function explain(input: SignInput, expected?: string): string[] {
     "  4. send      authorization: the JSON below as a string, and og-authorization: True",
     `  ts must be within the past 2 hours: ${calendarTime(input.ts)}.`,
   ];
+  const stale = tsProblem(input.ts, nowS);
+  if (stale) lines.push(stale);
   if (expected === undefined) return lines;
   lines.push("");
   if (matches) {

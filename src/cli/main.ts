@@ -6,7 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { OrdergrooveClient } from "../client/client.js";
-import { OrdergrooveError } from "../client/errors.js";
+import { NetworkError, OrdergrooveError } from "../client/errors.js";
 import { type BatchReport, buildReport } from "../client/report.js";
 import { desiredLive, ThresholdError, type Thresholds } from "../sync/thresholds.js";
 import { clientOptionsFrom, credentialsFrom, number, parse, pick, UsageError, type Values, whole } from "./options.js";
@@ -15,6 +15,8 @@ import { exitCodeOf, progressBar, reportJson, summaryTable } from "./output.js";
 import { explain, signReport } from "../../shared/auth/explain.js";
 import { describeReconcile, planReconcile, reconcileJson } from "./reconcile.js";
 import { readStockFile } from "./stock-file.js";
+import { nearest } from "../../shared/flags/suggest.js";
+import { fileMessage, parseUserJson, readUserFileAsync } from "../../shared/validation/user-file.js";
 
 const HELP = `og-stock: tell Ordergroove, in real time, which products are out of stock or back.
 
@@ -55,7 +57,13 @@ export interface Io extends Out {
   env: NodeJS.ProcessEnv;
   fetch?: (input: Request) => Promise<Response>;
   now?: () => number;
+  /** The client's wait between retries (tests pass one that does not wait). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** What to check when nothing answered: the usual cause is a fake not started, or the wrong URL. */
+const UNREACHABLE_HINT =
+  "Is the server running? The fake starts with npm start in the kit's folder (or npx og-mock); --base-url, OG_BASE_URL or --env/OG_ENV say where og-stock sends.";
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -82,12 +90,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
         io.stdout(HELP);
         return command === undefined ? 64 : 0;
       default:
-        throw new UsageError(`Unknown command "${command}". Commands: set-live, out, in, sync, reconcile, get, sign.`);
+        throw new UsageError(unknownCommand(command));
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof ThresholdError) {
       io.stderr(`og-stock: ${error.message}\nRun og-stock --help for usage.\n`);
       return 64;
+    }
+    if (error instanceof NetworkError) {
+      io.stderr(`og-stock: ${error.message} ${UNREACHABLE_HINT}\n`);
+      return 1;
     }
     if (error instanceof OrdergrooveError) {
       io.stderr(`og-stock: ${error.message}\n`);
@@ -95,6 +107,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     throw error;
   }
+}
+
+const COMMANDS = ["set-live", "out", "in", "sync", "reconcile", "get", "sign"];
+
+/** 'Unknown command "outt". Did you mean out?', as a mistyped flag gets. */
+function unknownCommand(typed: string): string {
+  const near = typed.startsWith("-") ? undefined : nearest(typed, COMMANDS);
+  const guess = near ? ` Did you mean ${near}?` : "";
+  return `Unknown command "${typed}".${guess} Commands: ${COMMANDS.join(", ")}.`;
 }
 
 function makeClient(values: Parameters<typeof clientOptionsFrom>[0], io: Io): OrdergrooveClient {
@@ -105,6 +126,7 @@ function makeClient(values: Parameters<typeof clientOptionsFrom>[0], io: Io): Or
     ...options,
     ...(io.fetch ? { fetch: io.fetch } : {}),
     ...(io.now ? { now: io.now } : {}),
+    ...(io.sleep ? { sleep: io.sleep } : {}),
   });
 }
 
@@ -227,7 +249,8 @@ function sign(argv: string[], io: Io): number {
     throw new UsageError(
       "sign needs HMAC credentials: --public-id, --sig-field and --hash-key (or OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY).",
     );
-  const ts = whole(pick(values, "ts", io.env, "OG_TS"), "--ts", 0) ?? Math.floor((io.now ?? Date.now)() / 1000);
+  const nowS = Math.floor((io.now ?? Date.now)() / 1000);
+  const ts = whole(pick(values, "ts", io.env, "OG_TS"), "--ts", 0) ?? nowS;
   const input = { ...credentials, ts };
   const { message, sig, authorization } = signReport(input);
   const expected = values.expect as string | undefined;
@@ -236,7 +259,7 @@ function sign(argv: string[], io: Io): number {
       `${JSON.stringify({ message, sig, headers: { authorization, "og-authorization": "True" }, ...(expected ? { matches: expected === sig } : {}) }, null, 2)}\n`,
     );
   } else {
-    if (values.explain || expected) io.stdout(`${explain(input, expected).join("\n")}\n\n`);
+    if (values.explain || expected) io.stdout(`${explain(input, expected, nowS).join("\n")}\n\n`);
     io.stdout(`authorization: ${authorization}\nog-authorization: True\n`);
   }
   return expected !== undefined && expected !== sig ? 2 : 0;
@@ -256,6 +279,7 @@ function dryRun(items: Array<{ product_id: string; live: boolean }>, io: Io, jso
 
 function finish(report: BatchReport, io: Io, json: boolean, unchanged = 0): number {
   io.stdout(json ? reportJson(report, { unchanged }) : summaryTable(report, unchanged));
+  if (report.failed.some((item) => item.error instanceof NetworkError)) io.stderr(`og-stock: ${UNREACHABLE_HINT}\n`);
   return exitCodeOf(report);
 }
 
@@ -265,13 +289,15 @@ function help(io: Io): number {
 }
 
 async function readState(path: string): Promise<Record<string, boolean>> {
+  const fail = (message: string) => new UsageError(message);
+  let text: string;
   try {
-    const value = JSON.parse(await readFile(path, "utf8")) as unknown;
-    if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, boolean>;
-    throw new UsageError(`${path}: the state file must be a JSON object of product id → live.`);
+    text = await readFile(path, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`Failed to read the state file ${path}: ${(error as Error).message}.`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {}; // the first run makes it
+    text = await readUserFileAsync(path, "state file", fail); // says why, in the files' voice
   }
+  const value = parseUserJson(text, path, "state file", fail);
+  if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, boolean>;
+  throw fail(fileMessage("state file", path, "expected a JSON object of product id → live. Remove it to start afresh"));
 }

@@ -1,7 +1,10 @@
 /** Reads stock levels from a CSV or JSON file: product_id, stock and optional per-row thresholds. */
-import { readFile } from "node:fs/promises";
 import type { Thresholds } from "../sync/thresholds.js";
+import { fileMessage, parseUserJson, readUserFileAsync } from "../../shared/validation/user-file.js";
 import { UsageError } from "../../shared/flags/flags.js";
+
+const KIND = "stock file";
+const fail = (message: string) => new UsageError(message);
 
 export interface StockRow {
   productId: string;
@@ -19,49 +22,49 @@ const COLUMNS: Record<string, keyof Thresholds> = {
 };
 
 export async function readStockFile(path: string): Promise<StockRow[]> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new UsageError(
-      `Failed to read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-    );
-  }
+  const text = await readUserFileAsync(path, KIND, fail);
   return /\.json$/i.test(path) || /^\s*[[{]/.test(text) ? fromJson(text, path) : fromCsv(text, path);
 }
 
 function fromJson(text: string, path: string): StockRow[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`Failed to read ${path}: not JSON (${(error as Error).message}).`);
-  }
+  const value = parseUserJson(text, path, KIND, fail);
   if (!Array.isArray(value))
-    throw new UsageError(`Failed to read ${path}: expected a JSON list of {"product_id", "stock"}.`);
+    throw fail(fileMessage(KIND, path, `expected a JSON list of {"product_id": ..., "stock": ...}, as a CSV's rows`));
   return value.map((row, i) => {
-    if (row === null || typeof row !== "object") throw new UsageError(`${path}: item ${i + 1} is not an object.`);
+    if (row === null || typeof row !== "object")
+      throw fail(fileMessage(KIND, path, `item ${i + 1}: not an object. Fix that item`));
     const r = row as Record<string, unknown>;
     const fields: Record<string, string> = {};
     for (const [k, v] of Object.entries(r)) fields[k.toLowerCase()] = v === null || v === undefined ? "" : String(v);
-    return toRow(fields, `${path} item ${i + 1}`);
+    return toRow(fields, path, `item ${i + 1}`, "item");
   });
 }
 
 function fromCsv(text: string, path: string): StockRow[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  // Numbered as an editor numbers them, blank lines included.
+  const lines = text
+    .split(/\r?\n/)
+    .map((line, i) => ({ line, n: i + 1 }))
+    .filter(({ line }) => line.trim() !== "");
   if (lines.length === 0) return [];
-  const header = splitCsv(lines[0]!).map((h) => h.trim().toLowerCase());
+  const [first, ...rows] = lines;
+  const header = splitCsv(first!.line).map((h) => h.trim().toLowerCase());
   if (!header.includes("product_id") || !header.includes("stock")) {
-    throw new UsageError(`${path}: the CSV header must name product_id and stock columns; got "${lines[0]}".`);
+    throw fail(
+      fileMessage(
+        KIND,
+        path,
+        `line ${first!.n}: the CSV header must name product_id and stock columns; got "${first!.line}". Name them in the first line`,
+      ),
+    );
   }
-  return lines.slice(1).map((line, i) => {
+  return rows.map(({ line, n }) => {
     const cells = splitCsv(line);
     const fields: Record<string, string> = {};
     header.forEach((h, j) => {
       fields[h] = (cells[j] ?? "").trim();
     });
-    return toRow(fields, `${path} line ${i + 2}`);
+    return toRow(fields, path, `line ${n}`, "row");
   });
 }
 
@@ -88,19 +91,20 @@ function splitCsv(line: string): string[] {
   return out;
 }
 
-function toRow(fields: Record<string, string>, where: string): StockRow {
+function toRow(fields: Record<string, string>, path: string, where: string, what: "row" | "item"): StockRow {
+  const problem = (text: string) => fail(fileMessage(KIND, path, `${where}: ${text}. Fix that ${what}`));
   const productId = fields.product_id;
-  if (!productId) throw new UsageError(`${where}: product_id is empty.`);
+  if (!productId) throw problem("product_id is empty");
   const stock = Number(fields.stock);
   if (fields.stock === undefined || fields.stock === "" || !Number.isFinite(stock)) {
-    throw new UsageError(`${where}: stock must be a number; got "${fields.stock ?? ""}".`);
+    throw problem(`stock must be a number; got "${fields.stock ?? ""}"`);
   }
   const thresholds: Partial<Thresholds> = {};
   for (const [column, key] of Object.entries(COLUMNS)) {
     const v = fields[column];
     if (v === undefined || v === "") continue;
     const n = Number(v);
-    if (!Number.isFinite(n)) throw new UsageError(`${where}: ${column} must be a number; got "${v}".`);
+    if (!Number.isFinite(n)) throw problem(`${column} must be a number; got "${v}"`);
     thresholds[key] = n;
   }
   return Object.keys(thresholds).length ? { productId, stock, thresholds } : { productId, stock };

@@ -10,6 +10,7 @@ import { signedHeaders } from "../../shared/auth/signature.js";
 import type { paths } from "../../shared/generated/openapi.js";
 import { SlidingWindow } from "../../shared/throttle/sliding-window.js";
 import { type HeldCredentials, secretsOf } from "./config.js";
+import { describeConnectionFailure, shownUrl } from "./connection-failure.js";
 import { errorFor, NetworkError, OrdergrooveError, TimeoutError, UnexpectedResponseError } from "./errors.js";
 import { decideRetry, type RetryPolicy } from "./retry.js";
 import { redact } from "./secret.js";
@@ -47,6 +48,8 @@ export class Sender {
   /** openapi-fetch over the generated paths. Private fields below keep credentials out of inspect and JSON. */
   readonly api: ReturnType<typeof createClient<paths>>;
   readonly #credentials: HeldCredentials;
+  /** Where requests go, as an error may show it. */
+  readonly #where: string;
   readonly #fetch: (input: Request) => Promise<Response>;
   readonly #timeoutMs: number;
   readonly #window: SlidingWindow | undefined;
@@ -60,6 +63,7 @@ export class Sender {
   constructor(options: SenderOptions) {
     this.api = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
     this.#credentials = options.credentials;
+    this.#where = shownUrl(options.baseUrl);
     this.#fetch = options.fetch;
     this.#timeoutMs = options.timeoutMs;
     this.#window = options.rateLimit === false ? undefined : new SlidingWindow(options.rateLimit);
@@ -125,10 +129,12 @@ export class Sender {
         const value = await attempt(controller.signal);
         return { value, attempts: n };
       } catch (error) {
-        const e = asOrdergrooveError(error, what, controller.signal.aborted ? this.#timeoutMs : undefined);
+        const e = asOrdergrooveError(error, what, controller.signal.aborted ? this.#timeoutMs : undefined, this.#where);
         e.attempts = n;
         const decision = decideRetry(e, n, this.#retry, this.#random, idempotent);
         if (!decision.retry) {
+          // How long it was tried is part of "the connection failed": once, or for seconds.
+          if (n > 1 && e instanceof NetworkError) e.message = e.message.replace(/\.$/, `; tried ${n} times.`);
           if (decision.unsafe) e.message = `${e.message} ${decision.reason}`;
           throw e;
         }
@@ -258,15 +264,21 @@ export function requestIdOf(response: Response): string | undefined {
 }
 
 /** Anything thrown while talking to Ordergroove, as one of the typed errors. */
-export function asOrdergrooveError(error: unknown, what: string, timedOutAfterMs?: number): OrdergrooveError {
+export function asOrdergrooveError(
+  error: unknown,
+  what: string,
+  timedOutAfterMs?: number,
+  where?: string,
+): OrdergrooveError {
   if (error instanceof OrdergrooveError) return error;
   if (timedOutAfterMs !== undefined) {
     return new TimeoutError(`Failed to ${what}: no answer within ${timedOutAfterMs} ms.`, { cause: error });
   }
   if (!isFetchFailure(error)) throw error; // a bug, not a network problem: let it surface as is
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  const why = cause?.code ?? cause?.message ?? (error as Error).message;
-  return new NetworkError(`Failed to ${what}: the connection failed (${why}).`, { cause: error });
+  const to = where ? ` to ${where}` : "";
+  return new NetworkError(`Failed to ${what}: the connection${to} failed (${describeConnectionFailure(error)}).`, {
+    cause: error,
+  });
 }
 
 /** fetch rejects with a TypeError ("fetch failed" in Node, "Failed to fetch" under MSW) or an AbortError. */

@@ -192,7 +192,7 @@ describe("og-contract --record, --profile and --compare", () => {
     const compare = await contract(["--compare", bad]);
     expect(compare.code).toBe(64);
     expect(compare.stderr).toContain(
-      `Invalid calibration profile ${bad}: observations["answer.batchForm"]: must be one of "object", "list".`,
+      `Failed to read the calibration profile ${bad}: observations["answer.batchForm"]: must be one of "object", "list". Fix that field`,
     );
     const replay = await contract(["--profile", bad]);
     expect(replay.code).toBe(64);

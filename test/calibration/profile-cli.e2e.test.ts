@@ -23,7 +23,7 @@ describe("og-mock --profile", () => {
     const result = await run("mock-server/cli/bin.ts", ["--port", "0", "--profile", path]);
     expect(result.code).toBe(64);
     expect(result.stderr).toContain(
-      `og-mock: Invalid calibration profile ${path}: observations["answer.batchForm"]: must be one of "object", "list".`,
+      `og-mock: Failed to read the calibration profile ${path}: observations["answer.batchForm"]: must be one of "object", "list". Fix that field, or record the profile again (og-contract --record FILE).`,
     );
     expect(result.stdout).not.toContain("listening");
   });

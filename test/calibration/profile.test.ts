@@ -42,7 +42,7 @@ describe("a profile is checked before it is used", () => {
 
   it("says when a file is not JSON, without quoting it (it may be some other file, with secrets)", () => {
     expect(() => parseProfile("OG_HASH_KEY=secret-value", "p.json")).toThrow(
-      /^Invalid calibration profile p\.json: not JSON/,
+      /^Failed to read the calibration profile p\.json: not JSON at line 1, column 1 \(unexpected "O"\)\. Fix the file there\.$/,
     );
     try {
       parseProfile("OG_HASH_KEY=secret-value", "p.json");

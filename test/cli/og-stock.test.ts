@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -151,13 +153,17 @@ describe("og-stock sync", () => {
   });
 
   it.each([
-    ["product_id,qty\nx,1\n", "the CSV header must name product_id and stock columns"],
-    ["product_id,stock\nx,lots\n", 'line 2: stock must be a number; got "lots"'],
-    ["product_id,stock\n,1\n", "line 2: product_id is empty."],
+    [
+      "product_id,qty\nx,1\n",
+      'line 1: the CSV header must name product_id and stock columns; got "product_id,qty". Name them in the first line.',
+    ],
+    ["product_id,stock\nx,lots\n", 'line 2: stock must be a number; got "lots". Fix that row.'],
+    ["product_id,stock\n\nx,1\n,1\n", "line 4: product_id is empty. Fix that row."], // numbered as an editor does
   ])("refuses a bad file (%j) with exit 64 and sends nothing", async (content, message) => {
-    const result = await ogStock(["sync", await tempFile("bad.csv", content)]);
+    const file = await tempFile("bad.csv", content);
+    const result = await ogStock(["sync", file]);
     expect(result.code).toBe(64);
-    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain(`og-stock: Failed to read the stock file ${file}: ${message}`);
     expect(og.running.mock.journal.total).toBe(0);
   });
 
@@ -241,11 +247,57 @@ describe("og-stock sign", () => {
     });
   });
 
+  it("says when the --ts given is already stale, or ahead of the clock, and not when it is fresh", async () => {
+    const nowS = Math.floor(og.clock.now() / 1000);
+    const at = async (ts: number) => (await ogStock(["sign", "--ts", String(ts), "--explain"], docEnv)).stdout;
+    expect(await at(nowS - 3 * 3600)).toContain(
+      "  This ts is already stale: 3 h old, so Ordergroove (and the fake) refuse it. Leave out --ts to sign with the time now.",
+    );
+    expect(await at(nowS + 600)).toContain("  This ts is 10 min ahead of this machine's clock;");
+    expect(await at(nowS - 60)).not.toMatch(/stale|ahead/);
+  });
+
   it("shows its working with --explain and never prints the hash key", async () => {
     const result = await ogStock(["sign", "--ts", "1488466536", "--explain"], docEnv);
     expect(result.stdout).toContain('1. message   = sig_field|ts = "test_user|1488466536"');
     expect(result.stdout).toContain("30 bytes as UTF-8");
     expect(result.stdout).not.toContain(docEnv.OG_HASH_KEY);
+  });
+});
+
+describe("og-stock when nothing answers", () => {
+  /** A port nothing listens on: one the system gave and took back. */
+  async function closedUrl(): Promise<string> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+    return `http://127.0.0.1:${port}`;
+  }
+
+  it.each([
+    [["out", "og-coffee-beans-1kg"], "update products"],
+    [["get", "og-coffee-beans-1kg"], 'read product "og-coffee-beans-1kg"'],
+  ])("%j names the URL, the cause and what to check, without a stack", async (argv, what) => {
+    const url = await closedUrl();
+    let stdout = "";
+    let stderr = "";
+    const waits: number[] = [];
+    const code = await main(argv, {
+      env: { OG_BASE_URL: url, OG_API_KEY: "k" },
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      isTTY: false,
+      sleep: async (ms) => void waits.push(ms),
+    });
+    expect(code).toBe(1);
+    const said = `${stdout}${stderr}`;
+    expect(said).toContain(
+      `Failed to ${what}: the connection to ${url} failed (ECONNREFUSED: nothing is listening there); tried ${waits.length + 1} times.`,
+    );
+    expect(stderr).toContain("Is the server running? The fake starts with npm start");
+    expect(stderr).toContain("OG_BASE_URL");
+    expect(said).not.toMatch(/^\s+at /m);
   });
 });
 
@@ -259,7 +311,9 @@ describe("og-stock usage", () => {
     ],
     [["out"], {}, "Name at least one product id."],
     [["set-live", "x"], {}, "set-live needs --live true or --live false; got null."],
-    [["frob"], {}, 'Unknown command "frob".'],
+    [["frob"], {}, 'Unknown command "frob". Commands: set-live, out, in, sync, reconcile, get, sign.'],
+    [["outt", "x"], {}, 'Unknown command "outt". Did you mean out?'],
+    [["recocnile", "x"], {}, 'Unknown command "recocnile". Did you mean reconcile?'],
     [
       ["out", "x", "--base-url", "127.0.0.1:8787"],
       { OG_API_KEY: "k" },

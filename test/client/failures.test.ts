@@ -104,7 +104,9 @@ describe("retries", () => {
     const { client: c2 } = clientFor(og, { retry: { maxAttempts: 2 } });
     const failed = await c2.setLive(["og-coffee-beans-1kg"], false);
     expect(failed.failed[0]!.error).toBeInstanceOf(NetworkError);
-    expect(failed.failed[0]!.error!.message).toMatch(/^Failed to update products: the connection failed/);
+    expect(failed.failed[0]!.error!.message).toMatch(
+      /^Failed to update products: the connection to http:\/\/127\.0\.0\.1:\d+ failed \(.+\); tried 2 times\.$/,
+    );
   });
 
   it("time out a slow answer and retry it", async () => {

@@ -103,7 +103,9 @@ describe("a report when the whole request fails", () => {
       report,
       null,
       NetworkError,
-      /^Failed to update products: the connection failed \(ECONNREFUSED\)\.$/,
+      new RegExp(
+        `^Failed to update products: the connection to http://127\\.0\\.0\\.1:${closed} failed \\(ECONNREFUSED: nothing is listening there\\); tried 3 times\\.$`,
+      ),
     );
     expect(report.requests).toBe(3);
   });

@@ -31,7 +31,11 @@ describe("og-contract reads .env", () => {
     const env: NodeJS.ProcessEnv = {};
     expect(loadEnvFile("sandbox.env", env, dir).file).toBe("sandbox.env");
     expect(env.OG_SIG_FIELD).toBe("u");
-    expect(() => loadEnvFile("missing.env", {}, dir)).toThrow(new UsageError("--env-file missing.env: no such file."));
+    expect(() => loadEnvFile("missing.env", {}, dir)).toThrow(
+      new UsageError(
+        `Failed to read the settings file missing.env: no such file. Check the path (a relative one starts at ${dir}).`,
+      ),
+    );
   });
 
   it("reads nothing without a .env", () => {
@@ -45,6 +49,16 @@ describe("the target asked for", () => {
     const file = loadEnvFile(undefined, env, folder({ ".env": "OG_CONTRACT_TARGET=sandbx\n" }));
     expect(() => chooseTarget(undefined, env, file)).toThrow(
       'OG_CONTRACT_TARGET from .env must be mock, sandbox or a base URL (https://…); got "sandbx". Did you mean sandbox?',
+    );
+  });
+
+  it.each([
+    ["127.0.0.1:8787", "http://127.0.0.1:8787"],
+    ["localhost:8787", "http://localhost:8787"],
+    ["og-proxy.internal.example", "https://og-proxy.internal.example"],
+  ])("suggests the URL a host and port %s miss", (typed, url) => {
+    expect(() => chooseTarget(typed, {}, { loaded: new Set<string>() })).toThrow(
+      `--target must be mock, sandbox or a base URL (https://…); got "${typed}". Did you mean ${url}?`,
     );
   });
 

@@ -158,4 +158,18 @@ describe("the contract suite pointed at a base URL", () => {
     expect(result.stderr.trim().split("\n")).toEqual([expect.stringContaining(`og-contract: ${message}`)]);
     expect(result.stdout).not.toContain("checking the contract");
   });
+
+  it("says in one line, with exit 69, that a target it cannot reach was never tested", async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((resolve) => closed.close(resolve));
+    const result = await run("contract-tests/run.ts", ["--target", url], { env: env(url), timeoutMs: 60_000 });
+    expect(result.code, result.stdout + result.stderr).toBe(69);
+    expect(result.stderr.trim().split("\n")).toEqual([
+      `og-contract: Failed to reach the target ${url}: ECONNREFUSED: nothing is listening there. No clause was run. Check the network and the target (--target or OG_CONTRACT_TARGET).`,
+    ]);
+    expect(result.stdout).toContain(`og-contract: target ${url}`); // what it tried, as before any run
+    expect(result.stdout).not.toMatch(/skipped|Test Files|NetworkError/);
+  });
 });

@@ -130,7 +130,7 @@ describe("the shell examples, each on the page that shows it", () => {
     for (const line of lines.slice(1)) {
       const argv = line
         .replace(/\s+#.*$/, "") // the shell's comment
-        .replace(/^(npx )?og-stock /, "")
+        .replace(/^bin\/og-stock /, "")
         .split(" ");
       codes.push(await main(argv, { env, stdout: (t) => void (stdout += t), stderr: () => {}, isTTY: false }));
     }
@@ -169,7 +169,7 @@ describe("the shell examples, each on the page that shows it", () => {
     const codes: number[] = [];
     for (const line of lines.slice(1)) {
       const argv = line
-        .replace(/^(npx )?og-stock /, "")
+        .replace(/^bin\/og-stock /, "")
         .replace("examples/stock.csv", csv)
         .split(" ");
       codes.push(await main(argv, { env, stdout: () => {}, stderr: () => {}, isTTY: false }));

@@ -35,9 +35,9 @@ it("docs/og-stock.md's Heal drift section runs as shown and prints what it shows
       const { stdout } = await sh("sh", ["-c", line.replaceAll("http://127.0.0.1:8787", og.url)]);
       expect(JSON.parse(stdout)).toEqual({ upserted: 2, count: 24 });
     } else {
-      expect(line).toMatch(/^npx og-stock /); // as printed: og-stock is not on PATH in a clone
+      expect(line).toMatch(/^bin\/og-stock /); // as printed: the repository's own command, started at once
       let stdout = "";
-      const argv = line.replace(/^npx og-stock /, "").replace("examples/stock.csv", join(ROOT, "examples/stock.csv"));
+      const argv = line.replace(/^bin\/og-stock /, "").replace("examples/stock.csv", join(ROOT, "examples/stock.csv"));
       const code = await main(argv.split(" "), {
         env,
         stdout: (t) => {

@@ -35,8 +35,8 @@ describe("docs/og-mock.md: one fake for a whole team", () => {
     const file = join(dir, "merchants.json");
     await writeFile(file, blockAfter("tested: merchants.json"));
     const [start, ...curls] = blockAfter("tested: merchants").trim().split("\n");
-    // As printed: through npx (og-mock is not on PATH in a clone), beside README's fake on 8787.
-    expect(start).toMatch(/^npx og-mock --merchants merchants.json --port 8788 +# in another terminal/);
+    // As printed: the repository's own command (bin/og-mock), beside README's fake on 8787.
+    expect(start).toMatch(/^bin\/og-mock --merchants merchants.json --port 8788 +# in another terminal/);
     started = await startOgMock(["--merchants", file, "--log-level", "silent"]);
     const outputs: unknown[] = [];
     for (const curl of curls) {

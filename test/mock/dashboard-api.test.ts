@@ -42,6 +42,20 @@ describe("GET /__admin/catalog", () => {
     expect((await admin("GET", "catalog?live=", "/__admin/catalog")).body).toMatchObject({ matched: 24 });
   });
 
+  it("says which products changed since the seed, so seed dates are not taken for updates", async () => {
+    const coffee = "catalog?q=og-coffee-beans";
+    expect((await admin("GET", coffee, "/__admin/catalog")).body).toMatchObject({ changed: [] });
+    const res = await fetch(`${og.url}/products-batch/update/`, {
+      method: "PATCH",
+      headers: { "content-type": "application/json", "x-api-key": API_KEY },
+      body: JSON.stringify([{ product_id: "og-coffee-beans-250g", live: false }]),
+    });
+    expect(res.status).toBe(207);
+    expect((await admin("GET", coffee, "/__admin/catalog")).body).toMatchObject({ changed: ["og-coffee-beans-250g"] });
+    await og.admin("POST", "reset");
+    expect((await admin("GET", coffee, "/__admin/catalog")).body).toMatchObject({ changed: [] });
+  });
+
   it("refuses bad paging and filters with a reason", async () => {
     for (const [query, why] of [
       ["limit=5000", "Admin API: invalid query: limit: must be <= 1000."],

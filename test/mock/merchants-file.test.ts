@@ -33,9 +33,11 @@ describe("readMerchantsFile", () => {
       "",
     ]);
     const notJson = await file("{nope");
-    expect(() => readMerchantsFile(notJson)).toThrow(/Failed to read the merchants file .*: not JSON/);
+    expect(() => readMerchantsFile(notJson)).toThrow(
+      `Failed to read the merchants file ${notJson}: not JSON at line 1, column 2 (expected property name or '}'). Fix the file there.`,
+    );
     expect(() => readMerchantsFile("/nonexistent/m.json")).toThrow(
-      "Failed to read the merchants file /nonexistent/m.json: ENOENT.",
+      `Failed to read the merchants file /nonexistent/m.json: no such file. Check the path (a relative one starts at ${process.cwd()}).`,
     );
   });
 });

@@ -24,6 +24,8 @@ describe("og-mock, the standalone fake", () => {
     expect(out).toContain("sig_field og-mock-api-user, hash key og-mock-hash-key");
     expect(out).toContain("x-api-key:    og-mock-api-key");
     expect(out).toContain(`Dashboard: ${started.url}/__admin/ui/\n`);
+    expect(out).toContain("  catalog:      24 products (GET");
+    expect(out).not.toContain("settings:"); // all defaults: nothing to warn about
     const dashboard = await fetch(`${started.url}/__admin/ui/`);
     expect(dashboard.status).toBe(200);
     expect(await dashboard.text()).toContain("<title>og-mock dashboard</title>");
@@ -68,7 +70,11 @@ describe("og-mock, the standalone fake", () => {
       { OG_MOCK_API_KEY: "my-private-api-key", OG_MOCK_PUBLIC_ID: "shop-42" },
     );
     const out = started.output();
-    expect(out).toContain("1 products");
+    expect(out).toContain("  catalog:      1 product (GET");
+    // Answers that differ from the docs' examples are said first.
+    expect(out.split("\n")[1]).toBe(
+      "  settings:     answer.batchStatus=200, answer.batchForm=list, throttle=2 per 60 s (not the defaults; GET /__admin/settings shows all)",
+    );
     expect(out).toContain("public_id shop-42");
     expect(out).toContain("hash key (the hash key you gave)");
     expect(out).not.toContain("my-private-hash-key");
@@ -123,8 +129,19 @@ describe("og-mock, the standalone fake", () => {
     [["--status", "201"], '--status must be 200 or 207; got "201".'],
     [["--sig-field", "x"], "--sig-field and --hash-key go together: give both or neither."],
     [["--fail-next", "boom"], '--fail-next must look like 503 or 503x3; got "boom".'],
-    [["--catalog", "/nonexistent.json"], "Failed to read the catalog file /nonexistent.json: no such file."],
-    [["--catalog", "/"], "Failed to read the catalog file /: it is a directory, not a file."],
+    [
+      ["--catalog", "/nonexistent.json"],
+      "Failed to read the catalog file /nonexistent.json: no such file. Check the path (a relative one starts at",
+    ],
+    [["--catalog", "/"], "Failed to read the catalog file /: it is a folder, not a file. Name a file inside it."],
+    [
+      ["--merchants", "/nonexistent.json"],
+      "Failed to read the merchants file /nonexistent.json: no such file. Check the path (a relative one starts at",
+    ],
+    [
+      ["--profile", "/nonexistent.json"],
+      "Failed to read the calibration profile /nonexistent.json: no such file. Check the path (a relative one starts at",
+    ],
     [["--frobnicate"], "Unknown option --frobnicate."],
     [["--prot", "9000"], "Unknown option --prot. Did you mean --port?"],
     [["--low-memory", "maybe"], '--low-memory must be on, off or auto; got "maybe".'],

@@ -29,7 +29,7 @@ describe("og-mock --merchants", () => {
     started = await startOgMock(["--merchants", path, "--ip-limit", "3", "--log-level", "silent"]);
     const out = started.output();
     expect(out).toContain("acme: 24 products, API users acme-api, 0 API key(s)");
-    expect(out).toContain("globex: 1 products, no API user, 1 API key(s)");
+    expect(out).toContain("globex: 1 product, no API user, 1 API key(s)");
     expect(out).not.toMatch(/secret/);
     const get = () => fetch(`${started!.url}/products/g-1/`, { headers: { "x-api-key": "globex-secret-key" } });
     // --ip-limit wins over the file's `false`.

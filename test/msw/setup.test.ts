@@ -119,6 +119,25 @@ describe("setupOrdergrooveMock", () => {
     try {
       await expect(fetch("http://127.0.0.1:9/elsewhere")).rejects.toThrow();
       expect(printed.mock.calls.flat().join(" ")).toContain("[MSW] Error: intercepted a request without a matching");
+      expect(reported).toEqual([]); // not a request meant for Ordergroove: MSW's words are enough
+    } finally {
+      printed.mockRestore();
+    }
+  });
+
+  it.each([
+    ["https://restapi.ordergroove.test/products-batch/update/", "https://restapi.ordergroove.test"],
+    ["http://localhost:8787/og/products/sku-1/", "http://localhost:8787/og"],
+    ["https://api.ordergroove.com/v2/whatever", "https://api.ordergroove.com"],
+  ])("says which hosts it answers, and baseUrls, when %s reaches no handler", async (url, base) => {
+    const printed = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      await expect(fetch(url, { method: url.includes("batch") ? "PATCH" : "GET" })).rejects.toThrow();
+      expect(reported).toEqual([
+        `[ordergroove-stock-kit] Failed to answer ${url.includes("batch") ? "PATCH" : "GET"} ${url}: the fake answers https://restapi.ordergroove.com, https://staging.restapi.ordergroove.com, not ${base}. ` +
+          `To answer it too: setupOrdergrooveMock({ baseUrls: ["${base}"] }).`,
+      ]);
+      expect(printed.mock.calls.flat().join(" ")).toContain("[MSW] Error: intercepted a request without a matching");
     } finally {
       printed.mockRestore();
     }

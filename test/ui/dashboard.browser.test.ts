@@ -150,6 +150,8 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
     expect(await row.locator(".badge").textContent()).toBe("live");
     await row.getByRole("button", { name: "Turn off og-green-tea-100" }).click();
     await poll(() => row.locator(".badge").textContent()).toBe("not live");
+    // Changed while the fake runs: its date is no longer the seed's, and says so.
+    await poll(() => row.locator(".last-update").textContent()).not.toContain("(seed)");
     expect((await og.request("GET", "/products/og-green-tea-100/")).body).toMatchObject({ live: false });
     await poll(() => page.locator("#catalog-counts").textContent()).toContain("20 live");
     // A request from a service changes it back: the open view follows.
@@ -157,6 +159,8 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
     await poll(() => row.locator(".badge").textContent()).toBe("live");
     await page.locator("#catalog-search").fill("");
     await poll(() => page.locator("#catalog-table tbody tr").count()).toBe(24);
+    // Products nobody changed show the seed's date, marked as the seed's.
+    expect(await page.locator("#catalog-table .last-update", { hasText: "(seed)" }).count()).toBeGreaterThan(0);
     await shot("catalog");
   });
 

@@ -1,8 +1,8 @@
 /** Reading and checking a calibration profile file against its JSON Schema (PROFILE_SCHEMA). */
-import { readFileSync } from "node:fs";
 import type { ValidateFunction } from "ajv/dist/2020.js";
 import { createAjv } from "../../../shared/validation/ajv.js";
 import { describeError, type Wording } from "../../../shared/validation/errors.js";
+import { fileMessage, parseUserJson, readUserFile } from "../../../shared/validation/user-file.js";
 import { type CalibrationProfile, PROFILE_SCHEMA } from "./behaviours.js";
 
 export class ProfileError extends Error {
@@ -27,36 +27,37 @@ const PROFILE_WORDING: Wording = {
 
 /** Checks a parsed profile against PROFILE_SCHEMA; throws a ProfileError naming the field. */
 export function validateProfile(value: unknown, source = "the profile"): CalibrationProfile {
-  validator ??= compile();
-  if (!validator(value)) {
-    const sentence = describeError(validator.errors![0]!, PROFILE_WORDING);
-    throw new ProfileError(`Invalid calibration profile ${source}: ${sentence}.`);
-  }
+  const sentence = profileProblem(value);
+  if (sentence) throw new ProfileError(`Invalid calibration profile ${source}: ${sentence}.`);
   return value as CalibrationProfile;
+}
+
+/** The first thing wrong with a parsed profile, as a sentence without its full stop; undefined when valid. */
+function profileProblem(value: unknown): string | undefined {
+  validator ??= compile();
+  return validator(value) ? undefined : describeError(validator.errors![0]!, PROFILE_WORDING);
 }
 
 /** Parses and validates profile text (a file's content). */
 export function parseProfile(text: string, source = "the profile"): CalibrationProfile {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    // The position only: the parser's own message quotes the text, which may not be a profile at all.
-    const at = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw new ProfileError(`Invalid calibration profile ${source}: not JSON${at ? ` (at character ${at})` : ""}.`);
-  }
-  return validateProfile(value, source);
+  const fail = (message: string) => new ProfileError(message);
+  const value = parseUserJson(text, source, "calibration profile", fail);
+  const sentence = profileProblem(value);
+  if (!sentence) return value as CalibrationProfile;
+  // The file's voice: its path, the field, and what to do.
+  throw fail(
+    fileMessage(
+      "calibration profile",
+      source,
+      `${sentence}${/[.?!]$/.test(sentence) ? "" : "."} Fix that field, or record the profile again (og-contract --record FILE)`,
+    ),
+  );
 }
 
 /** Reads and validates a profile file. */
 export function readProfile(file: string): CalibrationProfile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ProfileError(
-      `Cannot read calibration profile ${file}: ${(error as NodeJS.ErrnoException).code ?? error}.`,
-    );
-  }
-  return parseProfile(text, file);
+  return parseProfile(
+    readUserFile(file, "calibration profile", (message) => new ProfileError(message)),
+    file,
+  );
 }

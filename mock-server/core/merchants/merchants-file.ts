@@ -3,11 +3,11 @@
  * `POST /__admin/merchants`: checked against spec/merchants.schema.json, with one clear line per
  * wrong field, then turned into mock options. A file with any error starts nothing.
  */
-import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import { createAjv } from "../../../shared/validation/ajv.js";
 import { describeError, fieldPath } from "../../../shared/validation/errors.js";
 import { merchantsSchema } from "../../../shared/generated/merchants-schema.js";
+import { parseUserJson, readUserFile } from "../../../shared/validation/user-file.js";
 import type { ProductSeed } from "../products/catalog.js";
 import { type IpLimitSettings, MerchantError, type MerchantOptions } from "./merchants.js";
 
@@ -47,13 +47,8 @@ function compiled(): { file: ValidateFunction; merchant: ValidateFunction } {
 
 /** Reads and checks a merchants file; every problem is a line of the MerchantError it throws. */
 export function readMerchantsFile(path: string): MerchantsFile {
-  let value: unknown;
-  try {
-    value = JSON.parse(readFileSync(path, "utf8"));
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    throw new MerchantError(`Failed to read the merchants file ${path}: ${e.code ?? `not JSON (${e.message})`}.`);
-  }
+  const fail = (message: string) => new MerchantError(message);
+  const value = parseUserJson(readUserFile(path, "merchants file", fail), path, "merchants file", fail);
   try {
     return checkMerchantsFile(value);
   } catch (error) {

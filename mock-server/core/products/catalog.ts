@@ -162,6 +162,7 @@ export class Catalog {
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 50;
     const products: Product[] = [];
+    const changed: string[] = [];
     const liveByDefault = this.#defaults.live;
     let matched = 0;
     let live = 0;
@@ -170,10 +171,14 @@ export class Catalog {
       if (isLive) live++;
       if (query.live !== undefined && isLive !== query.live) continue;
       if (needle && !contains(stored.external_product_id, needle) && !contains(stored.name, needle)) continue;
-      if (matched >= offset && products.length < limit) products.push(this.#compose(stored));
+      if (matched >= offset && products.length < limit) {
+        products.push(this.#compose(stored));
+        // Seed records stay frozen until written (apply()): an unfrozen one changed since the seed.
+        if (!Object.isFrozen(stored)) changed.push(stored.external_product_id);
+      }
       matched++;
     }
-    return { total: this.#products.size, live, matched, products };
+    return { total: this.#products.size, live, matched, products, changed };
   }
 
   countWhere(live?: boolean): number {
@@ -340,6 +345,8 @@ export interface CatalogPage {
   matched: number;
   /** The requested page of them, in catalog order. */
   products: Product[];
+  /** Ids of the page's products written since the seed (the others carry the seed's last_update). */
+  changed: string[];
 }
 
 function contains(text: string | null | undefined, lowerNeedle: string): boolean {

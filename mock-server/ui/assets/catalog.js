@@ -45,7 +45,7 @@ export function createCatalogView(root, { notify, feed }) {
             h("th", {}, "Live"),
             h("th", {}, "Name"),
             h("th", { class: "num" }, "Price"),
-            h("th", {}, "Last update"),
+            h("th", { title: "(seed): the date the catalog was loaded with, not a change" }, "Last update"),
           ),
         ),
         body,
@@ -85,7 +85,7 @@ export function createCatalogView(root, { notify, feed }) {
     fill(
       body,
       page.products.length
-        ? page.products.map(row)
+        ? page.products.map((p) => row(p, page.changed.includes(p.external_product_id)))
         : h("tr", {}, h("td", { colspan: 5, class: "muted" }, "No products match.")),
     );
   }
@@ -95,9 +95,11 @@ export function createCatalogView(root, { notify, feed }) {
     load();
   }
 
-  function row(product) {
+  // `changed`: written since the seed. The others show the seed's date, said as such, so seed
+  // dates are not read as updates that happened while the fake ran.
+  function row(product, changed) {
     const tr = h("tr", { "data-id": product.external_product_id });
-    const render = (p) =>
+    const render = (p, written) =>
       fill(
         tr,
         h("td", { class: "mono" }, p.external_product_id),
@@ -119,9 +121,18 @@ export function createCatalogView(root, { notify, feed }) {
         ),
         h("td", {}, p.name),
         h("td", { class: "num" }, p.price),
-        h("td", { class: "muted nowrap" }, p.last_update ?? ""),
+        written
+          ? h("td", { class: "nowrap last-update", title: "changed while the fake ran" }, p.last_update ?? "")
+          : h(
+              "td",
+              {
+                class: "muted nowrap last-update",
+                title: "from the seed: unchanged since the fake started or was reset",
+              },
+              `${p.last_update ?? ""} (seed)`,
+            ),
       );
-    render(product);
+    render(product, changed);
     return tr;
   }
 
@@ -130,7 +141,7 @@ export function createCatalogView(root, { notify, feed }) {
       const updated = await api("PATCH", `products/${encodeURIComponent(product.external_product_id)}`, {
         live: !product.live,
       });
-      render(updated); // the fake's read-back, not our guess
+      render(updated, true); // the fake's read-back, not our guess
       notify(`${updated.external_product_id} is now ${updated.live ? "live" : "not live"}.`);
       load();
     } catch (error) {
