@@ -57,7 +57,7 @@ beforeAll(async () => {
       res.writeHead(answer.status, { "content-type": "application/json" });
       res.end(text);
     };
-    if (mode === "slow") setTimeout(write, 400);
+    if (mode === "slow") setTimeout(write, 1500);
     else write();
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -76,7 +76,8 @@ function client(extra: Partial<ConstructorParameters<typeof OrdergrooveClient>[0
   return new OrdergrooveClient({
     environment: { baseUrl: url },
     credentials: { kind: "api-key", apiKey: "og-mock-api-key" },
-    timeoutMs: 150,
+    // Well above what a loaded machine takes to answer, so only the "slow" mode times out.
+    timeoutMs: 500,
     random: () => 0.5,
     sleep: async (ms) => {
       sleeps.push(ms);
