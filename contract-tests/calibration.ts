@@ -3,7 +3,6 @@
  * a run compared with a saved profile (`og-contract --compare`): a table for people and a JUnit
  * suite for CI, where a behaviour that changed is a failure of its own kind ("drift").
  */
-import { readFileSync } from "node:fs";
 import {
   BEHAVIOURS,
   type CalibrationProfile,
@@ -12,22 +11,7 @@ import {
   PROFILE_FORMAT,
 } from "../mock-server/core/calibration/behaviours.js";
 import type { ObservationsFile } from "./observations.js";
-
-/** "ordergroove-stock-kit@x.y.z": read from the package, in the source tree or in dist/. */
-export function kitVersion(): string {
-  for (const path of ["../package.json", "../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "ordergroove-stock-kit" && pkg.version) return `${pkg.name}@${pkg.version}`;
-    } catch {
-      // the next place: the source tree and dist/ sit at different depths
-    }
-  }
-  return "ordergroove-stock-kit@unknown";
-}
+import { kitVersion } from "../shared/kit-version.js";
 
 /** A profile from a run: the target's origin only (never a path, query or user info), no secret. */
 export function buildProfile(run: ObservationsFile): CalibrationProfile {

@@ -4,25 +4,10 @@
  * and once more when og-mock stops. Written whole to a temporary file and renamed, so a reader
  * (`og-mock --profile FILE` in another terminal) never sees half a profile.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { systemClock } from "../core/clock.js";
 import { Learner } from "../core/proxy/learn.js";
-
-/** "ordergroove-stock-kit@x.y.z", as og-contract --record writes it: read from the package, in the source tree or in dist/. */
-function kitVersion(): string {
-  for (const path of ["../../package.json", "../../../package.json"]) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(path, import.meta.url), "utf8")) as {
-        name?: string;
-        version?: string;
-      };
-      if (pkg.name === "ordergroove-stock-kit" && pkg.version) return `${pkg.name}@${pkg.version}`;
-    } catch {
-      // the next place: the source tree and dist/ sit at different depths
-    }
-  }
-  return "ordergroove-stock-kit@unknown";
-}
+import { kitVersion } from "../../shared/kit-version.js";
 
 export class LearnFile {
   readonly learner: Learner;
