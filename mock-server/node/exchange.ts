@@ -129,7 +129,7 @@ function write(
     // header that cannot be joined, comes as lines: ../core/proxy/headers.ts).
     const cookies = response.headers["set-cookie"];
     if (cookies?.includes("\n")) headers["set-cookie"] = cookies.split("\n");
-    headers["content-length"] = response.bytes.byteLength;
+    if (req.method !== "HEAD" && response.status !== 304) headers["content-length"] = response.bytes.byteLength;
     if (close) headers.connection = "close";
     res.writeHead(response.status, headers);
     res.end(response.bytes);

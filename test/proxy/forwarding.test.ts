@@ -169,6 +169,13 @@ describe("2. who answered, and an honest pass-through", () => {
     expect(seen.headers["x-admin-token"]).toBeUndefined();
   });
 
+  it("passes a HEAD answer's content-length unchanged: it is the length of the body a GET would get", async () => {
+    const res = await fetch(`${toRogue.url}/products/?page=1`, { method: "HEAD", headers: API_KEY });
+    expect(res.headers.get("x-og-mock-source")).toBe("real");
+    expect(res.headers.get("content-length")).toBe(String(ROGUE_LISTING.length));
+    expect(rogue.received.at(-1)!.method).toBe("HEAD");
+  });
+
   it("frames the forwarded body by its own length: a body that is not UTF-8 cannot smuggle a second request upstream", async () => {
     // Each byte 0xff is read as U+FFFD, three bytes when forwarded: were the client's
     // content-length forwarded with it, the body's last bytes would reach the upstream as a request

@@ -53,14 +53,15 @@ export function requestHeadersFor(
 
 /**
  * The end-to-end headers of an answer, as the node host can write them: repeated headers stay
- * lists (set-cookie), others one value. content-length is left to the writer, which sends the
- * body's exact length.
+ * lists (set-cookie), others one value. content-length is kept for the writer, which replaces
+ * it with the body's exact length where there is a body (an answer to HEAD, or a 304, has none:
+ * its content-length is the upstream's word on a body it did not send).
  */
 export function answerHeadersFrom(headers: Record<string, string | string[]>): Record<string, string> {
   const named = connectionNamed(headers.connection);
   const out: Record<string, string> = {};
   for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || named.has(name) || name === "content-length") continue;
+    if (HOP_BY_HOP.has(name) || named.has(name)) continue;
     const value = headers[name]!;
     // A CoreResponse holds one string per header; set-cookie is the one header that cannot be
     // joined with commas, so it is the one the writer splits back (see ../../node/exchange.ts).
