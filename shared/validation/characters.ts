@@ -39,6 +39,15 @@ export function firstCharacters(text: string, max: number): string {
   return text.slice(0, units);
 }
 
+/**
+ * The first `max` UTF-16 units of `text`, one fewer where the last would be the first half of a
+ * surrogate pair: for cuts bounded in memory (units), which must still be valid Unicode.
+ */
+export function firstUnits(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return text.slice(0, max > 0 && isPairStart(text, max - 1) ? max - 1 : max);
+}
+
 function isPairStart(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   if (c < 0xd800 || c > 0xdbff) return false;

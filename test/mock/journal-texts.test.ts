@@ -52,3 +52,16 @@ describe("a journal entry kept as JSON texts (parsed when read)", () => {
     expect(journal.entries(2).map((e) => e.seq)).toEqual([3]);
   });
 });
+
+describe("a long text the journal cuts short", () => {
+  it("is cut before an emoji it would split: what the journal shows stays valid Unicode", async () => {
+    const { createOrdergrooveMock } = await import("../../mock-server/core/mock.js");
+    const mock = createOrdergrooveMock({ throttle: false });
+    // The 4,096th unit is the first half of the emoji: a cut by units alone left a lone surrogate.
+    const note = `${"a".repeat(4095)}🍵 and more`;
+    mock.handle({ method: "GET", path: "/products/", headers: { "x-note": note }, body: "" });
+    const kept = mock.journal.entries().at(-1)!.headers["x-note"]!;
+    expect(kept).toBe(`${"a".repeat(4095)}…`);
+    expect((kept as unknown as { isWellFormed(): boolean }).isWellFormed()).toBe(true);
+  });
+});

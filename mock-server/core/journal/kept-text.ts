@@ -9,13 +9,14 @@
  * process grew by a megabyte per request.
  */
 import { Buffer } from "node:buffer";
+import { firstUnits } from "../../../shared/validation/characters.js";
 
-/** Characters of a text kept on an entry before it is cut (then followed by an ellipsis). */
+/** UTF-16 units of a text kept on an entry before it is cut (then followed by an ellipsis). */
 export const MAX_TEXT = 4096;
 
-/** The text, or its first `max` characters and an ellipsis, sharing no memory with `text`. */
+/** The text, or its first `max` units (never half an emoji) and an ellipsis, sharing no memory with `text`. */
 export function cut(text: string, max = MAX_TEXT): string {
-  return text.length > max ? detached(`${text.slice(0, max)}…`) : text;
+  return text.length > max ? detached(`${firstUnits(text, max)}…`) : text;
 }
 
 /**
