@@ -29,6 +29,15 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
+/** An upstream origin as requests to it are sent: its URL, and the corporate proxy on the way, if any. */
+interface Route {
+  url: URL;
+  /** The host name as a request option takes it (an IPv6 address without its brackets). */
+  hostname: string;
+  via: URL | undefined;
+  proxyCredentials: string | undefined;
+}
+
 /** The proxy's network call, with connections kept alive between requests. */
 export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.ProcessEnv = process.env): Upstream {
   const connectMs = options.connectMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -38,11 +47,30 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
     "http:": new http.Agent({ keepAlive: true }),
     "https:": new https.Agent({ keepAlive: true }),
   };
+  // Per origin (a run has one upstream): its URL and the corporate proxy to reach it by, worked
+  // out once rather than parsing the URL and reading the environment on every request.
+  const routes = new Map<string, Route>();
+  const routeOf = (origin: string): Route => {
+    let route = routes.get(origin);
+    if (!route) {
+      const url = new URL(origin);
+      const via = proxyFor(url, env);
+      route = {
+        url,
+        hostname: url.hostname.replace(/^\[|\]$/g, ""),
+        via,
+        proxyCredentials: via && proxyAuthorization(via),
+      };
+      if (routes.size >= 16) routes.clear();
+      routes.set(origin, route);
+    }
+    return route;
+  };
   return (request) =>
     new Promise<UpstreamAnswer>((resolve, reject) => {
-      const url = new URL(request.url);
-      const via = proxyFor(url, env);
-      const proxyCredentials = via && proxyAuthorization(via);
+      const slash = request.url.indexOf("/", request.url.indexOf("//") + 2);
+      const { url, hostname, via, proxyCredentials } = routeOf(slash < 0 ? request.url : request.url.slice(0, slash));
+      const path = slash < 0 ? "/" : request.url.slice(slash);
       let settled = false;
       // Once a connection is made the request may reach the upstream: a failure after that is
       // "lost", never "connect", so the fake never answers (--upstream-fallback) a write that ran.
@@ -53,17 +81,30 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
       const fail = (failure: UpstreamFailure) => {
         if (settled) return;
         settled = true;
-        clearTimeout(connectTimer);
-        clearTimeout(answerTimer);
+        clearTimeout(timer);
         outgoing?.destroy();
         tunnelRequest?.destroy();
         reject(failure);
       };
-      let answerTimer: NodeJS.Timeout | undefined;
-      const connectTimer = setTimeout(
-        () => fail(new UpstreamFailure("timeout", `no connection within ${connectMs} ms`)),
-        connectMs,
-      );
+      // One timer at a time: the connect timeout until a connection is had (armed when one is
+      // being made: a kept-alive socket needs none), then the answer timeout.
+      let timer: NodeJS.Timeout | undefined;
+      let answering = false;
+      const awaitConnection = () => {
+        timer ??= setTimeout(
+          () => fail(new UpstreamFailure("timeout", `no connection within ${connectMs} ms`)),
+          connectMs,
+        );
+      };
+      const awaitAnswer = () => {
+        if (answering) return;
+        answering = true;
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => fail(new UpstreamFailure("timeout", `no complete answer within ${answerMs} ms`)),
+          answerMs,
+        );
+      };
       const send = (tunnel?: Duplex) => {
         const options: https.RequestOptions = {
           method: request.method,
@@ -78,29 +119,28 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
               }
             : { agent: agents[url.protocol as "http:" | "https:"] }),
         };
-        // Through a plain-HTTP proxy an http: URL is sent in absolute form to the proxy itself.
-        const target = via && url.protocol === "http:" ? new URL(request.url) : url;
         if (via && url.protocol === "http:") {
+          // Through a plain-HTTP proxy an http: URL is sent in absolute form to the proxy itself.
           options.host = via.hostname;
           options.port = via.port || 80;
           if (proxyCredentials) options.headers = { ...request.headers, "proxy-authorization": proxyCredentials };
           options.path = request.url;
+        } else {
+          options.protocol = url.protocol;
+          options.hostname = hostname;
+          options.port = url.port;
+          options.path = path;
         }
-        const client = url.protocol === "https:" ? https : http;
-        outgoing =
-          via && url.protocol === "http:" ? http.request(options, onAnswer) : client.request(target, options, onAnswer);
+        outgoing = (url.protocol === "https:" ? https : http).request(options, onAnswer);
         outgoing.on("socket", (socket) => {
           const connected = () => {
             if (!tunnel) reached = true;
-            clearTimeout(connectTimer);
-            answerTimer ??= setTimeout(
-              () => fail(new UpstreamFailure("timeout", `no complete answer within ${answerMs} ms`)),
-              answerMs,
-            );
+            awaitAnswer();
           };
           // A kept-alive socket (or a tunnel's) is connected already.
-          if (!socket.connecting) connected();
-          else socket.once(url.protocol === "https:" ? "secureConnect" : "connect", connected);
+          if (!socket.connecting) return connected();
+          awaitConnection();
+          socket.once(url.protocol === "https:" ? "secureConnect" : "connect", connected);
         });
         outgoing.on("error", (error: NodeJS.ErrnoException) => fail(describe(error, "", reached)));
         outgoing.end(request.body);
@@ -121,8 +161,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
         answer.on("end", () => {
           if (settled) return;
           settled = true;
-          clearTimeout(connectTimer);
-          clearTimeout(answerTimer);
+          clearTimeout(timer);
           resolve({
             status: answer.statusCode ?? 502,
             headers: answer.headers as Record<string, string | string[]>,
@@ -131,6 +170,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
         });
       };
       if (via && url.protocol === "https:") {
+        awaitConnection();
         const connect = (tunnelRequest = http.request({
           host: via.hostname,
           port: via.port || 80,

@@ -45,6 +45,11 @@ export interface AuthPolicy {
    * explanation always travels in `x-og-mock-hint` and the journal.
    */
   refusalDetails?: Partial<Record<RefusalKind, string>>;
+  /**
+   * Check everything but the signature's value (its shape, fields and age): for og-mock's proxy
+   * when it does not hold the key the request was signed with. No HMAC is computed then.
+   */
+  shapeOnly?: boolean;
 }
 
 /**
@@ -196,6 +201,11 @@ function checkHmac(
     return fail(
       `Signature from the future: ts ${ts} is ${duration(-age)} ahead of this server's clock; the allowed skew is ${duration(policy.futureSkewSeconds)}.${hint}`,
     );
+  }
+  if (policy.shapeOnly) {
+    return customer
+      ? { ok: true, principal: { scheme: "customer", publicId, customerId: sigField } }
+      : { ok: true, principal: { scheme: "hmac", publicId, sigField } };
   }
   const input = { sigField, ts, trustLevel };
   const message = signedMessage(input);

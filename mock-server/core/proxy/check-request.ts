@@ -29,12 +29,12 @@ export function refusalBeforeForwarding(
   verifyWith: MockCredentials | undefined,
 ): { answer: CoreResponse; why: string } | undefined {
   const behaviour = mock.behaviour;
-  const policy = { ...mock.options.auth, tsAsString: behaviour.tsAsString };
-  const held = verifyWith && coversScheme(req.headers, verifyWith) ? verifyWith : undefined;
-  const credentials = held ?? credentialsNamedBy(req.headers);
+  const fields = authorizationFields(req.headers);
+  const held = verifyWith && coversScheme(req.headers, fields, verifyWith) ? verifyWith : undefined;
+  const policy = { ...mock.options.auth, tsAsString: behaviour.tsAsString, shapeOnly: !held };
+  const credentials = held ?? credentialsNamedBy(req.headers, fields);
   const auth = authenticate(req.headers, credentials, policy, mock.options.clock, operation);
-  const signatureOnly = !held && !auth.ok && (auth.kind === "wrongHashKey" || auth.kind === "noOgAuthorization");
-  if (!auth.ok && !signatureOnly) {
+  if (!auth.ok) {
     const words = auth.kind === undefined ? undefined : policy.refusalDetails?.[auth.kind];
     return {
       answer: withHint(detail(auth.status ?? policy.failureStatus, words ?? auth.detail), auth.detail),
@@ -66,20 +66,24 @@ export function refusalBeforeForwarding(
  * with a key og-mock was not given is the service's to judge (its shape and age are still checked),
  * never one to refuse for matching nothing og-mock knows.
  */
-function coversScheme(headers: Record<string, string | undefined>, held: MockCredentials): boolean {
+function coversScheme(
+  headers: Record<string, string | undefined>,
+  fields: Record<string, unknown>,
+  held: MockCredentials,
+): boolean {
   if (headers.authorization === undefined) {
     const apiKey = headers["x-api-key"];
     return apiKey === undefined || held.apiKeys.some((key) => constantTimeEqual(key, apiKey));
   }
-  const fields = authorizationFields(headers);
   if (held.publicId === "" || fields.public_id !== held.publicId) return false;
   // Without og-authorization the signature is a storefront one, made with the merchant hash key.
   if (headers["og-authorization"] === undefined) return held.merchantHashKey !== "";
   return held.apiUsers.some((user) => user.sigField === fields.sig_field);
 }
 
-/** The authorization header's JSON fields; none when it is not a JSON object (authenticate says why). */
+/** The authorization header's JSON fields; none when it is absent or not a JSON object (authenticate says why). */
 function authorizationFields(headers: Record<string, string | undefined>): Record<string, unknown> {
+  if (headers.authorization === undefined) return {};
   try {
     const parsed: unknown = JSON.parse(headers.authorization ?? "");
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
@@ -93,8 +97,10 @@ function authorizationFields(headers: Record<string, string | undefined>): Recor
  * Credentials that accept whoever the request says it is, so that without the merchant's own
  * everything but the signature's value is checked (shape, fields, age).
  */
-function credentialsNamedBy(headers: Record<string, string | undefined>): MockCredentials {
-  const fields = authorizationFields(headers);
+function credentialsNamedBy(
+  headers: Record<string, string | undefined>,
+  fields: Record<string, unknown>,
+): MockCredentials {
   const apiKey = headers["x-api-key"];
   return {
     publicId: typeof fields.public_id === "string" ? fields.public_id : "",
