@@ -15,14 +15,14 @@ import type { CoreRequest, CoreResponse } from "../core/messages.js";
 import { unexpectedError } from "../core/answer-safely.js";
 
 /**
- * Reads the body as UTF-8 text (undefined when empty) and calls `onBody`; or, when the body is
- * larger than `limit`, calls `onTooLarge` instead, before reading a byte of a declared body and
- * as soon as a chunked one grows past the limit.
+ * Reads the body and calls `onBody` with it as UTF-8 text and as the bytes sent (both undefined
+ * when empty); or, when the body is larger than `limit`, calls `onTooLarge` instead, before
+ * reading a byte of a declared body and as soon as a chunked one grows past the limit.
  */
 export function readBody(
   req: IncomingMessage,
   limit: number,
-  onBody: (text: string | undefined) => void,
+  onBody: (text: string | undefined, bytes: Buffer | undefined) => void,
   onTooLarge: (bytes: number) => void,
 ): void {
   const declared = Number(req.headers["content-length"] ?? 0);
@@ -49,15 +49,16 @@ export function readBody(
   });
   req.on("end", () => {
     if (refused) return;
-    onBody(
-      received === 0 ? undefined : more ? Buffer.concat(more).toString("utf8") : (first as Buffer).toString("utf8"),
-    );
+    if (received === 0) return onBody(undefined, undefined);
+    const bytes = more ? Buffer.concat(more) : (first as Buffer);
+    onBody(bytes.toString("utf8"), bytes);
   });
   req.on("error", () => req.socket.destroy());
 }
 
 /**
- * The plain request of the core. Node joins repeated headers already; only `set-cookie` is a list.
+ * The plain request of the core, with the body's bytes as sent when there is a body (the proxy
+ * forwards those, not their UTF-8 reading). Node joins repeated headers already; only `set-cookie` is a list.
  * `protocol` and `base` (a mount prefix) make the origin of list pages' absolute links; without a
  * Host header there is no origin and the core uses its default.
  */
@@ -67,6 +68,7 @@ export function toCore(
   body: string | undefined,
   protocol = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http",
   base = "",
+  bytes?: Uint8Array,
 ): CoreRequest {
   const raw = req.headers;
   let headers = raw as Record<string, string | undefined>;
@@ -78,7 +80,7 @@ export function toCore(
     }
   }
   const hostHeader = raw.host;
-  return {
+  const core: CoreRequest = {
     method: req.method ?? "GET",
     path,
     headers,
@@ -86,6 +88,8 @@ export function toCore(
     origin: hostHeader === undefined ? undefined : `${protocol}://${hostHeader}${base}`,
     remoteAddress: req.socket.remoteAddress,
   };
+  if (bytes !== undefined) core.bytes = bytes;
+  return core;
 }
 
 /**

@@ -30,7 +30,7 @@ function connectionNamed(connection: string | string[] | undefined): Set<string>
 export function requestHeadersFor(
   headers: Record<string, string | undefined>,
   upstreamHost: string,
-  body?: string | undefined,
+  body?: Uint8Array | undefined,
 ): Record<string, string> {
   const named = connectionNamed(headers.connection);
   const out: Record<string, string> = {};
@@ -39,15 +39,15 @@ export function requestHeadersFor(
     if (value === undefined || HOP_BY_HOP.has(name) || named.has(name) || name === "host") continue;
     // og-mock's own headers (its routing header, its admin token) are for og-mock, never for the upstream.
     if (name.startsWith("x-og-mock-") || name === "x-admin-token") continue;
-    // The body forwarded is the text read, which is not the bytes sent when they were not UTF-8:
-    // the client's length would frame it wrongly, and its tail would reach the upstream as a
-    // request of its own. The forwarded body's own length is sent instead (below).
+    // The forwarded body is framed by its own length (below), never by the client's word for it:
+    // a chunked body has none, and a length that differed from the bytes forwarded would let
+    // their tail reach the upstream as a request of its own.
     if (name === "content-length") continue;
     out[name] = value;
   }
   out.host = upstreamHost;
   // Always given: node frames a GET's body by nothing at all when it has no length.
-  if (body !== undefined) out["content-length"] = String(Buffer.byteLength(body, "utf8"));
+  if (body !== undefined) out["content-length"] = String(body.byteLength);
   return out;
 }
 

@@ -1,0 +1,169 @@
+/**
+ * og-mock --upstream passes the exchange through as it was, byte for byte and header for header
+ * (issue 37, point 2), over real HTTP against a local upstream written here: the request body's
+ * bytes as the client sent them (not their UTF-8 reading), an answer without a body with the
+ * upstream's own headers (a 204 has no content-length), node's own refusals of unreadable
+ * requests marked `proxy`, and the upstream's `x-og-mock-*` headers never taken for this og-mock's.
+ */
+import { createServer, type IncomingHttpHeaders, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
+
+const quiet = pino({ level: "silent" });
+const API_KEY = { "x-api-key": "og-mock-api-key" };
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  bytes: Buffer;
+}
+
+/** What reached the upstream, in order. */
+const seen: Seen[] = [];
+let upstream: Server;
+let upstreamUrl: string;
+let proxy: RunningMockServer; // og-mock --upstream upstreamUrl
+let lenient: RunningMockServer; // the same, with --forward-invalid
+let plain: RunningMockServer; // og-mock without --upstream
+
+/**
+ * The upstream: answers GET /products/no-content/ 204 and GET /products/not-modified/ 304, each
+ * with headers of its own and no content-length; GET /products/chained/ as an upstream that is
+ * itself an og-mock would, with x-og-mock-* headers of its own; anything else 200 with a JSON echo.
+ */
+function answer(req: { method?: string; url?: string }, res: import("node:http").ServerResponse): void {
+  if (req.url === "/products/no-content/") {
+    res.writeHead(204, { "x-upstream": "kept", etag: '"v1"' });
+    res.end();
+    return;
+  }
+  if (req.url === "/products/not-modified/") {
+    res.writeHead(304, { etag: '"v1"', "cache-control": "max-age=60" });
+    res.end();
+    return;
+  }
+  if (req.url === "/products/chained/") {
+    const body = JSON.stringify({ detail: "Not found." });
+    res.writeHead(404, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      "x-og-mock-source": "fake",
+      "x-og-mock-hint": "the upstream og-mock's own words",
+      "x-og-mock-violations": "3 violations (journal entry 99); /x: made up",
+      "x-og-mock-trace": "upstream-7",
+    });
+    res.end(body);
+    return;
+  }
+  const body = JSON.stringify({ echoed: req.method });
+  res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, bytes: Buffer.concat(chunks) });
+      answer(req, res);
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+  const target = { origin: upstreamUrl, production: false };
+  proxy = await startMockServer({ port: 0, logger: quiet, proxy: { target } });
+  lenient = await startMockServer({ port: 0, logger: quiet, proxy: { target, forwardInvalid: true } });
+  plain = await startMockServer({ port: 0, logger: quiet });
+});
+afterAll(async () => {
+  await Promise.all([proxy, lenient, plain].map((s) => s.close()));
+  await new Promise<void>((resolve) => {
+    upstream.close(() => resolve());
+    upstream.closeAllConnections();
+  });
+});
+
+/** One request over node:http, the body sent as these bytes (chunked when `chunked`), the answer's bytes back. */
+function exchange(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: Buffer,
+  chunked = false,
+): Promise<{ status: number; headers: IncomingHttpHeaders; bytes: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const sent = { ...headers };
+    if (body && !chunked) sent["content-length"] = String(body.length);
+    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers: sent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, bytes: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    if (body && chunked) {
+      // Two writes without a length: node sends the body chunked.
+      req.write(body.subarray(0, 3));
+      req.end(body.subarray(3));
+    } else req.end(body);
+  });
+}
+
+const JSON_WRITE = { ...API_KEY, "content-type": "application/json" };
+
+describe("the request body reaches the upstream as the bytes the client sent", () => {
+  it("forwards bytes that are not UTF-8 unchanged (a lone 0xff, a latin-1 é), framed by their own length", async () => {
+    // Valid JSON once read as UTF-8 (each bad byte becomes U+FFFD inside a string), so og-mock's
+    // checks let it go; the upstream must still get the client's bytes, not og-mock's reading of them.
+    const body = Buffer.concat([
+      Buffer.from('[{"product_id": "caf'),
+      Buffer.from([0xe9]),
+      Buffer.from("-"),
+      Buffer.from([0xff]),
+      Buffer.from('", "live": false}]'),
+    ]);
+    const before = seen.length;
+    const res = await exchange(proxy.port, "PATCH", "/products-batch/update/", JSON_WRITE, body);
+    expect(res.headers["x-og-mock-source"]).toBe("real");
+    const reached = seen.slice(before);
+    expect(reached).toHaveLength(1);
+    expect(reached[0]!.bytes.equals(body)).toBe(true);
+    expect(reached[0]!.headers["content-length"]).toBe(String(body.length));
+  });
+
+  it("forwards an invalid body's bytes unchanged with --forward-invalid", async () => {
+    // Not JSON at all (a raw 0xff outside any string): refused before forwarding unless asked.
+    const body = Buffer.from([0x5b, 0xff, 0xe9, 0x5d]); // "[", 0xff, latin-1 "é", "]"
+    const before = seen.length;
+    const refused = await exchange(proxy.port, "PATCH", "/products-batch/update/", JSON_WRITE, body);
+    expect(refused.status).toBe(400);
+    expect(refused.headers["x-og-mock-source"]).toBe("proxy");
+    expect(seen.length).toBe(before);
+
+    const forwarded = await exchange(lenient.port, "PATCH", "/products-batch/update/", JSON_WRITE, body);
+    expect(forwarded.headers["x-og-mock-source"]).toBe("real");
+    expect(forwarded.headers["x-og-mock-hint"]).toMatch(/^Forwarded although invalid: JSON parse error/);
+    expect(seen.at(-1)!.bytes.equals(body)).toBe(true);
+    expect(seen.at(-1)!.headers["content-length"]).toBe(String(body.length));
+  });
+
+  it("forwards a valid UTF-8 batch byte-identical, sent chunked or with a length", async () => {
+    const body = Buffer.from(
+      '[ {"product_id": "é-☕-🍩", "live": true},\n {"product_id": "x", "live": false} ]',
+      "utf8",
+    );
+    for (const chunked of [false, true]) {
+      const res = await exchange(proxy.port, "PATCH", "/products-batch/update/", JSON_WRITE, body, chunked);
+      expect(res.headers["x-og-mock-source"]).toBe("real");
+      const last = seen.at(-1)!;
+      expect(last.bytes.equals(body)).toBe(true);
+      // A chunked body is forwarded with its length: one framing, the one og-mock knows is right.
+      expect(last.headers["content-length"]).toBe(String(body.length));
+      expect(last.headers["transfer-encoding"]).toBeUndefined();
+    }
+  });
+});
