@@ -130,10 +130,12 @@ function write(
   const headers: Record<string, string | number | string[]> = response.headers;
   if (response.bytes) {
     // A proxied answer: its bytes and headers as the upstream sent them (set-cookie, the one
-    // header that cannot be joined, comes as lines: ../core/proxy/headers.ts).
+    // header that cannot be joined, comes as lines: ../core/proxy/headers.ts). Its length is the
+    // bytes' own where it has content; an answer that cannot have any keeps what the upstream said.
     const cookies = response.headers["set-cookie"];
     if (cookies?.includes("\n")) headers["set-cookie"] = cookies.split("\n");
-    if (req.method !== "HEAD" && response.status !== 304) headers["content-length"] = response.bytes.byteLength;
+    if (req.method !== "HEAD" && !withoutContent(response.status))
+      headers["content-length"] = response.bytes.byteLength;
     if (close) headers.connection = "close";
     res.writeHead(response.status, headers);
     res.end(response.bytes);
@@ -147,6 +149,15 @@ function write(
   res.writeHead(response.status, headers);
   res.end(text);
   done?.();
+}
+
+/**
+ * Statuses whose answers never carry content (RFC 9110 §6.4.1): their headers pass as the upstream
+ * sent them. A 204 (or 1xx) must carry no content-length at all (§8.6); a 304's content-length,
+ * like a HEAD answer's, is the upstream's word on a body it did not send.
+ */
+function withoutContent(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
 }
 
 /** Answers the JSON 500 of ../core/answer-safely.ts if nothing has been sent yet, else ends the connection. Never throws. */

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingHttpHeaders, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { connect } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
@@ -113,6 +114,26 @@ function exchange(
   });
 }
 
+/** Raw bytes on a fresh socket, and the answer's status line and headers as node wrote them. */
+function rawExchange(port: number, bytes: string): Promise<{ status: number; headers: Record<string, string> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const [head = ""] = Buffer.concat(chunks).toString("latin1").split("\r\n\r\n");
+      const [line = "", ...fields] = head.split("\r\n");
+      const headers: Record<string, string> = {};
+      for (const field of fields) {
+        const colon = field.indexOf(":");
+        headers[field.slice(0, colon).toLowerCase()] = field.slice(colon + 1).trim();
+      }
+      resolve({ status: Number(line.split(" ")[1]), headers });
+    });
+  });
+}
+
 const JSON_WRITE = { ...API_KEY, "content-type": "application/json" };
 
 describe("the request body reaches the upstream as the bytes the client sent", () => {
@@ -165,5 +186,42 @@ describe("the request body reaches the upstream as the bytes the client sent", (
       expect(last.headers["content-length"]).toBe(String(body.length));
       expect(last.headers["transfer-encoding"]).toBeUndefined();
     }
+  });
+});
+
+describe("an answer without a body keeps the upstream's headers", () => {
+  it("passes a 204 as the upstream sent it: its own headers, and no content-length (RFC 9110 §8.6)", async () => {
+    const res = await rawExchange(
+      proxy.port,
+      "GET /products/no-content/ HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: og-mock-api-key\r\nconnection: close\r\n\r\n",
+    );
+    expect(res.status).toBe(204);
+    expect(res.headers["x-og-mock-source"]).toBe("real");
+    expect(res.headers["x-upstream"]).toBe("kept");
+    expect(res.headers.etag).toBe('"v1"');
+    expect(res.headers["content-length"]).toBeUndefined();
+    expect(res.headers["transfer-encoding"]).toBeUndefined();
+  });
+
+  it("passes a 304 as the upstream sent it", async () => {
+    const res = await rawExchange(
+      proxy.port,
+      'GET /products/not-modified/ HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: og-mock-api-key\r\nif-none-match: "v1"\r\nconnection: close\r\n\r\n',
+    );
+    expect(res.status).toBe(304);
+    expect(res.headers["x-og-mock-source"]).toBe("real");
+    expect(res.headers.etag).toBe('"v1"');
+    expect(res.headers["cache-control"]).toBe("max-age=60");
+    expect(res.headers["content-length"]).toBeUndefined();
+  });
+
+  it("leaves the fake's own 204 (a CORS preflight) as it was", async () => {
+    const res = await rawExchange(
+      plain.port,
+      "OPTIONS /products/ HTTP/1.1\r\nHost: 127.0.0.1\r\norigin: https://shop.example\r\naccess-control-request-method: GET\r\nconnection: close\r\n\r\n",
+    );
+    expect(res.status).toBe(204);
+    expect(res.headers["access-control-allow-origin"]).toBeDefined();
+    expect(res.headers["content-length"]).toBe("0");
   });
 });

@@ -54,8 +54,8 @@ export function requestHeadersFor(
 /**
  * The end-to-end headers of an answer, as the node host can write them: repeated headers stay
  * lists (set-cookie), others one value. content-length is kept for the writer, which replaces
- * it with the body's exact length where there is a body (an answer to HEAD, or a 304, has none:
- * its content-length is the upstream's word on a body it did not send).
+ * it with the body's exact length where there is a body (an answer to HEAD, a 204 or a 304 has
+ * none: its content-length, or the lack of one, is the upstream's own).
  */
 export function answerHeadersFrom(headers: Record<string, string | string[]>): Record<string, string> {
   const named = connectionNamed(headers.connection);
