@@ -225,3 +225,57 @@ describe("an answer without a body keeps the upstream's headers", () => {
     expect(res.headers["content-length"]).toBe("0");
   });
 });
+
+describe("node's own refusals of unreadable requests say who answered", () => {
+  const big = `x-big: ${"a".repeat(20 * 1024)}\r\n`;
+
+  it("marks them proxy on products paths when og-mock forwards, and none of them reaches the upstream", async () => {
+    const before = seen.length;
+    const tooBig = await rawExchange(proxy.port, `GET /products/ HTTP/1.1\r\nHost: localhost\r\n${big}\r\n`);
+    expect(tooBig.status).toBe(431);
+    expect(tooBig.headers["x-og-mock-source"]).toBe("proxy");
+    const malformed = await rawExchange(
+      proxy.port,
+      "PATCH /products-batch/update/ HTTP/1.1\r\nHost: localhost\r\nno colon\r\n\r\n",
+    );
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers["x-og-mock-source"]).toBe("proxy");
+    // A request line node could not read names no path: still og-mock's own answer.
+    const unreadable = await rawExchange(proxy.port, "\u0001\u0002 nonsense\r\n\r\n");
+    expect(unreadable.status).toBe(400);
+    expect(unreadable.headers["x-og-mock-source"]).toBe("proxy");
+    expect(seen.length).toBe(before);
+  });
+
+  it("marks the 408 of a request that does not arrive in time", async () => {
+    const answer = new Promise<string>((resolve, reject) => {
+      const socket = connect(proxy.port, "127.0.0.1", () => socket.write("GET /products/ HTTP/1.1\r\nHost: local"));
+      // Node checks its timeouts every 30 s: its error is handed over as node hands it, on the real socket.
+      proxy.server.once("connection", (serverSide) => {
+        setImmediate(() =>
+          proxy.server.emit(
+            "clientError",
+            Object.assign(new Error("Request timeout"), { code: "ERR_HTTP_REQUEST_TIMEOUT" }),
+            serverSide,
+          ),
+        );
+      });
+      const chunks: Buffer[] = [];
+      socket.on("data", (c: Buffer) => chunks.push(c));
+      socket.on("error", reject);
+      socket.on("close", () => resolve(Buffer.concat(chunks).toString("latin1")));
+    });
+    const text = await answer;
+    expect(text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(text).toContain("\r\nx-og-mock-source: proxy\r\n");
+  });
+
+  it("marks none on an admin path, and none without --upstream", async () => {
+    const admin = await rawExchange(proxy.port, `GET /__admin/health HTTP/1.1\r\nHost: localhost\r\n${big}\r\n`);
+    expect(admin.status).toBe(431);
+    expect(admin.headers["x-og-mock-source"]).toBeUndefined();
+    const unproxied = await rawExchange(plain.port, `GET /products/ HTTP/1.1\r\nHost: localhost\r\n${big}\r\n`);
+    expect(unproxied.status).toBe(431);
+    expect(unproxied.headers["x-og-mock-source"]).toBeUndefined();
+  });
+});
