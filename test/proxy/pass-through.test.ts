@@ -279,3 +279,20 @@ describe("node's own refusals of unreadable requests say who answered", () => {
     expect(unproxied.headers["x-og-mock-source"]).toBeUndefined();
   });
 });
+
+describe("the upstream's x-og-mock-* headers are never taken for this og-mock's", () => {
+  it("passes them renamed x-og-mock-upstream-*, so x-og-mock-* on the answer are this og-mock's words alone", async () => {
+    const res = await exchange(proxy.port, "GET", "/products/chained/", API_KEY);
+    expect(res.status).toBe(404);
+    expect(res.headers["x-og-mock-source"]).toBe("real");
+    // The 404 with its {detail} body is what the spec documents: this og-mock found nothing to say.
+    expect(res.headers["x-og-mock-hint"]).toBeUndefined();
+    expect(res.headers["x-og-mock-violations"]).toBeUndefined();
+    expect(res.headers["x-og-mock-trace"]).toBeUndefined();
+    expect(res.headers["x-og-mock-upstream-source"]).toBe("fake");
+    expect(res.headers["x-og-mock-upstream-hint"]).toBe("the upstream og-mock's own words");
+    expect(res.headers["x-og-mock-upstream-violations"]).toBe("3 violations (journal entry 99); /x: made up");
+    expect(res.headers["x-og-mock-upstream-trace"]).toBe("upstream-7");
+    expect(JSON.parse(res.bytes.toString())).toEqual({ detail: "Not found." });
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * Which headers cross the proxy. Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection,
  * not the exchange, so they are dropped both ways, with any header a Connection header names;
- * everything else (content-encoding included) passes unchanged.
+ * everything else (content-encoding included) passes unchanged, but for og-mock's own x-og-mock-*
+ * namespace: never forwarded, and an upstream's passed back under another name (below).
  */
 
 const HOP_BY_HOP = new Set([
@@ -65,7 +66,22 @@ export function answerHeadersFrom(headers: Record<string, string | string[]>): R
     const value = headers[name]!;
     // A CoreResponse holds one string per header; set-cookie is the one header that cannot be
     // joined with commas, so it is the one the writer splits back (see ../../node/exchange.ts).
-    out[name] = Array.isArray(value) ? value.join(name === "set-cookie" ? "\n" : ", ") : value;
+    out[upstreamsOwn(name)] = Array.isArray(value) ? value.join(name === "set-cookie" ? "\n" : ", ") : value;
   }
   return out;
+}
+
+const OWN_PREFIX = "x-og-mock-";
+const UPSTREAMS_PREFIX = "x-og-mock-upstream-";
+
+/**
+ * The name an answer header passes under. x-og-mock-* on og-mock's answers are og-mock's own
+ * words (who answered, its hint, the violations it found); an upstream that is itself an og-mock
+ * sends its own, which would read as this og-mock's (a `fake` source on a real answer, violations
+ * this og-mock never found). Theirs pass renamed x-og-mock-upstream-*, value untouched: nothing
+ * the upstream said is lost, and nothing it said is put in this og-mock's mouth. Ordergroove's
+ * service sends none, so its headers all pass under their own names.
+ */
+function upstreamsOwn(name: string): string {
+  return name.startsWith(OWN_PREFIX) ? UPSTREAMS_PREFIX + name.slice(OWN_PREFIX.length) : name;
 }
