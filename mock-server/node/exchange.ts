@@ -80,16 +80,16 @@ export function toCore(
     }
   }
   const hostHeader = raw.host;
-  const core: CoreRequest = {
+  return {
     method: req.method ?? "GET",
     path,
     headers,
     body,
+    // Always present, undefined or not: every request object has the same shape.
+    bytes,
     origin: hostHeader === undefined ? undefined : `${protocol}://${hostHeader}${base}`,
     remoteAddress: req.socket.remoteAddress,
   };
-  if (bytes !== undefined) core.bytes = bytes;
-  return core;
 }
 
 /**
