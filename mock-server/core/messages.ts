@@ -8,6 +8,12 @@ export interface CoreRequest {
   /** The raw body text, if any. */
   body?: string | undefined;
   /**
+   * The body as the client sent it, byte for byte, where the host read bytes (node:http): what the
+   * proxy forwards, since `body` is their UTF-8 reading (a byte that is not UTF-8 became U+FFFD).
+   * Everything else (the fake's checks, the journal) reads `body`.
+   */
+  bytes?: Uint8Array | undefined;
+  /**
    * Scheme, host and any mount prefix the client used (e.g. `https://restapi.ordergroove.com`),
    * for the absolute `next`/`previous` links of paginated answers; default `http://<Host header>`.
    */

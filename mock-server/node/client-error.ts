@@ -6,14 +6,19 @@
  * carries them). The admin API answers no CORS, so a request line that names an admin path gets
  * none; a request whose line Node does not hand over (a timeout, or a line it could not read)
  * gets them, since the answer says nothing but that the request could not be read.
+ *
+ * When og-mock forwards (--upstream), the same answers carry `x-og-mock-source: proxy`, as every
+ * products answer says who gave it: og-mock refused the request itself, and nothing of it reached
+ * the upstream. The admin API's never do (no admin answer does).
  */
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
 import { isAdminPath } from "../core/admin/admin-path.js";
 import { withCors } from "../core/cors.js";
+import { SOURCE_HEADER } from "../core/proxy/source.js";
 
-/** For `server.on("clientError", ...)`. */
-export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+/** For `server.on("clientError", ...)`; `proxying`: og-mock forwards to an upstream, so the answer says it was og-mock's. */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, proxying = false): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -28,8 +33,9 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Duplex):
       : JSON.stringify({
           detail: `${STATUS_CODES[status]}: the request could not be read (${error.code ?? "parse error"}).`,
         });
-  const headers: Record<string, string | number> =
-    line !== undefined && isAdminPath(line.path) ? {} : withCors({ status, headers: {} }).headers;
+  const admin = line !== undefined && isAdminPath(line.path);
+  const headers: Record<string, string | number> = admin ? {} : withCors({ status, headers: {} }).headers;
+  if (proxying && !admin) headers[SOURCE_HEADER] = "proxy";
   headers["content-type"] = "application/json";
   headers["content-length"] = Buffer.byteLength(body);
   headers.connection = "close";

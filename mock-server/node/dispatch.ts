@@ -125,11 +125,11 @@ export function createDispatcher(front: Front, logger?: Logger, answerer?: Answe
       readBody(
         req,
         front.maxBodyBytes,
-        (text) => {
+        (text, bytes) => {
           // Runs in a stream callback: nothing may escape.
           try {
             const started = log.on ? elapsedMs() : 0;
-            const core = toCore(req, path, text, protocol, base);
+            const core = toCore(req, path, text, protocol, base, bytes);
             if (isAdmin && servedHere(req, res, core, started)) return;
             if (!answerer) return respond(req, res, core, isAdmin, front.answer(core), started);
             const answer = answerer.answer(core);

@@ -15,14 +15,14 @@ import type { CoreRequest, CoreResponse } from "../core/messages.js";
 import { unexpectedError } from "../core/answer-safely.js";
 
 /**
- * Reads the body as UTF-8 text (undefined when empty) and calls `onBody`; or, when the body is
- * larger than `limit`, calls `onTooLarge` instead, before reading a byte of a declared body and
- * as soon as a chunked one grows past the limit.
+ * Reads the body and calls `onBody` with it as UTF-8 text and as the bytes sent (both undefined
+ * when empty); or, when the body is larger than `limit`, calls `onTooLarge` instead, before
+ * reading a byte of a declared body and as soon as a chunked one grows past the limit.
  */
 export function readBody(
   req: IncomingMessage,
   limit: number,
-  onBody: (text: string | undefined) => void,
+  onBody: (text: string | undefined, bytes: Buffer | undefined) => void,
   onTooLarge: (bytes: number) => void,
 ): void {
   const declared = Number(req.headers["content-length"] ?? 0);
@@ -49,15 +49,16 @@ export function readBody(
   });
   req.on("end", () => {
     if (refused) return;
-    onBody(
-      received === 0 ? undefined : more ? Buffer.concat(more).toString("utf8") : (first as Buffer).toString("utf8"),
-    );
+    if (received === 0) return onBody(undefined, undefined);
+    const bytes = more ? Buffer.concat(more) : (first as Buffer);
+    onBody(bytes.toString("utf8"), bytes);
   });
   req.on("error", () => req.socket.destroy());
 }
 
 /**
- * The plain request of the core. Node joins repeated headers already; only `set-cookie` is a list.
+ * The plain request of the core, with the body's bytes as sent when there is a body (the proxy
+ * forwards those, not their UTF-8 reading). Node joins repeated headers already; only `set-cookie` is a list.
  * `protocol` and `base` (a mount prefix) make the origin of list pages' absolute links; without a
  * Host header there is no origin and the core uses its default.
  */
@@ -67,6 +68,7 @@ export function toCore(
   body: string | undefined,
   protocol = (req.socket as { encrypted?: boolean }).encrypted ? "https" : "http",
   base = "",
+  bytes?: Uint8Array,
 ): CoreRequest {
   const raw = req.headers;
   let headers = raw as Record<string, string | undefined>;
@@ -83,6 +85,8 @@ export function toCore(
     path,
     headers,
     body,
+    // Always present, undefined or not: every request object has the same shape.
+    bytes,
     origin: hostHeader === undefined ? undefined : `${protocol}://${hostHeader}${base}`,
     remoteAddress: req.socket.remoteAddress,
   };
@@ -126,10 +130,12 @@ function write(
   const headers: Record<string, string | number | string[]> = response.headers;
   if (response.bytes) {
     // A proxied answer: its bytes and headers as the upstream sent them (set-cookie, the one
-    // header that cannot be joined, comes as lines: ../core/proxy/headers.ts).
+    // header that cannot be joined, comes as lines: ../core/proxy/headers.ts). Its length is the
+    // bytes' own where it has content; an answer that cannot have any keeps what the upstream said.
     const cookies = response.headers["set-cookie"];
     if (cookies?.includes("\n")) headers["set-cookie"] = cookies.split("\n");
-    if (req.method !== "HEAD" && response.status !== 304) headers["content-length"] = response.bytes.byteLength;
+    if (req.method !== "HEAD" && !withoutContent(response.status))
+      headers["content-length"] = response.bytes.byteLength;
     if (close) headers.connection = "close";
     res.writeHead(response.status, headers);
     res.end(response.bytes);
@@ -143,6 +149,15 @@ function write(
   res.writeHead(response.status, headers);
   res.end(text);
   done?.();
+}
+
+/**
+ * Statuses whose answers never carry content (RFC 9110 §6.4.1): their headers pass as the upstream
+ * sent them. A 204 (or 1xx) must carry no content-length at all (§8.6); a 304's content-length,
+ * like a HEAD answer's, is the upstream's word on a body it did not send.
+ */
+function withoutContent(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
 }
 
 /** Answers the JSON 500 of ../core/answer-safely.ts if nothing has been sent yet, else ends the connection. Never throws. */

@@ -71,8 +71,14 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
     proxy: options.proxy,
   });
   const server = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000 }, listener);
-  // Requests Node's parser refuses still get the spec's {detail} shape, and CORS (./client-error.ts).
-  server.on("clientError", answerClientError);
+  // Requests Node's parser refuses still get the spec's {detail} shape, and CORS (./client-error.ts);
+  // when forwarding, marked as og-mock's own answers.
+  server.on(
+    "clientError",
+    options.proxy
+      ? (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, true)
+      : answerClientError,
+  );
   // Never an open proxy: a CONNECT gets a JSON refusal marked `proxy`, and the tunnel is not opened.
   if (options.proxy) server.on("connect", refuseConnect);
   await new Promise<void>((resolve, reject) => {

@@ -177,9 +177,9 @@ describe("2. who answered, and an honest pass-through", () => {
   });
 
   it("frames the forwarded body by its own length: a body that is not UTF-8 cannot smuggle a second request upstream", async () => {
-    // Each byte 0xff is read as U+FFFD, three bytes when forwarded: were the client's
-    // content-length forwarded with it, the body's last bytes would reach the upstream as a request
-    // of their own, past every check og-mock makes.
+    // Each byte 0xff reads as U+FFFD, three bytes in UTF-8: had og-mock forwarded that reading
+    // under the client's content-length, the body's last bytes would have reached the upstream as
+    // a request of their own, past every check og-mock makes. The bytes sent go, framed by their length.
     const smuggled = "GET /products/smuggled/ HTTP/1.1\r\nHost: x\r\n\r\n";
     const body = Buffer.concat([Buffer.alloc(smuggled.length / 2, 0xff), Buffer.from(smuggled)]);
     const before = rogue.received.length;
@@ -199,7 +199,8 @@ describe("2. who answered, and an honest pass-through", () => {
     expect(status).toBe("HTTP/1.1 200 OK");
     const reached = rogue.received.slice(before);
     expect(reached.map((r) => r.url)).toEqual(["/products/og-coffee-beans-1kg/"]);
-    expect(Number(reached[0]!.headers["content-length"])).toBe(Buffer.byteLength(reached[0]!.body));
+    expect(reached[0]!.bytes.equals(body)).toBe(true);
+    expect(reached[0]!.headers["content-length"]).toBe(String(body.length));
   });
 
   it("forwards the body as sent", async () => {

@@ -11,7 +11,10 @@ export interface Received {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** The body read as UTF-8. */
   body: string;
+  /** The body's bytes as they arrived. */
+  bytes: Buffer;
 }
 
 export interface RogueUpstream {
@@ -34,12 +37,8 @@ export async function startRogueUpstream(): Promise<RogueUpstream> {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      received.push({
-        method: req.method!,
-        url: req.url!,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString(),
-      });
+      const bytes = Buffer.concat(chunks);
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, body: bytes.toString(), bytes });
       if (req.url === "/products/slow/") return; // never answered
       if (req.url?.startsWith("/products/?")) {
         res.writeHead(299, "Odd", [

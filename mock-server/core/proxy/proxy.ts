@@ -165,13 +165,16 @@ export class UpstreamProxy {
     const { target, upstream, fallback } = this.#options;
     const mock = this.#front.merchants.default;
     const started = Date.now();
+    // The bytes the client sent, not their UTF-8 reading: a byte that is not UTF-8 reaches the
+    // upstream as it was sent (a host that reads no bytes, such as MSW, has only the text).
+    const body = req.bytes ?? (req.body === undefined ? undefined : Buffer.from(req.body, "utf8"));
     let answer: UpstreamAnswer;
     try {
       answer = await upstream({
         method: req.method,
         url: target.origin + req.path,
-        headers: requestHeadersFor(req.headers, this.#host, req.body),
-        body: req.body,
+        headers: requestHeadersFor(req.headers, this.#host, body),
+        body,
       });
     } catch (error) {
       const failure =

@@ -11,7 +11,8 @@ export interface UpstreamRequest {
   url: string;
   /** End-to-end headers only (hop-by-hop ones already dropped), Host already the upstream's. */
   headers: Record<string, string>;
-  body?: string | undefined;
+  /** The body's bytes as the client sent them; `headers` carries their length. */
+  body?: Uint8Array | undefined;
 }
 
 /** What the upstream answered, untouched: its status, headers (lower-case names) and the body's bytes. */
