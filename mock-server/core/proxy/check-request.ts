@@ -19,6 +19,7 @@ import type { OrdergrooveMock } from "../mock.js";
 import { batchRefusal, MAX_ITEMS } from "../products/batch-items.js";
 import { checkMediaType } from "../refusals.js";
 import type { Operation } from "../routes.js";
+import { sentJson } from "./bodies.js";
 
 /** Why a request is not forwarded, and the fake's answer to it; undefined when it may go. */
 export function refusalBeforeForwarding(
@@ -46,13 +47,12 @@ export function refusalBeforeForwarding(
   if (!write) return undefined;
   const media = checkMediaType(req.headers["content-type"], behaviour);
   if (media) return { answer: media, why: (media.body as { detail: string }).detail };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(req.body ?? "");
-  } catch (error) {
-    const why = `JSON parse error: ${(error as Error).message}. The body must be JSON.`;
+  const sent = sentJson(req);
+  if (!sent.ok) {
+    const why = `JSON parse error: ${sent.error.message}. The body must be JSON.`;
     return { answer: detail(400, why), why };
   }
+  const parsed = sent.value;
   if (operation === "updateProduct") return undefined;
   const schema = operation === "updateProductsBatch" ? "ProductUpdateItem" : "ProductCreateItem";
   const refused = batchRefusal(parsed, MAX_ITEMS[schema], behaviour);

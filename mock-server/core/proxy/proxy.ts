@@ -15,7 +15,8 @@ import type { OrdergrooveMock } from "../mock.js";
 import { matchRoute, type Operation } from "../routes.js";
 import type { Learner } from "./learn.js";
 import { type Difference, shadowDifferences } from "./shadow.js";
-import { answerJson, answerViolations, type Violation, VIOLATIONS_HEADER, violationsHeader } from "./check-answer.js";
+import { answerViolations, type Violation, VIOLATIONS_HEADER, violationsHeader } from "./check-answer.js";
+import { answerBody, sentJson } from "./bodies.js";
 import { refusalBeforeForwarding } from "./check-request.js";
 import { answerHeadersFrom, requestHeadersFor } from "./headers.js";
 import { proxiedHeaders } from "./secrets.js";
@@ -123,14 +124,14 @@ export class UpstreamProxy {
     const refused = refusalBeforeForwarding(req, route.operation, mock, verifyWith);
     if (!refused) return this.#forward(req, route.operation);
     if (this.#options.forwardInvalid) return this.#forward(req, route.operation, refused.why);
-    journal(mock, req, marked(refused.answer, "proxy"), "proxy", 0, "refused by the proxy before forwarding");
+    journal(mock, req, marked(refused.answer, "proxy"), "proxy", { fault: "refused by the proxy before forwarding" });
     return refused.answer;
   }
 
   /** og-mock's own refusal, marked and journaled (with its cause in `fault`) as every answer it gives for itself. */
   #refused(req: CoreRequest, response: CoreResponse, fault: string): CoreResponse {
     marked(response, "proxy");
-    journal(this.#front.merchants.default, req, response, "proxy", 0, fault);
+    journal(this.#front.merchants.default, req, response, "proxy", { fault });
     return response;
   }
 
@@ -189,28 +190,28 @@ export class UpstreamProxy {
         );
       }
       const refused = transportError(failure, target.origin);
-      journal(mock, req, refused, "proxy", Date.now() - started, failure.message);
+      journal(mock, req, refused, "proxy", { ms: Date.now() - started, fault: failure.message });
       return refused;
     }
     const response = marked(
       { status: answer.status, headers: answerHeadersFrom(answer.headers), bytes: answer.body },
       "real",
     );
+    let differences: Difference[] = [];
     const violations = operation ? answerViolations(req, operation, answer) : [];
-    const json = operation && (this.#options.learner || this.#options.shadow) ? answerJson(answer) : undefined;
-    if (operation && this.#options.learner) this.#options.learner.observe(req, operation, answer.status, json);
-    const differences =
-      operation && this.#options.shadow ? shadowDifferences(mock, req, operation, answer.status, json) : [];
-    journal(
-      mock,
-      req,
-      response,
-      "real",
-      Date.now() - started,
-      invalid && `forwarded although invalid: ${invalid}`,
+    if (operation && (this.#options.learner || this.#options.shadow)) {
+      const parsed = answerBody(answer).json;
+      const json = parsed.ok ? parsed.value : undefined;
+      this.#options.learner?.observe(req, operation, answer.status, json);
+      if (this.#options.shadow) differences = shadowDifferences(mock, req, operation, answer.status, json);
+    }
+    journal(mock, req, response, "real", {
+      ms: Date.now() - started,
+      fault: invalid && `forwarded although invalid: ${invalid}`,
       violations,
       differences,
-    );
+      answer,
+    });
     if (violations.length || differences.length) {
       const seq = mock.journal.total;
       if (violations.length) response.headers[VIOLATIONS_HEADER] = violationsHeader(violations, seq);
@@ -267,20 +268,21 @@ function journal(
   req: CoreRequest,
   response: CoreResponse,
   source: AnswerSource,
-  ms: number,
-  fault?: string,
-  violations?: Violation[],
-  differences?: Difference[],
+  notes: {
+    ms?: number;
+    fault?: string | undefined;
+    violations?: Violation[];
+    differences?: Difference[];
+    /** The upstream's answer, when it answered: its body as read once for every use (./bodies.ts). */
+    answer?: UpstreamAnswer;
+  },
 ): void {
+  const { fault, violations, differences, answer } = notes;
   const kept: CoreResponse = { status: response.status, headers: {}, body: response.body };
-  if (response.bytes) kept.body = journalBodyOf(response);
+  if (answer) kept.body = journalBodyOf(response, answer);
   // Parsed where it is JSON, as the fake's own entries keep it; else its text, as sent.
-  let parsed: unknown;
-  try {
-    parsed = req.body === undefined ? undefined : (JSON.parse(req.body) as unknown);
-  } catch {
-    parsed = undefined;
-  }
+  const sent = req.body === undefined ? undefined : sentJson(req);
+  const parsed = sent?.ok ? sent.value : undefined;
   mock.recordProxied(
     req,
     kept,
@@ -292,19 +294,14 @@ function journal(
       ...(violations?.length ? { violations } : {}),
       ...(differences?.length ? { differences } : {}),
     },
-    ms,
+    notes.ms ?? 0,
   );
 }
 
-function journalBodyOf(response: CoreResponse): unknown {
-  const bytes = response.bytes!;
-  if (bytes.byteLength === 0) return undefined;
+function journalBodyOf(response: CoreResponse, answer: UpstreamAnswer): unknown {
+  if (answer.body.byteLength === 0) return undefined;
   const encoding = response.headers["content-encoding"];
-  if (encoding && encoding !== "identity") return `[${encoding}-encoded body, ${bytes.byteLength} bytes]`;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
+  if (encoding && encoding !== "identity") return `[${encoding}-encoded body, ${answer.body.byteLength} bytes]`;
+  const { text, json } = answerBody(answer);
+  return json.ok ? json.value : text;
 }

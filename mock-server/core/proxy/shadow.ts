@@ -14,6 +14,7 @@ import type { CoreRequest } from "../messages.js";
 import { CatalogError } from "../products/catalog.js";
 import type { OrdergrooveMock } from "../mock.js";
 import type { Operation } from "../routes.js";
+import { sentJson } from "./bodies.js";
 
 /** One way the fake's outcome differs from the real one, and the setting that would explain it, where one does. */
 export interface Difference {
@@ -35,12 +36,8 @@ export function shadowDifferences(
   realBody: unknown,
 ): Difference[] {
   if (operation !== "updateProductsBatch" && operation !== "createProductsBatch") return [];
-  let sent: unknown;
-  try {
-    sent = JSON.parse(req.body ?? "");
-  } catch {
-    return [];
-  }
+  const parsed = sentJson(req);
+  const sent = parsed.ok ? parsed.value : undefined;
   if (!Array.isArray(sent)) return [];
   const real = new Map(batchResults(realBody).map((r) => [r.product_id, r.status]));
   // The same starting state: what the real answer shows of the catalog.
