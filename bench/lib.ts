@@ -35,10 +35,11 @@ export const PINNED = TASKSET;
 
 /**
  * Starts a server process (a .js entry with node, a .ts one through tsx) pinned like every
- * server, and waits for its "listening on http://..." line.
+ * server (or to `core`: figure 11 puts its upstream beside the load generator), and waits for its
+ * "listening on http://..." line.
  */
-export async function startChild(bin: string, args: string[] = []): Promise<ChildServer> {
-  return withPeakRss(await startServerProcess({ ...childOptions(bin, args), name: basename(bin) }));
+export async function startChild(bin: string, args: string[] = [], core = 0): Promise<ChildServer> {
+  return withPeakRss(await startServerProcess({ ...childOptions(bin, args, core), name: basename(bin) }));
 }
 
 /** og-mock from the bundle `npm run build` makes, as the installed bin runs, started like startChild. */
@@ -46,12 +47,12 @@ export async function startOgMockChild(args: string[]): Promise<ChildServer> {
   return withPeakRss(await startOgMock(childOptions(OG_MOCK_BIN, args)));
 }
 
-function childOptions(bin: string, args: string[]) {
+function childOptions(bin: string, args: string[], core = 0) {
   return {
     bin,
     args,
     cwd: ROOT,
-    launcher: TASKSET ? ["taskset", "-c", "0"] : [],
+    launcher: TASKSET ? ["taskset", "-c", String(core)] : [],
     timeoutMs: 60_000,
     // Drain, without keeping, what a chatty server (Prism logs every request) prints under load.
     keepOutput: false,
