@@ -42,6 +42,10 @@ function differingUpstream(req: { method?: string | undefined; url?: string | un
   if (method === "PATCH" && url === "/products/stubborn-sku/") {
     return [200, { external_product_id: "stubborn-sku", name: "Stubborn", price: "3.00", live: true }];
   }
+  // A write answered with a long value the fake does not answer.
+  if (method === "PATCH" && url === "/products/long-sku/") {
+    return [200, { external_product_id: "long-sku", name: "y".repeat(5000), price: "4.00", live: true }];
+  }
   if (method === "GET" && url === "/products/stubborn-sku/eligibility/club") return [200, { product_has_group: true }];
   if (method === "GET" && url?.startsWith("/products/?")) return [200, { next: null, previous: null, results: [] }];
   return [404, { detail: "Not found." }];
@@ -73,6 +77,7 @@ beforeAll(async () => {
       { external_product_id: COFFEE, name: "Coffee", price: "24.99", live: true },
       { external_product_id: "refused-sku", name: "Refused", price: "2.00", live: true },
       { external_product_id: "stubborn-sku", name: "Stubborn", price: "3.00", live: true },
+      { external_product_id: "long-sku", name: "Long", price: "4.00", live: true },
     ],
     proxy: { target: { origin: differingUrl, production: false }, shadow: true, onViolations: (f) => found.push(f) },
   });
@@ -165,6 +170,17 @@ describe("7. --shadow beyond batches: an upstream that answers differently", () 
       fake: false,
     });
     expect(proxy.mock.catalog.get("stubborn-sku")?.live).toBe(true);
+  });
+
+  it("a value of any length: listed cut short, so a difference never holds a field whole twice over", async () => {
+    const write = await send(proxy, "PATCH", "/products/long-sku/", { name: "short" });
+    expect(write.text).toContain("y".repeat(5000));
+    const name = write.entry.differences!.find((d) => d.pointer === "/name")!;
+    expect(name.message).toBe(
+      `name is "${"y".repeat(79)}… (5002 characters) from the service and "short" from the fake`,
+    );
+    expect(name.real).toBe(`"${"y".repeat(1023)}… (5002 characters)`);
+    expect(name.fake).toBe("short");
   });
 
   it("a group check: the fake learns the membership the service shows, and agrees", async () => {

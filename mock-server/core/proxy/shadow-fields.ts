@@ -3,6 +3,7 @@
  * once the fake's catalog learnt the product from the real answer. Not the values of what the
  * service makes for itself (its merchant id, its timestamps), only the timestamps' format.
  */
+import { firstUnits } from "../../../shared/validation/characters.js";
 import { pointerToken, type Difference } from "./shadow-replay.js";
 
 /** Values the service makes: never equal between the two, and no behaviour to compare. */
@@ -18,8 +19,8 @@ export function compareProducts(real: Record<string, unknown>, fake: Record<stri
       out.push({
         pointer,
         message: `${has} answers the field ${JSON.stringify(key)} and ${lacks} does not`,
-        real: key in real ? real[key] : null,
-        fake: key in fake ? fake[key] : null,
+        real: key in real ? kept(real[key]) : null,
+        fake: key in fake ? kept(fake[key]) : null,
       });
       continue;
     }
@@ -42,8 +43,8 @@ export function compareProducts(real: Record<string, unknown>, fake: Record<stri
       out.push({
         pointer,
         message: `price is a ${jsonType(r)} from the service and a ${jsonType(f)} from the fake`,
-        real: r,
-        fake: f,
+        real: kept(r),
+        fake: kept(f),
         setting: "answer.priceType",
       });
       continue;
@@ -51,13 +52,28 @@ export function compareProducts(real: Record<string, unknown>, fake: Record<stri
     if (JSON.stringify(r) !== JSON.stringify(f)) {
       out.push({
         pointer,
-        message: `${key} is ${JSON.stringify(r)} from the service and ${JSON.stringify(f)} from the fake`,
-        real: r,
-        fake: f,
+        message: `${key} is ${shown(r, MESSAGE_UNITS)} from the service and ${shown(f, MESSAGE_UNITS)} from the fake`,
+        real: kept(r),
+        fake: kept(f),
       });
     }
   }
   return out;
+}
+
+/** A value's JSON in a message, cut short: a field of any length must not fill the journal twice over. */
+const MESSAGE_UNITS = 80;
+/** A value kept whole in a difference up to this much JSON; longer, its JSON cut short. */
+const KEPT_UNITS = 1024;
+
+function shown(value: unknown, max: number): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length <= max ? text : `${firstUnits(text, max)}… (${text.length} characters)`;
+}
+
+function kept(value: unknown): unknown {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length <= KEPT_UNITS ? value : shown(value, KEPT_UNITS);
 }
 
 /** As a calibration profile names it (`answer.timestampFormat`). */
