@@ -63,7 +63,7 @@ Usage: og-mock [options]            (every option also reads its environment var
 ${OPTIONS.map(([flag, what, env]) => `  ${flag.padEnd(flagWidth)}${what.padEnd(whatWidth)}${env}`.trimEnd()).join("\n")}
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 failed to start (e.g. port in use),
-64 bad usage (an option, an environment variable or the catalog file),
+64 bad usage (an option, an environment variable, the catalog or a settings file),
 2 at the end with --fail-on-violation when an upstream answer broke the spec.
 `;
 

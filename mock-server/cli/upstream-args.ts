@@ -14,11 +14,7 @@ export const UPSTREAM_OPTIONS: Array<[flag: string, what: string, env: string]> 
   ["--upstream T", "forward products-API requests to sandbox|staging|production|URL", "OG_MOCK_UPSTREAM"],
   ["--upstream-allow HOST", "a host --upstream may name besides Ordergroove's and loopback", "OG_MOCK_UPSTREAM_ALLOW"],
   ["--upstream-fallback fake", "the fake answers when the upstream is unreachable", "OG_MOCK_UPSTREAM_FALLBACK"],
-  [
-    "--env-file FILE",
-    "read the merchant's OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY, OG_API_KEY from FILE (default ./.env)",
-    "OG_MOCK_ENV_FILE",
-  ],
+  ["--env-file FILE", "read og-contract's OG_* credentials from FILE (default ./.env)", "OG_MOCK_ENV_FILE"],
   ["--shadow", "replay real batches against the fake too, and compare", "OG_MOCK_SHADOW=1"],
   ["--learn FILE", "keep what the upstream did as a calibration profile (for --profile)", "OG_MOCK_LEARN"],
   ["--report FILE", "write the upstream's violations at exit (JSON; JUnit if FILE ends .xml)", "OG_MOCK_REPORT"],
