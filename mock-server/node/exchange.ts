@@ -143,7 +143,8 @@ function write(
     return;
   }
   const text = response.body === undefined ? "" : (response.text ?? JSON.stringify(response.body));
-  headers["content-length"] = Buffer.byteLength(text);
+  // A 204 (the CORS preflight) carries no content-length (RFC 9110 §8.6).
+  if (!withoutContent(response.status)) headers["content-length"] = Buffer.byteLength(text);
   if (response.body !== undefined) headers["content-type"] = "application/json";
   if (close) headers.connection = "close";
   res.writeHead(response.status, headers);

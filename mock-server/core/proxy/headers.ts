@@ -17,11 +17,7 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-const NONE: ReadonlySet<string> = new Set();
-
-function connectionNamed(connection: string | string[] | undefined): ReadonlySet<string> {
-  // The usual values name no header beyond the hop-by-hop ones: no list to build.
-  if (connection === undefined || connection === "keep-alive" || connection === "close") return NONE;
+function connectionNamed(connection: string | string[] | undefined): Set<string> {
   const list = Array.isArray(connection) ? connection.join(",") : (connection ?? "");
   return new Set(
     list

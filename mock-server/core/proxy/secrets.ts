@@ -14,9 +14,7 @@ const RUN_KEY = randomBytes(32);
 
 /** The same API key gives the same value within a run; a different key, a different value. */
 export function keyedHash(apiKey: string): string {
-  return remembered(keyedHashes, apiKey, () => {
-    return `keyed-hash:${createHmac("sha256", RUN_KEY).update(apiKey, "utf8").digest("hex").slice(0, 16)}`;
-  });
+  return `keyed-hash:${createHmac("sha256", RUN_KEY).update(apiKey, "utf8").digest("hex").slice(0, 16)}`;
 }
 
 /** A short fingerprint of a signature: enough to see two requests carried the same one. */
@@ -30,38 +28,15 @@ export function proxiedHeaders(headers: Record<string, string | undefined>): Rec
   const apiKey = headers["x-api-key"];
   if (apiKey !== undefined) out["x-api-key"] = keyedHash(apiKey);
   const authorization = headers.authorization;
-  if (authorization !== undefined && out.authorization !== undefined) {
-    const masked = out.authorization;
-    out.authorization = remembered(fingerprinted, authorization, () => withFingerprint(authorization, masked));
+  if (authorization !== undefined) {
+    try {
+      const parsed = JSON.parse(out.authorization ?? "") as Record<string, unknown>;
+      const sig = (JSON.parse(authorization) as Record<string, unknown>).sig;
+      if (typeof sig === "string") parsed.sig = signatureFingerprint(sig);
+      out.authorization = JSON.stringify(parsed);
+    } catch {
+      // Not the documented JSON: masked whole already.
+    }
   }
   return out;
-}
-
-/** The masked authorization JSON with the signature's fingerprint in place of its mask. */
-function withFingerprint(authorization: string, masked: string): string {
-  try {
-    const parsed = JSON.parse(masked) as Record<string, unknown>;
-    const sig = (JSON.parse(authorization) as Record<string, unknown>).sig;
-    if (typeof sig === "string") parsed.sig = signatureFingerprint(sig);
-    return JSON.stringify(parsed);
-  } catch {
-    return masked; // Not the documented JSON: masked whole already.
-  }
-}
-
-// A client sends the same authorization header (and API key) with every request of a second or
-// more, as the fake's own masking assumes (../journal/masking.ts): each is hashed once. Bounded;
-// what they hold is what the request itself held, and only in memory.
-const keyedHashes = new Map<string, string>();
-const fingerprinted = new Map<string, string>();
-const REMEMBERED = 256;
-
-function remembered(cache: Map<string, string>, key: string, make: () => string): string {
-  let value = cache.get(key);
-  if (value === undefined) {
-    if (cache.size >= REMEMBERED) cache.clear();
-    value = make();
-    cache.set(key, value);
-  }
-  return value;
 }
