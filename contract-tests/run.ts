@@ -24,7 +24,8 @@ import { readProfile, validateProfile } from "../mock-server/core/calibration/pr
 import { parseFlags, UsageError } from "../shared/flags/flags.js";
 import { buildProfile, compareProfiles, driftJunit, driftTable, hasDrift, mergeJunit } from "./calibration.js";
 import type { ObservationsFile } from "./observations.js";
-import { chooseTarget, describeSettings, type EnvFile, loadEnvFile } from "./settings.js";
+import { type EnvFile, loadEnvFile } from "../shared/flags/env-file.js";
+import { chooseTarget, describeSettings } from "./settings.js";
 import { targetProblem, UNREACHABLE_EXIT, unreachableProblem } from "./target.js";
 
 const HELP = `og-contract: prove that a server (the fake, Ordergroove's sandbox, or any base URL) keeps the products API contract.

@@ -3,44 +3,15 @@
  *
  * README tells users to fill in `.env`; like other CLIs (dotenv, Node's --env-file), og-contract
  * reads it from the current folder, or the file `--env-file` names, and the real environment wins
- * over the file. It then prints which target and which kinds of credentials it uses, and where
- * each came from, never a value: a run that silently tested the fake while the user meant the
- * sandbox is the failure this exists to prevent.
+ * over the file (shared/flags/env-file.ts, the reader og-mock --upstream shares). It then prints
+ * which target and which kinds of credentials it uses, and where each came from, never a value:
+ * a run that silently tested the fake while the user meant the sandbox is the failure this
+ * exists to prevent.
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { parseEnv } from "node:util";
+import { type EnvFile } from "../shared/flags/env-file.js";
 import { UsageError } from "../shared/flags/flags.js";
 import { nearest } from "../shared/flags/suggest.js";
-import { readUserFile } from "../shared/validation/user-file.js";
 import { SANDBOX } from "./target.js";
-
-export interface EnvFile {
-  /** The file read, as the user would name it (".env" or the --env-file argument); undefined when none. */
-  file?: string;
-  /** Variables set from the file (those the environment did not already set). */
-  loaded: Set<string>;
-}
-
-/**
- * Reads `--env-file FILE` (which must exist) or else `./.env` (when present) into `env`,
- * without overriding a variable the environment already sets (an empty one counts as set, as
- * with dotenv: `OG_API_KEY= npx og-contract` turns the file's key off).
- */
-export function loadEnvFile(flag: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): EnvFile {
-  const name = flag ?? ".env";
-  const path = resolve(cwd, name);
-  if (flag === undefined && !existsSync(path)) return { loaded: new Set() };
-  const text = readUserFile(name, "settings file", (message) => new UsageError(message), cwd);
-  const parsed: NodeJS.Dict<string> = parseEnv(text);
-  const loaded = new Set<string>();
-  for (const [key, value] of Object.entries(parsed)) {
-    if (value === undefined || env[key] !== undefined) continue;
-    env[key] = value;
-    loaded.add(key);
-  }
-  return { file: name, loaded };
-}
 
 /** "OG_HASH_KEY (from .env)" or "OG_HASH_KEY": the name and its source, for the summary. */
 function from(key: string, envFile: EnvFile): string {

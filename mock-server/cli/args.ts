@@ -63,7 +63,7 @@ Usage: og-mock [options]            (every option also reads its environment var
 ${OPTIONS.map(([flag, what, env]) => `  ${flag.padEnd(flagWidth)}${what.padEnd(whatWidth)}${env}`.trimEnd()).join("\n")}
 
 Exit codes: 0 stopped by Ctrl-C or SIGTERM, 1 failed to start (e.g. port in use),
-64 bad usage (an option, an environment variable or the catalog file),
+64 bad usage (an option, an environment variable, the catalog or a settings file),
 2 at the end with --fail-on-violation when an upstream answer broke the spec.
 `;
 
@@ -122,10 +122,11 @@ export interface Cli {
 
 /**
  * og-mock's settings from its arguments and environment; "help" for --help; UsageError on bad
- * input. Reads no file and changes nothing: the catalog file and --low-memory are applied by the
- * caller (./og-mock.ts): --low-memory first, so that reading the catalog is covered by it.
+ * input. Reads the merchants and profile files, and with --upstream the settings file in `cwd`
+ * (./merchant-settings.ts); changes nothing: the catalog file and --low-memory are applied by
+ * the caller (./og-mock.ts): --low-memory first, so that reading the catalog is covered by it.
  */
-export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Cli | "help" {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Cli | "help" {
   const flags = new FlagReader(parseFlags(argv, FLAGS, { env }).values, env);
   if (flags.values.help) return "help";
   const read = (flag: string) => flags.string(flag, envOf(flag));
@@ -188,7 +189,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (journalLimit !== undefined) options.journalLimit = journalLimit;
   const journalMaxBytes = whole("journal-max-bytes", 1);
   if (journalMaxBytes !== undefined) options.journalMaxBytes = journalMaxBytes;
-  const proxy = upstreamOptions(flags, env);
+  const proxy = upstreamOptions(flags, env, cwd);
   if (proxy) options.proxy = proxy;
   const logLevel = oneOf(read("log-level") ?? "info", flags.name("log-level"), LOG_LEVELS);
   return { options, logLevel, given: flags.given, catalog, lowMemory };

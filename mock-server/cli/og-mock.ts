@@ -89,7 +89,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const settings = given.has("merchants") ? "" : settingsLine(mock);
   const calibrated =
     (mock.profile ? `  profile:      ${describeProfile(mock.profile)}\n` : "") +
-    (options?.proxy ? `  upstream:     ${options.proxy.target.origin} (products API forwarded; docs/proxy.md)\n` : "") +
+    (options?.proxy
+      ? `  upstream:     ${options.proxy.target.origin} (products API forwarded; docs/proxy.md)\n` +
+        `  signatures:   ${options.proxy.signatures}\n`
+      : "") +
     settings;
   process.stdout.write(
     (given.has("merchants")

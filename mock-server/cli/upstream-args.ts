@@ -6,6 +6,7 @@
 import { type FlagReader, oneOf, UsageError } from "../../shared/flags/flags.js";
 import type { MockCredentials } from "../core/auth/authenticate.js";
 import { resolveUpstream } from "../core/proxy/targets.js";
+import { describeSignatureCheck, readMerchantSettings } from "./merchant-settings.js";
 import type { HostOptions } from "../node/host.js";
 import { DEFAULT_ANSWER_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from "../node/upstream.js";
 
@@ -13,6 +14,7 @@ export const UPSTREAM_OPTIONS: Array<[flag: string, what: string, env: string]> 
   ["--upstream T", "forward products-API requests to sandbox|staging|production|URL", "OG_MOCK_UPSTREAM"],
   ["--upstream-allow HOST", "a host --upstream may name besides Ordergroove's and loopback", "OG_MOCK_UPSTREAM_ALLOW"],
   ["--upstream-fallback fake", "the fake answers when the upstream is unreachable", "OG_MOCK_UPSTREAM_FALLBACK"],
+  ["--env-file FILE", "read og-contract's OG_* credentials from FILE (default ./.env)", "OG_MOCK_ENV_FILE"],
   ["--shadow", "replay each real exchange against the fake too, and compare", "OG_MOCK_SHADOW=1"],
   ["--learn FILE", "keep what the upstream did as a calibration profile (for --profile)", "OG_MOCK_LEARN"],
   ["--report FILE", "write the upstream's violations at exit (JSON; JUnit if FILE ends .xml)", "OG_MOCK_REPORT"],
@@ -47,6 +49,7 @@ export const UPSTREAM_FLAGS = {
   "fail-on-violation": { type: "boolean" },
   "upstream-connect-timeout": { type: "string" },
   "upstream-timeout": { type: "string" },
+  "env-file": { type: "string" },
 } as const;
 
 const envOf = (flag: string) => `OG_MOCK_${flag.toUpperCase().replaceAll("-", "_")}`;
@@ -59,27 +62,12 @@ export type CliProxy = NonNullable<HostOptions["proxy"]> & {
   failOnViolation?: boolean;
   /** --learn FILE: the calibration profile learnt from real traffic (./learn-file.ts). */
   learn?: string;
+  /** The banner's line on signatures: verified with which settings from where, or shape only (./merchant-settings.ts). */
+  signatures: string;
 };
 
-/**
- * The merchant's credentials as og-contract reads them (OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY;
- * OG_API_KEY), for verifying signatures before forwarding; undefined when none are set.
- */
-export function merchantCredentialsFrom(env: NodeJS.ProcessEnv): MockCredentials | undefined {
-  const set = (name: string) => (env[name] ? env[name] : undefined);
-  const publicId = set("OG_PUBLIC_ID");
-  const sigField = set("OG_SIG_FIELD");
-  const hashKey = set("OG_HASH_KEY");
-  const apiKey = set("OG_API_KEY");
-  const hmac = publicId !== undefined && sigField !== undefined && hashKey !== undefined;
-  if (!hmac && apiKey === undefined) return undefined;
-  return {
-    publicId: publicId ?? "",
-    apiUsers: hmac ? [{ sigField, hashKey }] : [],
-    apiKeys: apiKey === undefined ? [] : [apiKey],
-    merchantHashKey: "",
-  };
-}
+/** og-mock's own credential options, named in the banner when the proxy verifies with them. */
+const OWN_CREDENTIALS = ["public-id", "sig-field", "hash-key", "api-key", "merchant-hash-key"];
 
 /** The credentials og-mock's own options give (--public-id, --sig-field, --hash-key, --api-key, --merchant-hash-key), without defaults; undefined when none. */
 function credentialsGiven(flags: FlagReader): MockCredentials | undefined {
@@ -98,7 +86,11 @@ function credentialsGiven(flags: FlagReader): MockCredentials | undefined {
 }
 
 /** The proxy's settings, or undefined without --upstream. */
-export function upstreamOptions(flags: FlagReader, env: NodeJS.ProcessEnv = process.env): CliProxy | undefined {
+export function upstreamOptions(
+  flags: FlagReader,
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): CliProxy | undefined {
   const value = flags.string("upstream", envOf("upstream"));
   const allowed = flags.list("upstream-allow", envOf("upstream-allow")) ?? [];
   const fallback = flags.string("upstream-fallback", envOf("upstream-fallback"));
@@ -110,11 +102,7 @@ export function upstreamOptions(flags: FlagReader, env: NodeJS.ProcessEnv = proc
   const learn = flags.string("learn", envOf("learn"));
   const shadow = flags.boolean("shadow", envOf("shadow"));
   const failOnViolation = flags.boolean("fail-on-violation", envOf("fail-on-violation"));
-  // Given the merchant's own credentials, the fake can verify signatures before forwarding: a
-  // --merchants file's (each merchant's in full), else those of og-mock's own options that were
-  // given, never the fake's defaults for the rest (no merchant's keys).
-  const verifySignatures = flags.given.has("merchants");
-  const merchantCredentials = merchantCredentialsFrom(env) ?? (verifySignatures ? undefined : credentialsGiven(flags));
+  const envFile = flags.string("env-file", envOf("env-file"));
   if (value === undefined) {
     const companions = Object.keys(UPSTREAM_FLAGS).filter((f) => flags.given.has(f));
     if (companions.length)
@@ -125,6 +113,21 @@ export function upstreamOptions(flags: FlagReader, env: NodeJS.ProcessEnv = proc
   }
   const target = resolveUpstream(value, allowed);
   if (target instanceof Error) throw new UsageError(target.message);
+  // Given the merchant's own credentials, the fake can verify signatures before forwarding:
+  // og-contract's settings (the environment, then --env-file or ./.env, read only here, with
+  // --upstream), else a --merchants file's (each merchant's in full), else those of og-mock's
+  // own options that were given, never the fake's defaults for the rest (no merchant's keys).
+  const settings = readMerchantSettings(envFile, env, cwd);
+  const verifySignatures = flags.given.has("merchants");
+  const own = verifySignatures || settings.credentials ? undefined : credentialsGiven(flags);
+  const merchantCredentials = settings.credentials ?? own;
+  const otherwise = verifySignatures
+    ? `the first merchant's credentials from ${flags.name("merchants")}`
+    : own
+      ? OWN_CREDENTIALS.filter((f) => flags.given.has(f))
+          .map((f) => flags.name(f))
+          .join(", ")
+      : undefined;
   return {
     target,
     ...(productionWrites ? { allowProductionWrites: true } : {}),
@@ -133,6 +136,7 @@ export function upstreamOptions(flags: FlagReader, env: NodeJS.ProcessEnv = proc
     ...(learn !== undefined ? { learn } : {}),
     ...(shadow ? { shadow: true } : {}),
     ...(failOnViolation ? { failOnViolation: true } : {}),
+    signatures: describeSignatureCheck(settings, otherwise),
     ...(verifySignatures ? { verifySignatures: true } : {}),
     ...(merchantCredentials ? { merchantCredentials } : {}),
     ...(fallback !== undefined

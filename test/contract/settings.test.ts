@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { chooseTarget, describeSettings, loadEnvFile } from "../../contract-tests/settings.js";
+import { chooseTarget, describeSettings } from "../../contract-tests/settings.js";
+import { loadEnvFile } from "../../shared/flags/env-file.js";
 import { UsageError } from "../../shared/flags/flags.js";
 
 function folder(files: Record<string, string>): string {
@@ -36,6 +37,17 @@ describe("og-contract reads .env", () => {
         `Failed to read the settings file missing.env: no such file. Check the path (a relative one starts at ${dir}).`,
       ),
     );
+  });
+
+  it("refuses a malformed file, naming the line and quoting nothing: parseEnv would glue it to the next name", () => {
+    const dir = folder({ ".env": "OG_PUBLIC_ID=m\nOG_SIG_FIELD u\nOG_HASH_KEY=secret-hash-key\n" });
+    const env: NodeJS.ProcessEnv = {};
+    expect(() => loadEnvFile(undefined, env, dir)).toThrow(
+      new UsageError(
+        "Failed to read the settings file .env: line 2 is not NAME=value (a comment starts with #). Fix the file there.",
+      ),
+    );
+    expect(env).toEqual({});
   });
 
   it("reads nothing without a .env", () => {
