@@ -104,6 +104,11 @@ export class OrdergrooveMock {
     return { ...this.#behaviour };
   }
 
+  /** How credentials are checked now: one object until a setting changes (so verdicts can be remembered under it). */
+  get authPolicy(): Readonly<AuthPolicy> {
+    return this.#authPolicy;
+  }
+
   /** Changes undocumented behaviours at run time (checked first: a bad setting changes nothing). */
   setBehaviour(behaviour: Partial<BehaviourSettings>): void {
     const next = { ...this.#behaviour, ...behaviour };

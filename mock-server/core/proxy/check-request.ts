@@ -12,7 +12,8 @@
  * does not have cannot verify anything.
  */
 import { constantTimeEqual } from "../../../shared/auth/signature.js";
-import { authenticate, type MockCredentials } from "../auth/authenticate.js";
+import type { AuthPolicy, MockCredentials } from "../auth/authenticate.js";
+import { authenticateCached } from "../auth/cache.js";
 import { withHint } from "../hint.js";
 import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
 import type { OrdergrooveMock } from "../mock.js";
@@ -30,11 +31,10 @@ export function refusalBeforeForwarding(
   verifyWith: MockCredentials | undefined,
 ): { answer: CoreResponse; why: string } | undefined {
   const behaviour = mock.behaviour;
-  const fields = authorizationFields(req.headers);
-  const held = verifyWith && coversScheme(req.headers, fields, verifyWith) ? verifyWith : undefined;
-  const policy = { ...mock.options.auth, tsAsString: behaviour.tsAsString, shapeOnly: !held };
-  const credentials = held ?? credentialsNamedBy(req.headers, fields);
-  const auth = authenticate(req.headers, credentials, policy, mock.options.clock, operation);
+  const held = verifyWith && coversScheme(req.headers, verifyWith) ? verifyWith : undefined;
+  const policy = held ? mock.authPolicy : shapeOnly(mock.authPolicy);
+  const credentials = held ?? credentialsNamedBy(req.headers);
+  const auth = authenticateCached(req.headers, credentials, policy, mock.options.clock, operation);
   if (!auth.ok) {
     const words = auth.kind === undefined ? undefined : policy.refusalDetails?.[auth.kind];
     return {
@@ -66,15 +66,12 @@ export function refusalBeforeForwarding(
  * with a key og-mock was not given is the service's to judge (its shape and age are still checked),
  * never one to refuse for matching nothing og-mock knows.
  */
-function coversScheme(
-  headers: Record<string, string | undefined>,
-  fields: Record<string, unknown>,
-  held: MockCredentials,
-): boolean {
+function coversScheme(headers: Record<string, string | undefined>, held: MockCredentials): boolean {
   if (headers.authorization === undefined) {
     const apiKey = headers["x-api-key"];
     return apiKey === undefined || held.apiKeys.some((key) => constantTimeEqual(key, apiKey));
   }
+  const fields = authorizationFields(headers);
   if (held.publicId === "" || fields.public_id !== held.publicId) return false;
   // Without og-authorization the signature is a storefront one, made with the merchant hash key.
   if (headers["og-authorization"] === undefined) return held.merchantHashKey !== "";
@@ -95,17 +92,37 @@ function authorizationFields(headers: Record<string, string | undefined>): Recor
 
 /**
  * Credentials that accept whoever the request says it is, so that without the merchant's own
- * everything but the signature's value is checked (shape, fields, age).
+ * everything but the signature's value is checked (shape, fields, age). The same authorization
+ * header gets the same object each time (but with an API key, which is never kept), so that
+ * authenticateCached remembers its verdict as it does the fake's: a client sends the same header
+ * for a second or more.
  */
-function credentialsNamedBy(
-  headers: Record<string, string | undefined>,
-  fields: Record<string, unknown>,
-): MockCredentials {
+function credentialsNamedBy(headers: Record<string, string | undefined>): MockCredentials {
   const apiKey = headers["x-api-key"];
-  return {
-    publicId: typeof fields.public_id === "string" ? fields.public_id : "",
-    apiUsers: typeof fields.sig_field === "string" ? [{ sigField: fields.sig_field, hashKey: "" }] : [],
-    apiKeys: apiKey === undefined ? [] : [apiKey],
-    merchantHashKey: "",
+  const authorization = headers.authorization;
+  const named = (): MockCredentials => {
+    const fields = authorizationFields(headers);
+    return {
+      publicId: typeof fields.public_id === "string" ? fields.public_id : "",
+      apiUsers: typeof fields.sig_field === "string" ? [{ sigField: fields.sig_field, hashKey: "" }] : [],
+      apiKeys: apiKey === undefined ? [] : [apiKey],
+      merchantHashKey: "",
+    };
   };
+  if (apiKey !== undefined || authorization === undefined) return named();
+  let credentials = namedCallers.get(authorization);
+  if (!credentials) {
+    if (namedCallers.size >= 256) namedCallers.clear();
+    namedCallers.set(authorization, (credentials = named()));
+  }
+  return credentials;
 }
+const namedCallers = new Map<string, MockCredentials>();
+
+/** The policy for a signature og-mock cannot verify: the one in force, with shapeOnly, made once per policy. */
+function shapeOnly(policy: Readonly<AuthPolicy>): AuthPolicy {
+  let made = shapeOnlyPolicies.get(policy);
+  if (!made) shapeOnlyPolicies.set(policy, (made = { ...policy, shapeOnly: true }));
+  return made;
+}
+const shapeOnlyPolicies = new WeakMap<Readonly<AuthPolicy>, AuthPolicy>();
