@@ -46,6 +46,7 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 function answer(req: IncomingMessage, text: string): ReturnType<typeof json> {
   const { url = "", method = "" } = req;
   if (url === "/products/og-1/") return json(200, PRODUCT);
+  if (url === "/products/missing/") return json(404, { detail: "Not found." });
   if (url.startsWith("/products?")) return json(404, { detail: "Not found." });
   if (url === "/products-batch/update") return json(405, { detail: `Method "${method}" not allowed.` });
   const authorization = req.headers.authorization;
@@ -132,45 +133,53 @@ const merchantUser = { publicId: MERCHANT.publicId, ...MERCHANT.apiUsers[0]! };
 
 describe("8. --learn, from every exchange that shows a behaviour", () => {
   it("keeps each behaviour the traffic showed, with its count, and nothing else", async () => {
-    const traffic: Array<[string, Promise<Response>]> = [
-      ["a read", send(proxy.url, "GET", "/products/og-1/", KEY)],
-      ["a read without the slash", send(proxy.url, "GET", "/products?page_size=1", KEY)],
-      ["a write without the slash", send(proxy.url, "PATCH", "/products-batch/update", JSON_KEY, [])],
-      ["no content-type", batch(proxy.url, KEY)],
-      ["text/plain", batch(proxy.url, { ...KEY, "content-type": "text/plain" })],
-      ["not a list", batch(proxy.url, JSON_KEY, ITEM)],
+    // One at a time: a later exchange that taught something wrong would show as the last value.
+    const traffic: Array<[string, () => Promise<Response>]> = [
+      ["a read", () => send(proxy.url, "GET", "/products/og-1/", KEY)],
+      ["a read without the slash", () => send(proxy.url, "GET", "/products?page_size=1", KEY)],
+      ["a write without the slash", () => send(proxy.url, "PATCH", "/products-batch/update", JSON_KEY, [])],
+      ["no content-type", () => batch(proxy.url, KEY)],
+      ["text/plain", () => batch(proxy.url, { ...KEY, "content-type": "text/plain" })],
+      ["not a list", () => batch(proxy.url, JSON_KEY, ITEM)],
       [
         "101 items",
-        batch(
-          proxy.url,
-          JSON_KEY,
-          Array.from({ length: 101 }, () => ITEM),
-        ),
+        () =>
+          batch(
+            proxy.url,
+            JSON_KEY,
+            Array.from({ length: 101 }, () => ITEM),
+          ),
       ],
-      ["an unknown field", batch(proxy.url, JSON_KEY, [{ ...ITEM, colour: "red" }])],
-      ["ts as a string", batch(proxy.url, stringTs(merchantUser))],
-      ["no credentials", batch(proxy.url, { "content-type": "application/json" })],
+      ["an unknown field", () => batch(proxy.url, JSON_KEY, [{ ...ITEM, colour: "red" }])],
+      ["ts as a string", () => batch(proxy.url, stringTs(merchantUser))],
+      ["no credentials", () => batch(proxy.url, { "content-type": "application/json" })],
       [
         "authorization not JSON",
-        batch(proxy.url, {
-          authorization: NOT_JSON_AUTHORIZATION,
-          "og-authorization": "True",
-          "content-type": "application/json",
-        }),
+        () =>
+          batch(proxy.url, {
+            authorization: NOT_JSON_AUTHORIZATION,
+            "og-authorization": "True",
+            "content-type": "application/json",
+          }),
       ],
       [
         "a stale signature",
-        batch(proxy.url, {
-          ...signedHeaders(merchantUser, Math.floor(Date.now() / 1000) - 3 * 3600),
-          "content-type": "application/json",
-        }),
+        () =>
+          batch(proxy.url, {
+            ...signedHeaders(merchantUser, Math.floor(Date.now() / 1000) - 3 * 3600),
+            "content-type": "application/json",
+          }),
       ],
-      ["a 429", batch(proxy.url, { ...JSON_KEY, "x-api-key": "throttled" })],
-      ["a 503", batch(proxy.url, { ...JSON_KEY, "x-api-key": "broken" })],
-      ["an og-mock's own answer", batch(proxy.url, { ...JSON_KEY, "x-api-key": "from-a-fake" })],
+      [
+        "an update of a product the upstream does not have, without content-type",
+        () => send(proxy.url, "PATCH", "/products/missing/", KEY, { live: false }),
+      ],
+      ["a 429", () => batch(proxy.url, { ...JSON_KEY, "x-api-key": "throttled" })],
+      ["a 503", () => batch(proxy.url, { ...JSON_KEY, "x-api-key": "broken" })],
+      ["an og-mock's own answer", () => batch(proxy.url, { ...JSON_KEY, "x-api-key": "from-a-fake" })],
     ];
     for (const [what, sent] of traffic) {
-      const res = await sent;
+      const res = await sent();
       await res.text();
       expect(res.headers.get("x-og-mock-source"), what).toBe("real");
     }

@@ -30,6 +30,13 @@ const processed = (status: number) => status >= 200 && status < 300;
 const credentialRefusal = (status: number) => status === 401 || status === 403;
 /** The service judged the request itself: neither its own trouble, nor its throttle, nor the credentials. */
 const judged = (status: number) => status < 500 && status !== 429 && !credentialRefusal(status);
+/**
+ * A refusal of the request as a whole, for what its body is: a client error that is not about
+ * the credentials, the throttle, a missing product (an update of an unknown id answers 404
+ * whatever its content-type), the method or the client's own slowness.
+ */
+const refusedAsSent = (status: number) =>
+  status >= 400 && status < 500 && judged(status) && ![404, 405, 408].includes(status);
 
 type ItemSchema = "ProductUpdateItem" | "ProductCreateItem";
 const ITEM_SCHEMA: Partial<Record<Operation, ItemSchema>> = {
@@ -150,11 +157,11 @@ function mediaTypeLessons(
   const type = req.headers["content-type"];
   if (type === undefined) {
     if (processed(status)) return [["behaviour.missingContentType", "assume-json"]];
-    return judged(status) ? [["behaviour.missingContentType", "refuse"]] : [];
+    return refusedAsSent(status) ? [["behaviour.missingContentType", "refuse"]] : [];
   }
   if (type.split(";")[0]!.trim().toLowerCase() !== "text/plain") return [];
   if (processed(status)) return [["behaviour.unsupportedMediaType", "accepted"]];
-  return judged(status) ? [["behaviour.unsupportedMediaType", status]] : [];
+  return refusedAsSent(status) ? [["behaviour.unsupportedMediaType", status]] : [];
 }
 
 function bodyOtherwiseTaken(req: CoreRequest, operation: Operation): boolean {
@@ -196,13 +203,14 @@ function batchLessons(
   const first = check?.refused?.reason;
   const items = sent.value;
   if (!Array.isArray(items)) {
-    if ((first === undefined || first === "nonList") && judged(status)) lessons.push(["behaviour.nonListBody", status]);
+    const shown = processed(status) || refusedAsSent(status);
+    if ((first === undefined || first === "nonList") && shown) lessons.push(["behaviour.nonListBody", status]);
     return lessons;
   }
   if (items.length > MAX_ITEMS[schema]) {
     if (first !== undefined && first !== "tooManyItems") return lessons;
     if (processed(status)) lessons.push(["behaviour.tooManyItems", "process"]);
-    else if (judged(status)) lessons.push(["behaviour.tooManyItems", status]);
+    else if (refusedAsSent(status)) lessons.push(["behaviour.tooManyItems", status]);
     return lessons;
   }
   if (processed(status) && batchShaped) {
