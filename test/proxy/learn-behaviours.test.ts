@@ -60,7 +60,11 @@ function answer(req: IncomingMessage, text: string): ReturnType<typeof json> {
     }
     if (typeof fields.ts === "string") return json(401, { detail: "Invalid ts." });
     if (Number(fields.ts) < Date.now() / 1000 - 7200)
-      return json(401, { detail: `Signature expired at ${String(fields.ts)}.`, code: "expired" });
+      // A careless service that names the key in its refusal: the profile must not keep it.
+      return json(401, {
+        detail: `Signature expired at ${String(fields.ts)} (key ${MERCHANT.apiUsers[0]!.hashKey}).`,
+        code: "expired",
+      });
   } else if (key === undefined) return json(401, { detail: "Authentication credentials were not provided." });
   if (key === "throttled") return json(429, { detail: "Slow down." }, { "retry-after": new Date().toUTCString() });
   if (key === "broken") return json(503, { detail: "Down." });
@@ -92,7 +96,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  learner = new Learner(origin, "ordergroove-stock-kit@test", clock, MERCHANT.apiKeys);
+  const held = [...MERCHANT.apiKeys, MERCHANT.apiUsers[0]!.hashKey, MERCHANT.merchantHashKey];
+  learner = new Learner(origin, "ordergroove-stock-kit@test", clock, held);
   proxy = await startMockServer({
     port: 0,
     logger: pino({ level: "silent" }),
@@ -206,7 +211,7 @@ describe("8. --learn, from every exchange that shows a behaviour", () => {
       "auth.notJson.detail": "Could not read <secret> as JSON.",
       "auth.stale.status": 401,
       "auth.stale.body": "code,detail",
-      "auth.stale.detail": "Signature expired at <n>.",
+      "auth.stale.detail": "Signature expired at <n> (key <secret>).",
       "behaviour.retryAfter": "http-date",
     });
     const counts = Object.fromEntries(Object.entries(profile.seen ?? {}).map(([k, v]) => [k, v!.count]));
@@ -215,6 +220,7 @@ describe("8. --learn, from every exchange that shows a behaviour", () => {
     expect(counts).toMatchObject({ "answer.batchStatus": 3, "auth.failureStatus": 3, "behaviour.retryAfter": 1 });
     expect(JSON.stringify(profile)).not.toContain(NOT_JSON_AUTHORIZATION);
     expect(JSON.stringify(profile)).not.toContain(MERCHANT.apiKeys[0]);
+    expect(JSON.stringify(profile)).not.toContain(MERCHANT.apiUsers[0]!.hashKey);
   });
 
   it("makes a fake that answers as the upstream did", async () => {
