@@ -15,7 +15,7 @@ export const UPSTREAM_OPTIONS: Array<[flag: string, what: string, env: string]> 
   ["--upstream-allow HOST", "a host --upstream may name besides Ordergroove's and loopback", "OG_MOCK_UPSTREAM_ALLOW"],
   ["--upstream-fallback fake", "the fake answers when the upstream is unreachable", "OG_MOCK_UPSTREAM_FALLBACK"],
   ["--env-file FILE", "read og-contract's OG_* credentials from FILE (default ./.env)", "OG_MOCK_ENV_FILE"],
-  ["--shadow", "replay real batches against the fake too, and compare", "OG_MOCK_SHADOW=1"],
+  ["--shadow", "replay each real exchange against the fake too, and compare", "OG_MOCK_SHADOW=1"],
   ["--learn FILE", "keep what the upstream did as a calibration profile (for --profile)", "OG_MOCK_LEARN"],
   ["--report FILE", "write the upstream's violations at exit (JSON; JUnit if FILE ends .xml)", "OG_MOCK_REPORT"],
   ["--fail-on-violation", "exit 2 at the end when an upstream answer broke the spec", "OG_MOCK_FAIL_ON_VIOLATION=1"],

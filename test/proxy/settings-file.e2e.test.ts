@@ -14,9 +14,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningProcess, startOgMock } from "../../mock-server/cli/start-og-mock.js";
-import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { ROOT } from "../helpers/spawn.js";
-import { type RogueUpstream, startRogueUpstream } from "./upstreams.js";
+import { type RogueUpstream, signedPatchThrough, startRogueUpstream } from "./upstreams.js";
 
 const BIN = join(ROOT, "mock-server/cli/bin.ts");
 const MERCHANT = { publicId: "e2e-env-shop", sigField: "e2e-env-user", hashKey: "S3CRET-e2e-env-hash-key" };
@@ -57,17 +56,8 @@ describe("og-mock --upstream in a folder with og-contract's .env", () => {
       OG_API_KEY: "S3CRET-shell-api-key",
     });
     const send = async (hashKey: string) => {
-      const before = rogue.received.length;
-      const res = await fetch(`${proxy.url}/products-batch/update/`, {
-        method: "PATCH",
-        headers: {
-          "content-type": "application/json",
-          ...signedHeaders({ ...MERCHANT, hashKey }, unixSeconds(Date.now())),
-        },
-        body: JSON.stringify([{ product_id: "p-1", live: false }]),
-      });
-      await res.text();
-      return { source: res.headers.get("x-og-mock-source"), forwarded: rogue.received.length > before };
+      const { source, forwarded } = await signedPatchThrough(proxy.url, MERCHANT, hashKey, rogue);
+      return { source, forwarded };
     };
     expect(await send("S3CRET-wrong-key")).toEqual({ source: "proxy", forwarded: false });
     expect(await send(MERCHANT.hashKey)).toEqual({ source: "real", forwarded: true });

@@ -12,9 +12,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseCli } from "../../mock-server/cli/args.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
-import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 import { UsageError } from "../../shared/flags/flags.js";
-import { type RogueUpstream, startRogueUpstream } from "./upstreams.js";
+import { type RogueUpstream, signedPatchThrough, startRogueUpstream } from "./upstreams.js";
 
 const MERCHANT = { publicId: "env-shop", sigField: "env-api-user", hashKey: "S3CRET-env-file-hash-key" };
 const SHELL_KEY = "S3CRET-shell-hash-key";
@@ -54,23 +53,8 @@ async function proxyIn(cwd: string, env: NodeJS.ProcessEnv = {}, argv: string[] 
   return { server, signatures: options.proxy!.signatures };
 }
 
-async function patch(base: string, hashKey: string) {
-  const before = rogue.received.length;
-  const res = await fetch(`${base}/products-batch/update/`, {
-    method: "PATCH",
-    headers: {
-      "content-type": "application/json",
-      ...signedHeaders({ ...MERCHANT, hashKey }, unixSeconds(Date.now())),
-    },
-    body: JSON.stringify([{ product_id: "p-1", live: false }]),
-  });
-  await res.text();
-  return {
-    status: res.status,
-    source: res.headers.get("x-og-mock-source"),
-    hint: res.headers.get("x-og-mock-hint") ?? "",
-    forwarded: rogue.received.length > before,
-  };
+function patch(base: string, hashKey: string) {
+  return signedPatchThrough(base, MERCHANT, hashKey, rogue);
 }
 
 describe("3. og-mock --upstream reads og-contract's settings file", () => {

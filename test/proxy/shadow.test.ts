@@ -1,7 +1,8 @@
 /**
  * The fake in the shadow of real traffic (issue 37, point 7): with --shadow each real batch is
- * replayed against the fake, whose catalog first learns what the real answer shows, and the
- * outcomes are compared item by item with the batch's status and form; each difference is in the
+ * replayed against the fake, whose catalog first learns what the real answer shows (and keeps no
+ * write the service did not make), and the outcomes are compared item by item with the batch's
+ * status and form; each difference is in the
  * journal entry (`differences`) and told to the report, labelled with the setting that would
  * explain it where one does. The upstream is a second og-mock made to differ by a profile and a
  * per-item fault.
@@ -95,6 +96,24 @@ describe("7. --shadow", () => {
       fake: 404,
     });
     expect(entry.differences!.filter((d) => d.pointer.startsWith("/items/"))).toHaveLength(1);
+  });
+
+  it("undoes in the fake's catalog an item the fake applied and the service refused", async () => {
+    proxy.merchants.reset();
+    proxy.mock.catalog.create({ external_product_id: "flaky-held", live: true });
+    const answer = await patch(["flaky-held", "only-upstream-sku"]);
+    expect(answer).toMatchObject({ status: 200, source: "real" });
+    const entry = proxy.mock.journal.entries().find((e) => e.source === "real")!;
+    expect(entry.differences).toContainEqual({
+      pointer: "/items/flaky-held",
+      message: 'item "flaky-held" was answered 400 by the service and 200 by the fake',
+      real: 400,
+      fake: 200,
+    });
+    // The service wrote nothing to flaky-held: neither does the fake's catalog keep the replay's write.
+    expect(proxy.mock.catalog.get("flaky-held")?.live).toBe(true);
+    // What the service applied, the fake's catalog keeps.
+    expect(proxy.mock.catalog.get("only-upstream-sku")?.live).toBe(false);
   });
 
   it("passes the real answer when the service accepts a product id the fake cannot hold, and lists that as a difference", async () => {

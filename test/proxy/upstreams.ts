@@ -6,6 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
+import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 
 export interface Received {
   method: string;
@@ -80,4 +81,32 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * A signed 1-item batch PATCH through `base` with `hashKey` for `merchant`: who answered, its hint,
+ * and whether `upstream` received it (the settings-file tests' question: refused before it left?).
+ */
+export async function signedPatchThrough(
+  base: string,
+  merchant: { publicId: string; sigField: string },
+  hashKey: string,
+  upstream: RogueUpstream,
+): Promise<{ status: number; source: string | null; hint: string; forwarded: boolean }> {
+  const before = upstream.received.length;
+  const res = await fetch(`${base}/products-batch/update/`, {
+    method: "PATCH",
+    headers: {
+      "content-type": "application/json",
+      ...signedHeaders({ ...merchant, hashKey }, unixSeconds(Date.now())),
+    },
+    body: JSON.stringify([{ product_id: "p-1", live: false }]),
+  });
+  await res.text();
+  return {
+    status: res.status,
+    source: res.headers.get("x-og-mock-source"),
+    hint: res.headers.get("x-og-mock-hint") ?? "",
+    forwarded: upstream.received.length > before,
+  };
 }

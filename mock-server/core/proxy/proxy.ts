@@ -43,7 +43,7 @@ export interface ProxyOptions {
   merchantCredentials?: MockCredentials | undefined;
   /** Forward a request the spec refuses anyway, flagged in `x-og-mock-hint` (default: answered by og-mock). */
   forwardInvalid?: boolean | undefined;
-  /** Replays each real batch exchange against the fake and compares the outcomes (--shadow, ./shadow.ts). */
+  /** Replays each real exchange against the fake and compares the outcomes (--shadow, ./shadow.ts). */
   shadow?: boolean | undefined;
   /** Requests waiting on the upstream at once before og-mock answers 503 (default 256). */
   maxInFlight?: number | undefined;
@@ -204,7 +204,7 @@ export class UpstreamProxy {
     if (operation && this.#options.shadow) {
       const parsed = answerBody(answer).json;
       const json = parsed.ok ? parsed.value : undefined;
-      differences = shadowDifferences(mock, req, operation, answer.status, json);
+      differences = shadowed(mock, req, operation, answer.status, json);
     }
     journal(mock, req, response, "real", {
       ms: Date.now() - started,
@@ -227,6 +227,25 @@ export class UpstreamProxy {
     }
     // --forward-invalid: the user asked for it, and the answer says what og-mock would have refused.
     return invalid === undefined ? response : withHint(response, `Forwarded although invalid: ${invalid}`);
+  }
+}
+
+/**
+ * The shadow's differences; a replay that fails is listed as one, never lost with the real answer,
+ * which passes as it came whatever the fake made of the request.
+ */
+function shadowed(
+  mock: OrdergrooveMock,
+  req: CoreRequest,
+  operation: Operation,
+  status: number,
+  body: unknown,
+): Difference[] {
+  try {
+    return shadowDifferences(mock, req, operation, status, body);
+  } catch (error) {
+    const why = error instanceof Error ? error.name : "an unknown error";
+    return [{ pointer: "", message: `the fake could not replay the request (${why})`, real: status, fake: null }];
   }
 }
 

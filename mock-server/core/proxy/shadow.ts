@@ -1,33 +1,28 @@
 /**
- * The fake in the shadow of real traffic (`og-mock --upstream --shadow`): each real batch exchange
- * is replayed against the fake and the two outcomes compared, item by item, with the batch's
- * status and answer form. Before the replay the fake's catalog learns what the real answer shows
- * (a product the service answered 200 exists, one it answered 404 does not), so both start from
- * the same state and a difference is a difference of behaviour, not of data.
+ * The fake in the shadow of real traffic (`og-mock --upstream --shadow`): each real exchange of an
+ * operation the fake answers is replayed against the fake and the two outcomes compared. Before
+ * the replay the fake's catalog learns what the real answer shows, so both start from the same
+ * state and a difference is a difference of behaviour, not of data; after it, the catalog holds
+ * what the service showed, whatever the fake answered.
  *
- * The replay authenticates with the fake's own credentials (the merchant's are the service's to
- * check, and the proxy already checked their shape); it is journaled by the fake as any request.
+ * Batches: ./shadow-batch.ts. One product (read, write, group check): ./shadow-product.ts.
+ * Listings are compared by status and form only: a page depends on the whole catalog, of which the
+ * fake knows only what traffic showed it.
+ *
+ * Not compared: an exchange the service refused for its credentials (the replay authenticates
+ * with the fake's own, ./shadow-replay.ts, so it would always differ), and a listing page past the
+ * first (its cursor is the service's, its page number counts the service's catalog).
  */
-import { signedHeaders, unixSeconds } from "../../../shared/auth/signature.js";
-import { batchResults } from "../../../shared/batch-results.js";
 import type { CoreRequest } from "../messages.js";
-import { CatalogError } from "../products/catalog.js";
 import type { OrdergrooveMock } from "../mock.js";
-import type { Operation } from "../routes.js";
-import { sentJson } from "./bodies.js";
+import { matchRoute, type Operation } from "../routes.js";
+import { batchDifferences } from "./shadow-batch.js";
+import { productDifferences } from "./shadow-product.js";
+import { type Difference, formDifference, formOf, processed, replayOnFake, statusDifference } from "./shadow-replay.js";
 
-/** One way the fake's outcome differs from the real one, and the setting that would explain it, where one does. */
-export interface Difference {
-  /** A JSON pointer: "" the batch as a whole, "/items/<product_id>" one item. */
-  pointer: string;
-  message: string;
-  real: unknown;
-  fake: unknown;
-  /** The behaviour setting (or calibration observation) that would explain it, e.g. `answer.batchStatus`. */
-  setting?: string;
-}
+export type { Difference } from "./shadow-replay.js";
 
-/** Replays a real batch exchange against the fake and lists the differences; [] for other operations. */
+/** Replays a real exchange against the fake and lists the differences. */
 export function shadowDifferences(
   mock: OrdergrooveMock,
   req: CoreRequest,
@@ -35,74 +30,65 @@ export function shadowDifferences(
   realStatus: number,
   realBody: unknown,
 ): Difference[] {
-  if (operation !== "updateProductsBatch" && operation !== "createProductsBatch") return [];
-  const parsed = sentJson(req);
-  const sent = parsed.ok ? parsed.value : undefined;
-  if (!Array.isArray(sent)) return [];
-  const real = new Map(batchResults(realBody).map((r) => [r.product_id, r.status]));
-  // The same starting state: what the real answer shows of the catalog.
-  for (const [id, status] of real) {
-    if (typeof id !== "string") continue;
-    const exists = mock.catalog.has(id);
-    if (operation === "updateProductsBatch" && status === 200 && !exists) {
-      try {
-        mock.catalog.create({ external_product_id: id });
-      } catch (error) {
-        // A product the service holds and the fake cannot (an id past the fake's own cap): the
-        // replay's answer for it is a difference to list, never a reason to lose the real answer.
-        if (!(error instanceof CatalogError)) throw error;
-      }
+  if (realStatus === 401 || realStatus === 403) return [];
+  switch (operation) {
+    case "updateProductsBatch":
+    case "createProductsBatch":
+      return batchDifferences(mock, req, operation, realStatus, realBody);
+    case "getProduct":
+    case "updateProduct":
+    case "productHasGroup": {
+      const route = matchRoute(req.method, pathOf(req));
+      if (route.kind !== "operation" || route.productId === undefined) return [];
+      return productDifferences(
+        mock,
+        req,
+        { operation, productId: route.productId, groupType: route.groupType, groupName: route.groupName },
+        realStatus,
+        realBody,
+      );
     }
-    if (operation === "updateProductsBatch" && status === 404 && exists) mock.catalog.remove(id);
-    if (operation === "createProductsBatch" && status === 200 && exists) mock.catalog.remove(id);
+    case "listProducts":
+    case "listProductGroups":
+      return listingDifferences(mock, req, realStatus, realBody);
   }
-  const answer = mock.handle({ ...req, headers: withFakeCredentials(req.headers, mock) });
-  const fakeBody = answer.body;
+}
+
+function listingDifferences(
+  mock: OrdergrooveMock,
+  req: CoreRequest,
+  realStatus: number,
+  realBody: unknown,
+): Difference[] {
+  const query = new URLSearchParams(req.path.split("?")[1] ?? "");
+  const page = query.get("page");
+  if (query.has("cursor") || (page !== null && page.trim() !== "1")) return [];
+  const answer = replayOnFake(mock, req);
   const out: Difference[] = [];
-  const bothProcessed = realStatus >= 200 && realStatus < 300 && answer.status >= 200 && answer.status < 300;
-  if (answer.status !== realStatus) {
+  const status = statusDifference("the listing", realStatus, answer.status, undefined);
+  if (status) out.push(status);
+  if (req.method.toUpperCase() === "HEAD" || !processed(realStatus) || !processed(answer.status)) return out;
+  const form = formDifference(realBody, answer.body);
+  if (form) return [...out, form];
+  if (formOf(realBody) !== "object") return out;
+  // The page's keys say its pagination form (count with page numbers, none with a cursor).
+  const keys = (body: unknown) =>
+    Object.keys(body as object)
+      .sort()
+      .join(", ");
+  const [real, fake] = [keys(realBody), keys(answer.body)];
+  if (real !== fake) {
     out.push({
       pointer: "",
-      message: `the batch was answered ${realStatus} by the service and ${answer.status} by the fake`,
-      real: realStatus,
-      fake: answer.status,
-      ...(bothProcessed ? { setting: "answer.batchStatus" } : {}),
-    });
-  }
-  if (bothProcessed && Array.isArray(realBody) !== Array.isArray(fakeBody)) {
-    const form = (body: unknown) => (Array.isArray(body) ? "list" : "object");
-    out.push({
-      pointer: "",
-      message: `the answer's form is ${form(realBody)} from the service and ${form(fakeBody)} from the fake`,
-      real: form(realBody),
-      fake: form(fakeBody),
-      setting: "answer.batchForm",
-    });
-  }
-  if (!bothProcessed) return out;
-  const fake = new Map(batchResults(fakeBody).map((r) => [r.product_id, r.status]));
-  for (const [id, status] of real) {
-    const theirs = fake.get(id);
-    if (theirs === status) continue;
-    out.push({
-      pointer: `/items/${String(id).replaceAll("~", "~0").replaceAll("/", "~1")}`,
-      message: `item ${JSON.stringify(id)} was answered ${status} by the service and ${theirs ?? "not at all"} by the fake`,
-      real: status,
-      fake: theirs ?? null,
+      message: `the listing's keys are ${real} from the service and ${fake} from the fake`,
+      real,
+      fake,
     });
   }
   return out;
 }
 
-/** The request's headers with the fake's own credentials instead of the merchant's. */
-function withFakeCredentials(
-  headers: Record<string, string | undefined>,
-  mock: OrdergrooveMock,
-): Record<string, string | undefined> {
-  const { authorization: _a, "og-authorization": _o, "x-api-key": _k, ...rest } = headers;
-  const { apiKeys, apiUsers, publicId } = mock.options.credentials;
-  if (apiKeys[0] !== undefined) return { ...rest, "x-api-key": apiKeys[0] };
-  const user = apiUsers[0];
-  if (!user) return rest;
-  return { ...rest, ...signedHeaders({ publicId, ...user }, unixSeconds(mock.options.clock.now())) };
+function pathOf(req: CoreRequest): string {
+  const query = req.path.indexOf("?");
+  return query === -1 ? req.path : req.path.slice(0, query);
 }
