@@ -21,19 +21,14 @@ import {
   type ObservedValue,
   observe,
   observations,
-  retryAfterForm,
   summary,
   writeObservations,
 } from "./observations.js";
 import { type Exchange, recordingFetch } from "./recorder.js";
 import { resolveTarget, type Target } from "./target.js";
-import {
-  AUTH_FAILURES,
-  type AuthFailure,
-  DETAIL_MAX_CHARS,
-  FAKE_EXPLANATION,
-} from "../mock-server/core/calibration/behaviours.js";
+import { AUTH_FAILURES, type AuthFailure, FAKE_EXPLANATION } from "../mock-server/core/calibration/behaviours.js";
 import { HINT_HEADER, hintHeaderValue } from "../mock-server/core/hint.js";
+import { bodyShape, priceType, refusalWords, retryAfterForm, timestampFormat } from "../shared/observed-forms.js";
 
 const ON_MOCK = (process.env.OG_CONTRACT_TARGET || "mock") === "mock";
 const log: Exchange[] = [];
@@ -212,55 +207,24 @@ function assumption(
   });
 }
 
-/** The keys of a JSON error body, sorted ("detail"), or "not-json" / "empty": never its text. */
-function bodyShape(body: unknown): string {
-  if (body === undefined || body === null || body === "") return "empty";
-  if (typeof body !== "object") return "not-json";
-  const keys = Object.keys(body).sort();
-  // A body keyed by something else (ids, fields) is summarised: a profile keeps shapes, not data.
-  if (keys.length > 4 || keys.some((k) => !/^[a-z_]{1,30}$/.test(k))) return "other";
-  return keys.join(",") || "empty";
-}
-
 /** What a refused credential got, recorded under its kind (the profile keeps per-failure answers). */
 function observeRefusal(kind: AuthFailure, clause: string, answer: Exchange): void {
   refusals.push(answer.status);
   observe(`auth.${kind}.status`, answer.status, clause);
   observe(`auth.${kind}.body`, bodyShape(answer.body), clause);
   const text = (answer.body as { detail?: unknown } | undefined)?.detail;
-  if (typeof text === "string" && text.trim()) observe(`auth.${kind}.detail`, refusalText(text, answer), clause);
+  const words = typeof text === "string" ? refusalText(text, answer) : undefined;
+  if (words !== undefined) observe(`auth.${kind}.detail`, words, clause);
 }
 
 /**
  * The words of a refusal, as a profile keeps them: the fake's own explanation (its body repeats
- * its x-og-mock-hint) as such; anything else with ids and numbers normalised (so a rerun is not
- * drift), anything that looks like a credential removed, and capped.
+ * its x-og-mock-hint) as such; anything else as og-mock --learn keeps it too (shared/observed-forms.ts).
  */
-function refusalText(text: string, answer: Exchange): string {
+function refusalText(text: string, answer: Exchange): string | undefined {
   const hint = answer.headers[HINT_HEADER];
   if (hint !== undefined && hintHeaderValue(text) === hint) return FAKE_EXPLANATION;
-  let out = text;
-  for (const secret of [target.apiKey, target.hmac?.hashKey]) {
-    if (secret) out = out.split(secret).join("<secret>");
-  }
-  out = out
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<id>")
-    .replace(/[A-Za-z0-9+/_-]{32,}={0,2}/g, "<redacted>")
-    .replace(/\d+/g, "<n>")
-    .replace(/\s+/g, " ")
-    .trim();
-  return out.length > DETAIL_MAX_CHARS ? `${out.slice(0, DETAIL_MAX_CHARS - 1)}…` : out;
-}
-
-function priceType(price: unknown): string {
-  if (price === null) return "null";
-  return typeof price === "string" || typeof price === "number" ? typeof price : "other";
-}
-
-function timestampFormat(value: unknown): string {
-  if (typeof value !== "string") return "other";
-  if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(value)) return "YYYY-MM-DD HH:MM:SS";
-  return /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value) ? "ISO 8601" : "other";
+  return refusalWords(text, [target.apiKey, target.hmac?.hashKey]);
 }
 
 /** Which of a batch's processed statuses, or the refusal status, an answer was. */

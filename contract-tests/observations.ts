@@ -76,9 +76,5 @@ export function summary(): string {
     .join("\n")}`;
 }
 
-/** "seconds", "http-date" or "absent", from a Retry-After header value. */
-export function retryAfterForm(value: string | null | undefined): "seconds" | "http-date" | "absent" | "other" {
-  if (value === null || value === undefined) return "absent";
-  if (/^\d+$/.test(value.trim())) return "seconds";
-  return Number.isNaN(Date.parse(value)) ? "other" : "http-date";
-}
+/** The form of a Retry-After value, read as og-mock --learn reads it. */
+export { retryAfterForm } from "../shared/observed-forms.js";

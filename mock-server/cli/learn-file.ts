@@ -6,6 +6,7 @@
  */
 import { renameSync, writeFileSync } from "node:fs";
 import { systemClock } from "../core/clock.js";
+import type { MockCredentials } from "../core/auth/authenticate.js";
 import { Learner } from "../core/proxy/learn.js";
 import { kitVersion } from "../../shared/kit-version.js";
 
@@ -16,8 +17,10 @@ export class LearnFile {
   constructor(
     readonly file: string,
     target: string,
+    /** Every credential og-mock holds: removed from any refusal text the profile keeps. */
+    held: ReadonlyArray<Partial<MockCredentials>> = [],
   ) {
-    this.learner = new Learner(target, kitVersion(), systemClock);
+    this.learner = new Learner(target, kitVersion(), systemClock, held.flatMap(secretsOf));
     this.#timer = setInterval(() => this.#writeIfChanged(), 1000);
     this.#timer.unref();
   }
@@ -38,4 +41,12 @@ export class LearnFile {
       console.error(`og-mock: Failed to write the learnt profile ${this.file}: ${(error as Error).message}.`);
     }
   }
+}
+
+function secretsOf(credentials: Partial<MockCredentials>): string[] {
+  return [
+    ...(credentials.apiKeys ?? []),
+    ...(credentials.apiUsers ?? []).map((user) => user.hashKey),
+    credentials.merchantHashKey ?? "",
+  ].filter((secret) => secret !== "");
 }

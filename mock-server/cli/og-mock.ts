@@ -41,7 +41,18 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   // The upstream's violations: logged as they come, reported at exit (./violation-report.ts).
   const report = options.proxy ? new ViolationReport(options.proxy.target.origin, logger) : undefined;
   if (options.proxy && report) options.proxy.onViolations = (found) => report.add(found);
-  const learnt = options.proxy?.learn ? new LearnFile(options.proxy.learn, options.proxy.target.origin) : undefined;
+  const held = [
+    options.proxy?.merchantCredentials,
+    options.credentials,
+    ...(options.merchants ?? []).map((m) => m.credentials),
+  ];
+  const learnt = options.proxy?.learn
+    ? new LearnFile(
+        options.proxy.learn,
+        options.proxy.target.origin,
+        held.filter((c) => c !== undefined),
+      )
+    : undefined;
   if (options.proxy && learnt) options.proxy.learner = learnt.learner;
   // Signal handlers first: whoever reads the banner may stop us at once, and must find us ready.
   let running: Awaited<ReturnType<typeof startMockServer>> | undefined;

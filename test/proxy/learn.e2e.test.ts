@@ -12,24 +12,38 @@ import { startOgMock } from "../helpers/spawn.js";
 
 const KEY = { "x-api-key": "og-mock-api-key", "content-type": "application/json" };
 const BODY = JSON.stringify([{ product_id: "og-coffee-beans-1kg", live: false }]);
+/** An item with a field the spec does not define: the upstream (--strict) refuses it. */
+const UNKNOWN_FIELD = JSON.stringify([{ product_id: "og-coffee-beans-1kg", live: false, colour: "red" }]);
 
 describe("--learn FILE", () => {
   it("writes a profile that og-mock --profile answers with", { timeout: 60_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), "og-learn-")), "learnt.json");
-    const upstream = await startOgMock(["--status", "200", "--form", "list", "--log-level", "silent"]);
+    const upstream = await startOgMock(["--status", "200", "--form", "list", "--strict", "--log-level", "silent"]);
     const proxy = await startOgMock(["--upstream", upstream.url, "--learn", file, "--log-level", "silent"]);
     await (await fetch(`${proxy.url}/products-batch/update/`, { method: "PATCH", headers: KEY, body: BODY })).text();
+    const strict = { method: "PATCH", headers: KEY, body: UNKNOWN_FIELD };
+    await (await fetch(`${proxy.url}/products-batch/update/`, strict)).text();
     expect(await proxy.stop()).toBe(0);
     await upstream.stop();
     const profile = validateProfile(JSON.parse(readFileSync(file, "utf8")));
-    expect(profile.observations).toMatchObject({ "answer.batchStatus": 200, "answer.batchForm": "list" });
-    expect(profile.seen?.["answer.batchStatus"]?.count).toBe(1);
+    expect(profile.observations).toMatchObject({
+      "answer.batchStatus": 200,
+      "answer.batchForm": "list",
+      "behaviour.unknownFields": "refuse",
+    });
+    expect(profile.seen?.["answer.batchStatus"]?.count).toBe(2);
     expect(profile.kit).toMatch(/^ordergroove-stock-kit@\d/);
 
     const taught = await startOgMock(["--profile", file, "--log-level", "silent"]);
     const res = await fetch(`${taught.url}/products-batch/update/`, { method: "PATCH", headers: KEY, body: BODY });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual([{ results: [{ product_id: "og-coffee-beans-1kg", status: 200 }] }]);
+    const refused = await fetch(`${taught.url}/products-batch/update/`, {
+      method: "PATCH",
+      headers: KEY,
+      body: UNKNOWN_FIELD,
+    });
+    expect(await refused.json()).toMatchObject([{ results: [{ product_id: "og-coffee-beans-1kg", status: 400 }] }]);
     await taught.stop();
   });
 });

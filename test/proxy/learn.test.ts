@@ -49,6 +49,7 @@ describe("8. --learn", () => {
       "answer.batchForm": "list",
       "auth.failureStatus": 401,
       "answer.priceType": "string",
+      "answer.timestampFormat": "YYYY-MM-DD HH:MM:SS",
     });
     expect(profile.seen?.["answer.batchStatus"]).toEqual({
       count: 2,

@@ -15,6 +15,7 @@
  */
 import type { RefusalKind } from "../auth/authenticate.js";
 import { OBSERVED_REFUSAL_DETAILS } from "../settings.js";
+import { DETAIL_MAX_CHARS } from "../../../shared/observed-forms.js";
 
 export const PROFILE_FORMAT = "og-profile/1";
 
@@ -50,8 +51,8 @@ export const AUTH_FAILURES: Readonly<Record<RefusalKind, string>> = {
 };
 export type AuthFailure = RefusalKind;
 
-/** Longest refusal text a profile keeps: enough for a service's sentence, not for a page. */
-export const DETAIL_MAX_CHARS = 160;
+/** Longest refusal text a profile keeps (shared: og-contract and og-mock --learn both cap it). */
+export { DETAIL_MAX_CHARS };
 /** What the fake's body says for a kind whose wording nobody observed: its own explanation. */
 export const FAKE_EXPLANATION = "(the fake's explanation)";
 

@@ -12,7 +12,7 @@
  * does not have cannot verify anything.
  */
 import { constantTimeEqual } from "../../../shared/auth/signature.js";
-import type { AuthPolicy, MockCredentials } from "../auth/authenticate.js";
+import type { AuthPolicy, MockCredentials, RefusalKind } from "../auth/authenticate.js";
 import { authenticateCached } from "../auth/cache.js";
 import { withHint } from "../hint.js";
 import { type CoreRequest, type CoreResponse, detail } from "../messages.js";
@@ -22,6 +22,24 @@ import { checkMediaType } from "../refusals.js";
 import type { Operation } from "../routes.js";
 import { sentJson } from "./bodies.js";
 
+/** Which of the checks above a request failed first: what --learn may conclude from the upstream's answer to it. */
+export type RefusalReason = "auth" | "mediaType" | "json" | "nonList" | "tooManyItems";
+
+/** What the check before forwarding found out about one request (kept for --learn, ./learn.ts). */
+export interface PreCheck {
+  /** og-mock held the key the request was made with, and the signature (or API key) matched it. */
+  verified: boolean;
+  /** The first check the request failed (it reached the upstream only with --forward-invalid). */
+  refused?: { reason: RefusalReason; kind?: RefusalKind };
+}
+
+const checked = new WeakMap<CoreRequest, PreCheck>();
+
+/** What the check before forwarding found for this request; undefined when it was not checked (no operation). */
+export function preCheckOf(req: CoreRequest): PreCheck | undefined {
+  return checked.get(req);
+}
+
 /** Why a request is not forwarded, and the fake's answer to it; undefined when it may go. */
 export function refusalBeforeForwarding(
   req: CoreRequest,
@@ -30,33 +48,53 @@ export function refusalBeforeForwarding(
   /** The merchant's credentials to verify signatures with; undefined: only the headers' shape and age. */
   verifyWith: MockCredentials | undefined,
 ): { answer: CoreResponse; why: string } | undefined {
+  const found = firstRefusal(req, operation, mock, verifyWith);
+  checked.set(req, found.check);
+  return found.refusal;
+}
+
+function firstRefusal(
+  req: CoreRequest,
+  operation: Operation,
+  mock: OrdergrooveMock,
+  /** The merchant's credentials to verify signatures with; undefined: only the headers' shape and age. */
+  verifyWith: MockCredentials | undefined,
+): { check: PreCheck; refusal?: { answer: CoreResponse; why: string } } {
   const behaviour = mock.behaviour;
   const held = verifyWith && coversScheme(req.headers, verifyWith) ? verifyWith : undefined;
+  const refused = (reason: RefusalReason, answer: CoreResponse, why: string, kind?: RefusalKind) => ({
+    check: {
+      verified: reason !== "auth" && held !== undefined,
+      refused: kind === undefined ? { reason } : { reason, kind },
+    },
+    refusal: { answer, why },
+  });
   const policy = held ? mock.authPolicy : shapeOnly(mock.authPolicy);
   const credentials = held ?? credentialsNamedBy(req.headers);
   const auth = authenticateCached(req.headers, credentials, policy, mock.options.clock, operation);
   if (!auth.ok) {
     const words = auth.kind === undefined ? undefined : policy.refusalDetails?.[auth.kind];
-    return {
-      answer: withHint(detail(auth.status ?? policy.failureStatus, words ?? auth.detail), auth.detail),
-      why: auth.detail,
-    };
+    const answer = withHint(detail(auth.status ?? policy.failureStatus, words ?? auth.detail), auth.detail);
+    return refused("auth", answer, auth.detail, auth.kind);
   }
+  const passed = { check: { verified: held !== undefined } };
   const write =
     operation === "updateProductsBatch" || operation === "createProductsBatch" || operation === "updateProduct";
-  if (!write) return undefined;
+  if (!write) return passed;
   const media = checkMediaType(req.headers["content-type"], behaviour);
-  if (media) return { answer: media, why: (media.body as { detail: string }).detail };
+  if (media) return refused("mediaType", media, (media.body as { detail: string }).detail);
   const sent = sentJson(req);
   if (!sent.ok) {
     const why = `JSON parse error: ${sent.error.message}. The body must be JSON.`;
-    return { answer: detail(400, why), why };
+    return refused("json", detail(400, why), why);
   }
   const parsed = sent.value;
-  if (operation === "updateProduct") return undefined;
+  if (operation === "updateProduct") return passed;
   const schema = operation === "updateProductsBatch" ? "ProductUpdateItem" : "ProductCreateItem";
-  const refused = batchRefusal(parsed, MAX_ITEMS[schema], behaviour);
-  return refused ? { answer: refused, why: (refused.body as { detail: string }).detail } : undefined;
+  const batch = batchRefusal(parsed, MAX_ITEMS[schema], behaviour);
+  if (!batch) return passed;
+  const why = (batch.body as { detail: string }).detail;
+  return refused(Array.isArray(parsed) ? "tooManyItems" : "nonList", batch, why);
 }
 
 /**

@@ -5,8 +5,8 @@
  * did. Each observation carries how often it was seen and when, first and last; the latest
  * answer wins, as a recorded profile keeps the latest run's.
  *
- * Learnt from traffic alone, without provoking anything: the status and form of a processed batch,
- * the status of refused credentials, and the JSON type of a product's price.
+ * Learnt from traffic alone, without provoking anything: what each exchange shows unambiguously
+ * (./lessons.ts says which behaviours, from which traffic; docs/proxy.md has the table).
  */
 import type { Clock } from "../clock.js";
 import {
@@ -17,7 +17,8 @@ import {
   type SeenCount,
 } from "../calibration/behaviours.js";
 import type { CoreRequest } from "../messages.js";
-import type { Operation } from "../routes.js";
+import { lessonsOf } from "./lessons.js";
+import type { UpstreamAnswer } from "./upstream.js";
 
 export class Learner {
   readonly #observations: Observations = {};
@@ -28,23 +29,13 @@ export class Learner {
     readonly target: string,
     readonly kit: string,
     readonly clock: Clock,
+    /** The credentials og-mock holds (keys, hash keys): never kept, even inside a refusal's words. */
+    readonly secrets: readonly string[] = [],
   ) {}
 
-  /** Learns from one real exchange: the request as sent, the upstream's status and parsed body. */
-  observe(req: CoreRequest, operation: Operation, status: number, body: unknown): void {
-    const batch = operation === "updateProductsBatch" || operation === "createProductsBatch";
-    if (batch && status >= 200 && status < 300 && body !== undefined) {
-      this.#note("answer.batchStatus", status);
-      this.#note("answer.batchForm", Array.isArray(body) ? "list" : "object");
-    }
-    const credentials = req.headers["x-api-key"] !== undefined || req.headers.authorization !== undefined;
-    if ((status === 401 || status === 403) && credentials) this.#note("auth.failureStatus", status);
-    if (operation === "getProduct" && status === 200 && body && typeof body === "object" && "price" in body) {
-      const price = (body as { price: unknown }).price;
-      const type =
-        price === null ? "null" : typeof price === "string" || typeof price === "number" ? typeof price : "other";
-      this.#note("answer.priceType", type);
-    }
+  /** Learns from one real exchange: the request as the client sent it, and the upstream's answer. */
+  observe(req: CoreRequest, answer: UpstreamAnswer): void {
+    for (const [key, value] of lessonsOf(req, answer, this.secrets)) this.#note(key, value);
   }
 
   /** Whether anything was learnt since the last call (the CLI writes the file only then). */

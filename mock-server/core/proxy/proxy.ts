@@ -199,11 +199,12 @@ export class UpstreamProxy {
     );
     let differences: Difference[] = [];
     const violations = operation ? answerViolations(req, operation, answer) : [];
-    if (operation && (this.#options.learner || this.#options.shadow)) {
+    // Every real answer, a path without its slash too: the learner decides what it shows.
+    this.#options.learner?.observe(req, answer);
+    if (operation && this.#options.shadow) {
       const parsed = answerBody(answer).json;
       const json = parsed.ok ? parsed.value : undefined;
-      this.#options.learner?.observe(req, operation, answer.status, json);
-      if (this.#options.shadow) differences = shadowed(mock, req, operation, answer.status, json);
+      differences = shadowed(mock, req, operation, answer.status, json);
     }
     journal(mock, req, response, "real", {
       ms: Date.now() - started,
