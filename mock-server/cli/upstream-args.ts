@@ -122,7 +122,7 @@ export function upstreamOptions(
   const own = verifySignatures || settings.credentials ? undefined : credentialsGiven(flags);
   const merchantCredentials = settings.credentials ?? own;
   const otherwise = verifySignatures
-    ? `the first merchant's credentials from ${flags.name("merchants")}`
+    ? `each merchant's credentials from ${flags.name("merchants")} (the merchant a request names)`
     : own
       ? OWN_CREDENTIALS.filter((f) => flags.given.has(f))
           .map((f) => flags.name(f))

@@ -16,6 +16,8 @@ let rogue: RogueUpstream;
 let shapeOnly: RunningMockServer;
 let verifying: RunningMockServer;
 let lenient: RunningMockServer;
+let several: RunningMockServer;
+const OTHER = { publicId: "shop-2", sigField: "other-api-user", hashKey: "other-hash-key" };
 
 beforeAll(async () => {
   rogue = await startRogueUpstream();
@@ -32,8 +34,20 @@ beforeAll(async () => {
     { publicId: MERCHANT.publicId, apiUsers: [{ sigField: MERCHANT.sigField, hashKey: MERCHANT.hashKey }] },
   );
   lenient = await start({ forwardInvalid: true });
+  several = await startMockServer({
+    port: 0,
+    logger: pino({ level: "silent" }),
+    merchants: [MERCHANT, OTHER].map((m) => ({
+      credentials: {
+        publicId: m.publicId,
+        apiUsers: [{ sigField: m.sigField, hashKey: m.hashKey }],
+        apiKeys: [`key-of-${m.publicId}`],
+      },
+    })),
+    proxy: { target: { origin: rogue.url, production: false }, verifySignatures: true },
+  });
 });
-afterAll(async () => Promise.all([rogue, shapeOnly, verifying, lenient].map((s) => s.close())));
+afterAll(async () => Promise.all([rogue, shapeOnly, verifying, lenient, several].map((s) => s.close())));
 
 async function patch(base: string, body: string, headers: Record<string, string>) {
   const before = rogue.received.length;
@@ -214,5 +228,26 @@ describe("3. signatures", () => {
     });
     expect(twice).toMatchObject({ source: "proxy", forwarded: false });
     expect(twice.hint).toContain("reads the clock twice");
+  });
+});
+
+describe("3. with several merchants (--merchants): the merchant a request names", () => {
+  const journalOf = async (publicId: string) => {
+    const res = await fetch(`${several.url}/__admin/journal?merchant=${publicId}`);
+    return (await res.json()) as { entries: Array<{ source?: string; path: string }> };
+  };
+
+  it("verifies each merchant's signatures with that merchant's key, and journals the exchange there", async () => {
+    several.merchants.reset();
+    expect(await patch(several.url, ONE, signedHeaders(OTHER, now()))).toMatchObject({
+      source: "real",
+      forwarded: true,
+    });
+    // The second merchant's key is not the first's: verified against the merchant the request names.
+    const crossed = await patch(several.url, ONE, signedHeaders({ ...OTHER, hashKey: MERCHANT.hashKey }, now()));
+    expect(crossed).toMatchObject({ status: 403, source: "proxy", forwarded: false });
+    expect(crossed.hint).toContain("Signature mismatch");
+    expect((await journalOf(OTHER.publicId)).entries.map((e) => e.source)).toEqual(["real", "proxy"]);
+    expect((await journalOf(MERCHANT.publicId)).entries).toEqual([]);
   });
 });

@@ -118,7 +118,7 @@ export class UpstreamProxy {
       );
     }
     if (route.kind !== "operation") return this.#forward(req, undefined);
-    const mock = this.#front.merchants.default;
+    const mock = this.#merchantOf(req);
     const verifyWith =
       this.#options.merchantCredentials ?? (this.#options.verifySignatures ? mock.options.credentials : undefined);
     const refused = refusalBeforeForwarding(req, route.operation, mock, verifyWith);
@@ -128,10 +128,22 @@ export class UpstreamProxy {
     return refused.answer;
   }
 
+  /**
+   * The merchant a request is for, when og-mock serves several (--merchants): the one its
+   * public_id or API key names, as the fake picks it, whose credentials verify the signature and
+   * whose journal keeps the exchange; a request naming none is the first merchant's.
+   */
+  #merchantOf(req: CoreRequest): OrdergrooveMock {
+    const merchants = this.#front.merchants;
+    if (merchants.size === 1) return merchants.default;
+    const named = merchants.pick(req);
+    return merchants.merchant(named.options.credentials.publicId) === named ? named : merchants.default;
+  }
+
   /** og-mock's own refusal, marked and journaled (with its cause in `fault`) as every answer it gives for itself. */
   #refused(req: CoreRequest, response: CoreResponse, fault: string): CoreResponse {
     marked(response, "proxy");
-    journal(this.#front.merchants.default, req, response, "proxy", { fault });
+    journal(this.#merchantOf(req), req, response, "proxy", { fault });
     return response;
   }
 
@@ -164,7 +176,7 @@ export class UpstreamProxy {
 
   async #exchange(req: CoreRequest, operation: Operation | undefined, invalid?: string): Promise<CoreResponse> {
     const { target, upstream, fallback } = this.#options;
-    const mock = this.#front.merchants.default;
+    const mock = this.#merchantOf(req);
     const started = Date.now();
     // The bytes the client sent, not their UTF-8 reading: a byte that is not UTF-8 reaches the
     // upstream as it was sent (a host that reads no bytes, such as MSW, has only the text).
