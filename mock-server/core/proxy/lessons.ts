@@ -244,7 +244,7 @@ function unknownFieldVerdict(
     const knownPart = Object.fromEntries(Object.entries(fields).filter(([k]) => known.has(k)));
     if (!validate(knownPart)) continue;
     if (count(items as Array<{ product_id?: unknown } | null>, id) !== 1 || count(results, id) !== 1) continue;
-    const result = results.find((r) => r.product_id === id)!;
+    const result = results.find((r) => r?.product_id === id)!;
     if (result.status === 200) return "ignore";
     if (result.status === 400 && operation === "updateProductsBatch") return "refuse";
   }

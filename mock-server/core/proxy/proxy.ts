@@ -212,7 +212,7 @@ export class UpstreamProxy {
     let differences: Difference[] = [];
     const violations = operation ? answerViolations(req, operation, answer) : [];
     // Every real answer, a path without its slash too: the learner decides what it shows.
-    this.#options.learner?.observe(req, answer);
+    if (this.#options.learner) learnt(this.#options.learner, req, answer);
     if (operation && this.#options.shadow) {
       const parsed = answerBody(answer).json;
       const json = parsed.ok ? parsed.value : undefined;
@@ -258,6 +258,18 @@ function shadowed(
   } catch (error) {
     const why = error instanceof Error ? error.name : "an unknown error";
     return [{ pointer: "", message: `the fake could not replay the request (${why})`, real: status, fake: null }];
+  }
+}
+
+/**
+ * Learns from a real exchange; an answer the learner cannot read (one that breaks the spec in a
+ * way it did not foresee) teaches nothing, and never costs the client the real answer.
+ */
+function learnt(learner: Learner, req: CoreRequest, answer: UpstreamAnswer): void {
+  try {
+    learner.observe(req, answer);
+  } catch {
+    // Nothing learnt from this exchange: the answer passes as it came.
   }
 }
 
