@@ -137,8 +137,10 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
             if (!tunnel) reached = true;
             awaitAnswer();
           };
-          // A kept-alive socket (or a tunnel's) is connected already.
-          if (!socket.connecting) return connected();
+          // A kept-alive socket is connected already. A tunnel's TLS session is not, though its
+          // socket is not "connecting": its handshake stays under the connect timeout armed for
+          // the CONNECT, or an upstream that never completed it would wait out the answer timeout.
+          if (!tunnel && !socket.connecting) return connected();
           awaitConnection();
           socket.once(url.protocol === "https:" ? "secureConnect" : "connect", connected);
         });

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { type AddressInfo, connect } from "node:net";
+import { type AddressInfo, connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
@@ -158,6 +158,49 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
     );
     expect(failure).toMatchObject({ kind: "timeout" });
     await expect.poll(() => open.size).toBe(0);
+  });
+
+  it("bounds the TLS handshake through the tunnel by the connect timeout: an upstream that never completes it is a 504 that says so", async () => {
+    // An upstream that takes the connection and never answers the TLS handshake.
+    const held = new Set<import("node:net").Socket>();
+    const mute = createServer((socket) => {
+      held.add(socket);
+      socket.on("error", () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => mute.listen(0, "127.0.0.1", resolve));
+    const mutePort = (mute.address() as AddressInfo).port;
+    const tunnelling = createHttpServer();
+    tunnelling.on("connect", (_req, socket) => {
+      const tunnel = connect(mutePort, "127.0.0.1", () => {
+        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        tunnel.pipe(socket);
+        socket.pipe(tunnel);
+      });
+      tunnel.on("error", () => socket.destroy());
+      socket.on("error", () => tunnel.destroy());
+    });
+    const via = `http://127.0.0.1:${await listen(tunnelling)}`;
+    const behind = await startMockServer({
+      port: 0,
+      logger: pino({ level: "silent" }),
+      proxy: {
+        target: { origin: "https://og.example.test", production: false },
+        upstream: nodeUpstream({ connectMs: 200, answerMs: 8_000 }, { HTTPS_PROXY: via }),
+      },
+    });
+    try {
+      const started = Date.now();
+      const res = await fetch(`${behind.url}/products/`, { headers: { "x-api-key": "og-mock-api-key" } });
+      const body = (await res.json()) as { detail: string; cause: string };
+      expect(res.status).toBe(504);
+      expect(res.headers.get("x-og-mock-source")).toBe("proxy");
+      expect(body.detail).toContain("no connection within 200 ms");
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await behind.close();
+      for (const socket of held) socket.destroy();
+      mute.close();
+    }
   });
 
   it("reads a proxy given without a scheme (host:port, as curl takes it) as an http:// proxy, not as no proxy", async () => {
