@@ -17,6 +17,7 @@ let shapeOnly: RunningMockServer;
 let verifying: RunningMockServer;
 let lenient: RunningMockServer;
 let several: RunningMockServer;
+let severalAndSettings: RunningMockServer;
 const OTHER = { publicId: "shop-2", sigField: "other-api-user", hashKey: "other-hash-key" };
 
 beforeAll(async () => {
@@ -46,8 +47,28 @@ beforeAll(async () => {
     })),
     proxy: { target: { origin: rogue.url, production: false }, verifySignatures: true },
   });
+  // --merchants and og-contract's settings (.env) for the first merchant, as upstream-args gives them.
+  severalAndSettings = await startMockServer({
+    port: 0,
+    logger: pino({ level: "silent" }),
+    merchants: [MERCHANT, OTHER].map((m) => ({
+      credentials: { publicId: m.publicId, apiUsers: [{ sigField: m.sigField, hashKey: m.hashKey }], apiKeys: [] },
+    })),
+    proxy: {
+      target: { origin: rogue.url, production: false },
+      verifySignatures: true,
+      merchantCredentials: {
+        publicId: MERCHANT.publicId,
+        apiUsers: [{ sigField: MERCHANT.sigField, hashKey: MERCHANT.hashKey }],
+        apiKeys: [],
+        merchantHashKey: "",
+      },
+    },
+  });
 });
-afterAll(async () => Promise.all([rogue, shapeOnly, verifying, lenient, several].map((s) => s.close())));
+afterAll(async () =>
+  Promise.all([rogue, shapeOnly, verifying, lenient, several, severalAndSettings].map((s) => s.close())),
+);
 
 async function patch(base: string, body: string, headers: Record<string, string>) {
   const before = rogue.received.length;
@@ -249,5 +270,24 @@ describe("3. with several merchants (--merchants): the merchant a request names"
     expect(crossed.hint).toContain("Signature mismatch");
     expect((await journalOf(OTHER.publicId)).entries.map((e) => e.source)).toEqual(["real", "proxy"]);
     expect((await journalOf(MERCHANT.publicId)).entries).toEqual([]);
+  });
+});
+
+describe("3. with --merchants and og-contract's settings for one of them", () => {
+  it("verifies a request naming another merchant of the file with that merchant's key, not only its shape", async () => {
+    expect(await patch(severalAndSettings.url, ONE, signedHeaders(OTHER, now()))).toMatchObject({
+      source: "real",
+      forwarded: true,
+    });
+    const crossed = await patch(
+      severalAndSettings.url,
+      ONE,
+      signedHeaders({ ...OTHER, hashKey: MERCHANT.hashKey }, now()),
+    );
+    expect(crossed).toMatchObject({ status: 403, source: "proxy", forwarded: false });
+    expect(crossed.hint).toContain("Signature mismatch");
+    // The merchant og-contract's settings name is still verified with them.
+    const wrong = await patch(severalAndSettings.url, ONE, signedHeaders({ ...MERCHANT, hashKey: "not-it" }, now()));
+    expect(wrong).toMatchObject({ status: 403, source: "proxy", forwarded: false });
   });
 });

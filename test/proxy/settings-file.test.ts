@@ -108,6 +108,17 @@ describe("3. og-mock --upstream reads og-contract's settings file", () => {
     expect((await proxyIn(folder({}))).signatures).toMatch(/^not verified, .*; to verify them, set OG_PUBLIC_ID/);
   });
 
+  it("with --merchants too, says that a request naming a merchant of the file is verified with that merchant's", () => {
+    const merchants = JSON.stringify({
+      merchants: [{ publicId: "file-shop", apiUsers: [{ sigField: "file-api", hashKey: "S3CRET-file-key" }] }],
+    });
+    const dir = folder({ ".env": DOT_ENV, "merchants.json": merchants });
+    const { options } = cli(["--upstream", rogue.url, "--merchants", join(dir, "merchants.json")], {}, dir);
+    expect(options.proxy?.signatures).toBe(
+      "verifying signatures with OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY from .env; a request naming a merchant of --merchants with that merchant's",
+    );
+  });
+
   it("names og-mock's own options when they are what it verifies with", async () => {
     const { signatures } = await proxyIn(folder({}), { OG_MOCK_HASH_KEY: "S3CRET-own" }, ["--sig-field", "u"]);
     expect(signatures).toBe("verifying signatures with --sig-field, OG_MOCK_HASH_KEY");

@@ -119,9 +119,7 @@ export class UpstreamProxy {
     }
     if (route.kind !== "operation") return this.#forward(req, undefined);
     const mock = this.#merchantOf(req);
-    const verifyWith =
-      this.#options.merchantCredentials ?? (this.#options.verifySignatures ? mock.options.credentials : undefined);
-    const refused = refusalBeforeForwarding(req, route.operation, mock, verifyWith);
+    const refused = refusalBeforeForwarding(req, route.operation, mock, this.#verifyWith(req, mock));
     if (!refused) return this.#forward(req, route.operation);
     if (this.#options.forwardInvalid) return this.#forward(req, route.operation, refused.why);
     journal(mock, req, marked(refused.answer, "proxy"), "proxy", { fault: "refused by the proxy before forwarding" });
@@ -138,6 +136,20 @@ export class UpstreamProxy {
     if (merchants.size === 1) return merchants.default;
     const named = merchants.pick(req);
     return merchants.merchant(named.options.credentials.publicId) === named ? named : merchants.default;
+  }
+
+  /**
+   * The credentials a request's signature is verified with: og-contract's settings when given,
+   * else the merchant's (--merchants); with both, a request that names a merchant of the file is
+   * verified with that merchant's own (og-contract's settings hold one merchant's, and cover no
+   * other's), one that names none with og-contract's settings.
+   */
+  #verifyWith(req: CoreRequest, mock: OrdergrooveMock): MockCredentials | undefined {
+    const { merchantCredentials, verifySignatures } = this.#options;
+    if (!verifySignatures) return merchantCredentials;
+    const merchants = this.#front.merchants;
+    const named = merchants.size > 1 && merchants.pick(req) === mock;
+    return named ? mock.options.credentials : (merchantCredentials ?? mock.options.credentials);
   }
 
   /** og-mock's own refusal, marked and journaled (with its cause in `fault`) as every answer it gives for itself. */
