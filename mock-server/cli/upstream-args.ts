@@ -115,10 +115,9 @@ export function upstreamOptions(
   if (target instanceof Error) throw new UsageError(target.message);
   // Given the merchant's own credentials, the fake can verify signatures before forwarding:
   // og-contract's settings (the environment, then --env-file or ./.env, read only here, with
-  // --upstream), else a --merchants file's (each merchant's in full; with both, a request naming
-  // a merchant of the file is verified with that merchant's: ../core/proxy/proxy.ts), else those
-  // of og-mock's own options that were given, never the fake's defaults for the rest (no
-  // merchant's keys).
+  // --upstream) and a --merchants file's (each merchant's in full; with both, whichever holds the
+  // request's key verifies it: ../core/proxy/proxy.ts), else those of og-mock's own options that
+  // were given, never the fake's defaults for the rest (no merchant's keys).
   const settings = readMerchantSettings(envFile, env, cwd);
   const verifySignatures = flags.given.has("merchants");
   const own = verifySignatures || settings.credentials ? undefined : credentialsGiven(flags);
@@ -140,7 +139,7 @@ export function upstreamOptions(
     ...(failOnViolation ? { failOnViolation: true } : {}),
     signatures:
       verifySignatures && settings.credentials
-        ? `${describeSignatureCheck(settings)}; a request naming a merchant of ${flags.name("merchants")} with that merchant's`
+        ? `${describeSignatureCheck(settings)}, and each merchant's credentials from ${flags.name("merchants")} (whichever holds the key a request was made with)`
         : describeSignatureCheck(settings, otherwise),
     ...(verifySignatures ? { verifySignatures: true } : {}),
     ...(merchantCredentials ? { merchantCredentials } : {}),

@@ -18,6 +18,7 @@ let verifying: RunningMockServer;
 let lenient: RunningMockServer;
 let several: RunningMockServer;
 let severalAndSettings: RunningMockServer;
+let oneAndOthersSettings: RunningMockServer;
 const OTHER = { publicId: "shop-2", sigField: "other-api-user", hashKey: "other-hash-key" };
 
 beforeAll(async () => {
@@ -65,9 +66,34 @@ beforeAll(async () => {
       },
     },
   });
+  // A --merchants file of one merchant, and og-contract's settings for another.
+  oneAndOthersSettings = await startMockServer({
+    port: 0,
+    logger: pino({ level: "silent" }),
+    merchants: [
+      {
+        credentials: {
+          publicId: MERCHANT.publicId,
+          apiUsers: [{ sigField: MERCHANT.sigField, hashKey: MERCHANT.hashKey }],
+        },
+      },
+    ],
+    proxy: {
+      target: { origin: rogue.url, production: false },
+      verifySignatures: true,
+      merchantCredentials: {
+        publicId: OTHER.publicId,
+        apiUsers: [{ sigField: OTHER.sigField, hashKey: OTHER.hashKey }],
+        apiKeys: [],
+        merchantHashKey: "",
+      },
+    },
+  });
 });
 afterAll(async () =>
-  Promise.all([rogue, shapeOnly, verifying, lenient, several, severalAndSettings].map((s) => s.close())),
+  Promise.all(
+    [rogue, shapeOnly, verifying, lenient, several, severalAndSettings, oneAndOthersSettings].map((s) => s.close()),
+  ),
 );
 
 async function patch(base: string, body: string, headers: Record<string, string>) {
@@ -289,5 +315,30 @@ describe("3. with --merchants and og-contract's settings for one of them", () =>
     // The merchant og-contract's settings name is still verified with them.
     const wrong = await patch(severalAndSettings.url, ONE, signedHeaders({ ...MERCHANT, hashKey: "not-it" }, now()));
     expect(wrong).toMatchObject({ status: 403, source: "proxy", forwarded: false });
+  });
+});
+
+describe("3. with a --merchants file of one merchant and og-contract's settings for another", () => {
+  it("verifies each request with the credentials that hold its key: the file's merchant's, or the settings'", async () => {
+    const fileWrong = await patch(
+      oneAndOthersSettings.url,
+      ONE,
+      signedHeaders({ ...MERCHANT, hashKey: "not-it" }, now()),
+    );
+    expect(fileWrong).toMatchObject({ status: 403, source: "proxy", forwarded: false });
+    expect(await patch(oneAndOthersSettings.url, ONE, signedHeaders(MERCHANT, now()))).toMatchObject({
+      source: "real",
+      forwarded: true,
+    });
+    const settingsWrong = await patch(
+      oneAndOthersSettings.url,
+      ONE,
+      signedHeaders({ ...OTHER, hashKey: "not-it" }, now()),
+    );
+    expect(settingsWrong).toMatchObject({ status: 403, source: "proxy", forwarded: false });
+    expect(await patch(oneAndOthersSettings.url, ONE, signedHeaders(OTHER, now()))).toMatchObject({
+      source: "real",
+      forwarded: true,
+    });
   });
 });

@@ -108,14 +108,14 @@ describe("3. og-mock --upstream reads og-contract's settings file", () => {
     expect((await proxyIn(folder({}))).signatures).toMatch(/^not verified, .*; to verify them, set OG_PUBLIC_ID/);
   });
 
-  it("with --merchants too, says that a request naming a merchant of the file is verified with that merchant's", () => {
+  it("with --merchants too, names both: whichever holds a request's key verifies it", () => {
     const merchants = JSON.stringify({
       merchants: [{ publicId: "file-shop", apiUsers: [{ sigField: "file-api", hashKey: "S3CRET-file-key" }] }],
     });
     const dir = folder({ ".env": DOT_ENV, "merchants.json": merchants });
     const { options } = cli(["--upstream", rogue.url, "--merchants", join(dir, "merchants.json")], {}, dir);
     expect(options.proxy?.signatures).toBe(
-      "verifying signatures with OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY from .env; a request naming a merchant of --merchants with that merchant's",
+      "verifying signatures with OG_PUBLIC_ID, OG_SIG_FIELD, OG_HASH_KEY from .env, and each merchant's credentials from --merchants (whichever holds the key a request was made with)",
     );
   });
 

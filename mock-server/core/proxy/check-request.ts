@@ -45,8 +45,11 @@ export function refusalBeforeForwarding(
   req: CoreRequest,
   operation: Operation,
   mock: OrdergrooveMock,
-  /** The merchant's credentials to verify signatures with; undefined: only the headers' shape and age. */
-  verifyWith: MockCredentials | undefined,
+  /**
+   * The credentials og-mock holds to verify signatures with: the first that has the key the
+   * request was made with verifies it; none: only the headers' shape and age.
+   */
+  verifyWith: readonly MockCredentials[],
 ): { answer: CoreResponse; why: string } | undefined {
   const found = firstRefusal(req, operation, mock, verifyWith);
   checked.set(req, found.check);
@@ -57,11 +60,10 @@ function firstRefusal(
   req: CoreRequest,
   operation: Operation,
   mock: OrdergrooveMock,
-  /** The merchant's credentials to verify signatures with; undefined: only the headers' shape and age. */
-  verifyWith: MockCredentials | undefined,
+  verifyWith: readonly MockCredentials[],
 ): { check: PreCheck; refusal?: { answer: CoreResponse; why: string } } {
   const behaviour = mock.behaviour;
-  const held = verifyWith && coversScheme(req.headers, verifyWith) ? verifyWith : undefined;
+  const held = verifyWith.find((credentials) => coversScheme(req.headers, credentials));
   const refused = (reason: RefusalReason, answer: CoreResponse, why: string, kind?: RefusalKind) => ({
     check: {
       verified: reason !== "auth" && held !== undefined,

@@ -119,7 +119,7 @@ export class UpstreamProxy {
     }
     if (route.kind !== "operation") return this.#forward(req, undefined);
     const mock = this.#merchantOf(req);
-    const refused = refusalBeforeForwarding(req, route.operation, mock, this.#verifyWith(req, mock));
+    const refused = refusalBeforeForwarding(req, route.operation, mock, this.#verifyWith(mock));
     if (!refused) return this.#forward(req, route.operation);
     if (this.#options.forwardInvalid) return this.#forward(req, route.operation, refused.why);
     journal(mock, req, marked(refused.answer, "proxy"), "proxy", { fault: "refused by the proxy before forwarding" });
@@ -139,17 +139,14 @@ export class UpstreamProxy {
   }
 
   /**
-   * The credentials a request's signature is verified with: og-contract's settings when given,
-   * else the merchant's (--merchants); with both, a request that names a merchant of the file is
-   * verified with that merchant's own (og-contract's settings hold one merchant's, and cover no
-   * other's), one that names none with og-contract's settings.
+   * The credentials a request's signature may be verified with: og-contract's settings, and with
+   * --merchants the merchant the request names. Both may be given: the settings hold one
+   * merchant's keys, the file each merchant's; whichever holds the request's key verifies it.
    */
-  #verifyWith(req: CoreRequest, mock: OrdergrooveMock): MockCredentials | undefined {
+  #verifyWith(mock: OrdergrooveMock): MockCredentials[] {
     const { merchantCredentials, verifySignatures } = this.#options;
-    if (!verifySignatures) return merchantCredentials;
-    const merchants = this.#front.merchants;
-    const named = merchants.size > 1 && merchants.pick(req) === mock;
-    return named ? mock.options.credentials : (merchantCredentials ?? mock.options.credentials);
+    const held = verifySignatures ? [mock.options.credentials] : [];
+    return merchantCredentials ? [...held, merchantCredentials] : held;
   }
 
   /** og-mock's own refusal, marked and journaled (with its cause in `fault`) as every answer it gives for itself. */
