@@ -4,6 +4,8 @@
  * passed on unchanged; violations travel in x-og-mock-violations (ASCII, at most 1,000
  * characters, with the journal entry's id) and in the journal entry.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FoundViolations } from "../../mock-server/core/proxy/proxy.js";
@@ -81,5 +83,41 @@ describe("4. the upstream's answer checked against the spec", () => {
     expect(header).toMatch(/^[\x20-\x7e]+$/);
     expect(header).toMatch(/^10\d violations /);
     expect(toRogue.mock.journal.entries().at(-1)!.violations!.length).toBeGreaterThan(100);
+  });
+});
+
+describe("4. an answer whose batch results are not a list", () => {
+  it("passes the real answer as it came, with the violation beside it", async () => {
+    const odd = JSON.stringify({ results: { "p-1": 200 } });
+    const upstream = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(odd));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const proxy = await startMockServer({
+      port: 0,
+      logger: pino({ level: "silent" }),
+      proxy: { target: { origin, production: false }, shadow: true },
+    });
+    try {
+      const res = await fetch(`${proxy.url}/products-batch/update/`, {
+        method: "PATCH",
+        headers: KEY,
+        body: JSON.stringify([{ product_id: "p-1", live: false }]),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("x-og-mock-source")).toBe("real");
+      expect(await res.text()).toBe(odd);
+      expect(res.headers.get("x-og-mock-violations")).toMatch(/^\d+ violations? \(journal entry \d+\); /);
+      expect(proxy.mock.journal.entries().at(-1)!.violations).toContainEqual({
+        pointer: "/results",
+        message: 'item "p-1" was sent but not answered',
+      });
+    } finally {
+      await proxy.close();
+      upstream.closeAllConnections();
+      upstream.close();
+    }
   });
 });
