@@ -11,14 +11,7 @@ import type { OrdergrooveMock } from "../mock.js";
 import { type Catalog, CatalogError, type Product, type ProductSeed, storedFields } from "../products/catalog.js";
 import type { Operation } from "../routes.js";
 import { compareProducts } from "./shadow-fields.js";
-import {
-  type Difference,
-  formDifference,
-  pointerToken,
-  processed,
-  replayOnFake,
-  statusDifference,
-} from "./shadow-replay.js";
+import { type Difference, pointerToken, processed, replayOnFake, statusAndForm } from "./shadow-replay.js";
 
 type ProductOperation = Extract<Operation, "getProduct" | "updateProduct" | "productHasGroup">;
 
@@ -49,13 +42,8 @@ export function productDifferences(
     if (realStatus === 200) learnProduct(catalog, id, realBody);
     else if (realStatus !== 404 && processed(answer.status)) restore(catalog, id, before);
   }
-  const out: Difference[] = [];
-  const status = statusDifference("the request", realStatus, answer.status, undefined);
-  if (status) out.push(status);
-  // HEAD has no body to compare; an answer the two did not both process has nothing to agree on.
-  if (req.method.toUpperCase() === "HEAD" || !processed(realStatus) || !processed(answer.status)) return out;
-  const form = formDifference(realBody, answer.body);
-  if (form) return [...out, form];
+  const { differences: out, more } = statusAndForm("the request", req, realStatus, realBody, answer);
+  if (!more) return out;
   if (route.operation === "productHasGroup") {
     const real = (realBody as { product_has_group?: unknown }).product_has_group;
     const fake = (answer.body as { product_has_group?: unknown }).product_has_group;

@@ -68,6 +68,29 @@ export function formDifference(realBody: unknown, fakeBody: unknown, setting?: s
   };
 }
 
+/**
+ * The first comparison of a replay: status, then answer form. `more` is false when nothing else
+ * can agree: an answer to HEAD has no body, an answer one side did not process has nothing to
+ * compare, and answers of different forms have no fields in common.
+ */
+export function statusAndForm(
+  answered: string,
+  req: CoreRequest,
+  realStatus: number,
+  realBody: unknown,
+  fake: CoreResponse,
+): { differences: Difference[]; more: boolean } {
+  const differences: Difference[] = [];
+  const status = statusDifference(answered, realStatus, fake.status, undefined);
+  if (status) differences.push(status);
+  if (req.method.toUpperCase() === "HEAD" || !processed(realStatus) || !processed(fake.status)) {
+    return { differences, more: false };
+  }
+  const form = formDifference(realBody, fake.body);
+  if (form) differences.push(form);
+  return { differences, more: !form };
+}
+
 const SETTABLE_FORMS = new Set(["list", "object"]);
 
 /** A JSON pointer's token for a key (RFC 6901). */

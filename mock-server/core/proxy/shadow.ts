@@ -18,7 +18,7 @@ import type { OrdergrooveMock } from "../mock.js";
 import { matchRoute, type Operation } from "../routes.js";
 import { batchDifferences } from "./shadow-batch.js";
 import { productDifferences } from "./shadow-product.js";
-import { type Difference, formDifference, formOf, processed, replayOnFake, statusDifference } from "./shadow-replay.js";
+import { type Difference, formOf, replayOnFake, statusAndForm } from "./shadow-replay.js";
 
 export type { Difference } from "./shadow-replay.js";
 
@@ -64,12 +64,8 @@ function listingDifferences(
   const page = query.get("page");
   if (query.has("cursor") || (page !== null && page.trim() !== "1")) return [];
   const answer = replayOnFake(mock, req);
-  const out: Difference[] = [];
-  const status = statusDifference("the listing", realStatus, answer.status, undefined);
-  if (status) out.push(status);
-  if (req.method.toUpperCase() === "HEAD" || !processed(realStatus) || !processed(answer.status)) return out;
-  const form = formDifference(realBody, answer.body);
-  if (form) return [...out, form];
+  const { differences: out, more } = statusAndForm("the listing", req, realStatus, realBody, answer);
+  if (!more) return out;
   if (formOf(realBody) !== "object") return out;
   // The page's keys say its pagination form (count with page numbers, none with a cursor).
   const keys = (body: unknown) =>
