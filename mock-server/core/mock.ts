@@ -63,6 +63,8 @@ export class OrdergrooveMock {
   #authPolicy: AuthPolicy;
   /** What bulk and single-product items are checked and applied against (one object, made once). */
   readonly #items: ItemParts;
+  /** The same parts with no faults: what a replay (og-mock --shadow) works with. */
+  readonly #replayItems: ItemParts;
   readonly #entryTime: EntryTime;
   #throttle: ThrottleSettings | false = false;
   #window: SlidingWindow | undefined;
@@ -80,6 +82,7 @@ export class OrdergrooveMock {
     );
     this.journal = new Journal(this.options.journalLimit, this.options.journalMaxBytes);
     this.#items = { catalog: this.catalog, faults: this.faults, unknownFields: new UnknownFields(this.options) };
+    this.#replayItems = { ...this.#items, faults: new Faults() };
     this.#entryTime = new EntryTime(this.options);
     this.#answer = { ...this.options.answer };
     this.#behaviour = { ...this.options.behaviour };
@@ -145,13 +148,13 @@ export class OrdergrooveMock {
     this.#useThrottle(this.options.throttle);
   }
 
-  handle(given: CoreRequest): CoreResponse {
+  handle(given: CoreRequest, how: { replay?: boolean } = {}): CoreResponse {
     const started = elapsedMs();
     // A token in the query is masked before the journal, a hint or a listing's links repeat it.
     const req = withoutSecretQuery(given);
     const trace: Trace = { principal: null };
-    const response = this.#route(req, trace);
-    const latency = this.faults.latencyMs;
+    const response = this.#route(req, trace, how.replay === true);
+    const latency = how.replay ? 0 : this.faults.latencyMs;
     if (latency > 0) response.delayMs = latency;
     recordExchange(this.journal, this.#entryTime, req, response, trace, elapsedMs() - started + latency);
     return response;
@@ -177,7 +180,12 @@ export class OrdergrooveMock {
     recordExchange(this.journal, this.#entryTime, withoutSecretQuery(req), response, { principal: null, ...notes }, ms);
   }
 
-  #route(req: CoreRequest, trace: Trace): CoreResponse {
+  /**
+   * `replay`: og-mock --shadow asking what the fake itself would answer to a real exchange: the
+   * faults a user set (a dropped connection, the next statuses, item statuses, latency) are for the
+   * fake's own answers, so a replay neither meets nor uses them up.
+   */
+  #route(req: CoreRequest, trace: Trace, replay: boolean): CoreResponse {
     const method = req.method.toUpperCase();
     const mark = req.path.indexOf("?");
     const pathname = mark < 0 ? req.path : req.path.slice(0, mark);
@@ -207,11 +215,11 @@ export class OrdergrooveMock {
       trace.fault = "body too large";
       return tooLarge(bodyBytes, this.options.maxBodyBytes);
     }
-    if (this.faults.takeDrop()) {
+    if (!replay && this.faults.takeDrop()) {
       trace.fault = "injected: connection dropped";
       return { status: 0, headers: {}, drop: true };
     }
-    const injected = this.faults.takeRequestFault();
+    const injected = replay ? undefined : this.faults.takeRequestFault();
     if (injected) {
       trace.fault = `injected: ${injected.status}`;
       return injectedResponse(injected.status, injected.retryAfterSeconds, this.#behaviour, this.options.clock.now());
@@ -273,13 +281,14 @@ export class OrdergrooveMock {
       return detail(400, `JSON parse error: ${(error as Error).message}. The body must be JSON.`);
     }
     trace.parsed = parsed;
-    return this.#operation(route.operation, parsed, trace, route.productId);
+    return this.#operation(route.operation, parsed, trace, replay ? this.#replayItems : this.#items, route.productId);
   }
 
   #operation(
     operation: "updateProductsBatch" | "createProductsBatch" | "updateProduct",
     body: unknown,
     trace: Trace,
+    items: ItemParts,
     productId?: string,
   ): CoreResponse {
     switch (operation) {
@@ -288,15 +297,15 @@ export class OrdergrooveMock {
           body,
           "ProductUpdateItem",
           this.catalog.timestamp(),
-          this.#items,
+          items,
           this.#behaviour,
           this.#answer,
           trace,
         );
       case "createProductsBatch":
-        return itemsBatch(body, "ProductCreateItem", "", this.#items, this.#behaviour, this.#answer, trace);
+        return itemsBatch(body, "ProductCreateItem", "", items, this.#behaviour, this.#answer, trace);
       case "updateProduct":
-        return patchProduct(productId!, body, this.#items, this.#behaviour, trace);
+        return patchProduct(productId!, body, items, this.#behaviour, trace);
     }
   }
 }

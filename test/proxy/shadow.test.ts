@@ -175,3 +175,28 @@ describe("7. --shadow", () => {
     }
   });
 });
+
+describe("7. --shadow and the fake's faults", () => {
+  it("replays without the faults set for the fake's own answers, and leaves them queued", async () => {
+    proxy.merchants.reset();
+    found.length = 0;
+    proxy.mock.faults.failNext(503);
+    proxy.mock.faults.dropNext(1);
+    proxy.mock.faults.forceItemStatus("only-upstream-*", 400);
+    proxy.mock.faults.setLatency(5_000);
+    const answer = await patch(["only-upstream-sku"]);
+    expect(answer).toMatchObject({ status: 200, source: "real" });
+    // The replay met none of them: no 503, no drop, the item applied, no latency in its entry.
+    const replay = proxy.mock.journal.entries().find((e) => e.source === undefined)!;
+    expect(replay.ms).toBeLessThan(5_000);
+    const entry = proxy.mock.journal.entries().find((e) => e.source === "real")!;
+    const messages = (entry.differences ?? []).map((d) => d.message).join("\n");
+    expect(messages).not.toMatch(/503|dropped|400/);
+    expect(proxy.mock.catalog.get("only-upstream-sku")?.live).toBe(false);
+    // And they are still there for the fake's own next answer.
+    const settings = proxy.mock.faults.settings;
+    expect(settings.next).toEqual([expect.objectContaining({ status: 503 })]);
+    expect(settings.dropNext).toBe(1);
+    proxy.mock.faults.clear();
+  });
+});

@@ -20,10 +20,11 @@ export interface Difference {
 /**
  * The request answered by the fake. It authenticates with the fake's own credentials (the
  * merchant's are the service's to check, and the proxy already checked their shape); the fake
- * journals it as any request.
+ * journals it as any request. Faults a user set are for the fake's own answers: a replay neither
+ * meets nor uses them up.
  */
 export function replayOnFake(mock: OrdergrooveMock, req: CoreRequest): CoreResponse {
-  return mock.handle({ ...req, headers: withFakeCredentials(req.headers, mock) });
+  return mock.handle({ ...req, headers: withFakeCredentials(req.headers, mock) }, { replay: true });
 }
 
 export function processed(status: number): boolean {
