@@ -3,28 +3,21 @@
  * dashboard's sign-in link, and any other admin route a user pastes it onto), not in a refusal,
  * not on a 413, whatever the answer.
  */
-import { Writable } from "node:stream";
-import { pino } from "pino";
 import { expect, it } from "vitest";
 import { startMockServer } from "../../mock-server/node/server.js";
+import { capturedLog } from "../helpers/log-lines.js";
 import { rawRequest } from "../helpers/raw-http.js";
 import { startRogueUpstream } from "../proxy/upstreams.js";
 
 const TOKEN = "tok-7f3a9c-never-logged";
 
 it("logs no admin token, whichever admin path carries ?token=", async () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString("utf8"));
-      done();
-    },
-  });
+  const { lines, logger } = capturedLog("debug");
   const og = await startMockServer({
     port: 0,
     adminToken: TOKEN,
     maxBodyBytes: 1024,
-    logger: pino({ level: "debug" }, sink),
+    logger,
   });
   try {
     const q = `token=${TOKEN}`;
@@ -60,18 +53,12 @@ it("logs no admin token, whichever admin path carries ?token=", async () => {
 });
 
 it("masks ?token= on products paths: in the log, the journal, the listing's links and every answer", async () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString("utf8"));
-      done();
-    },
-  });
+  const { lines, logger } = capturedLog("debug");
   const og = await startMockServer({
     port: 0,
     adminToken: TOKEN,
     maxBodyBytes: 1024,
-    logger: pino({ level: "debug" }, sink),
+    logger,
   });
   const answers: string[] = [];
   const send = async (method: string, path: string, headers: Record<string, string> = {}, body?: string) => {
@@ -114,17 +101,11 @@ it("masks ?token= on products paths: in the log, the journal, the listing's link
 });
 
 it("masks ?token= on a path og-mock --upstream forwards: in its journal and the request log", async () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(chunk.toString("utf8"));
-      done();
-    },
-  });
+  const { lines, logger } = capturedLog("debug");
   const upstream = await startRogueUpstream();
   const og = await startMockServer({
     port: 0,
-    logger: pino({ level: "debug" }, sink),
+    logger,
     proxy: { target: { origin: upstream.url, production: false } },
   });
   try {

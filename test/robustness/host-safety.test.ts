@@ -3,11 +3,9 @@
  * expected answers a JSON 500 {detail}, is logged without secrets, and the fake keeps serving.
  * On og-mock's node:http host (startMockServer), a mounted createApp() and the MSW handlers.
  */
-import { Writable } from "node:stream";
 import express from "express";
 import { http as mswHttp, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
-import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
 import { unexpectedError } from "../../mock-server/core/answer-safely.js";
@@ -15,20 +13,15 @@ import { createApp } from "../../mock-server/express/app.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { ordergrooveHandlers } from "../../mock-server/msw/handlers.js";
 import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
+import { capturedLog } from "../helpers/log-lines.js";
 import { CREDS } from "../helpers/mock-server.js";
 import { rawRequest } from "../helpers/raw-http.js";
 
 const INTERNAL_ERROR_DETAIL = (unexpectedError().body as { detail: string }).detail;
-const lines: string[] = [];
-const sink = new Writable({
-  write(chunk, _enc, done) {
-    lines.push(String(chunk));
-    done();
-  },
-});
+const { lines, logger } = capturedLog("info");
 let fake: RunningMockServer;
 beforeAll(async () => {
-  fake = await startMockServer({ port: 0, throttle: false, logger: pino({ level: "info" }, sink) });
+  fake = await startMockServer({ port: 0, throttle: false, logger });
 });
 afterEach(() => {
   fake.mock.reset();

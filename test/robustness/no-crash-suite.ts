@@ -4,14 +4,13 @@
  * file name's tier: no-crash.test.ts fuzzes 200 requests per host in `npm test`, no-crash.e2e.test.ts
  * 1,000 (a tenth of OG_FUZZ_RUNS when that is set) in `npm run test:e2e`.
  */
-import { Writable } from "node:stream";
 import fc from "fast-check";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../mock-server/core/clock.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { setupOrdergrooveMock } from "../../mock-server/msw/index.js";
 import { signedHeaders } from "../../shared/auth/signature.js";
+import { capturedLog } from "../helpers/log-lines.js";
 import { CREDS } from "../helpers/mock-server.js";
 import { rawRequest } from "../helpers/raw-http.js";
 
@@ -50,20 +49,14 @@ export function noRequestCrashesTheFake(runs: number): void {
   const RUNS = process.env.OG_FUZZ_RUNS ? Math.max(200, Math.floor(Number(process.env.OG_FUZZ_RUNS) / 10)) : runs;
 
   describe("the standalone fake", () => {
-    const logged: string[] = [];
+    const { lines: logged, logger } = capturedLog("warn");
     let running: RunningMockServer;
     beforeAll(async () => {
-      const sink = new Writable({
-        write(chunk, _enc, done) {
-          logged.push(String(chunk));
-          done();
-        },
-      });
       running = await startMockServer({
         port: 0,
         clock: new ManualClock(),
         throttle: false,
-        logger: pino({ level: "warn" }, sink),
+        logger,
       });
     });
     afterAll(() => running.close());
