@@ -5,14 +5,13 @@
  * install the folder into npx's cache and compile dist/ again (seconds); so here every command must
  * leave dist/ as it was and npm's cache empty, and no page's in-repository block may say `npx og-`.
  */
-import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../mock-server/core/clock.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
-import { ROOT } from "../helpers/spawn.js";
+import { ROOT, sh } from "../helpers/spawn.js";
 import { blockAfter, commands } from "./pages.js";
 
 /** Every file of dist/ with its modification time: a rebuild rewrites them. */
@@ -27,18 +26,6 @@ function distSnapshot(): Map<string, number> {
   };
   walk(join(ROOT, "dist"));
   return files;
-}
-
-function sh(line: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", line], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
 }
 
 /** The in-repository blocks: README's CLI example, and the pages that say "from this repository's folder". */

@@ -8,7 +8,6 @@
  * `npx og-stock` runs the CLI from source here (tsx), so the test needs no build; the scripted
  * newcomer run in CI (scripts/newcomer-check.sh) runs the built command exactly as README shows.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,7 +19,7 @@ import { type RunningMockServer, startMockServer } from "../../mock-server/node/
 import { buildProfile } from "../../contract-tests/calibration.js";
 import { observationsFile } from "../../contract-tests/observations.js";
 import { type RunningProcess, startOgMock } from "../../mock-server/cli/start-og-mock.js";
-import { ROOT } from "../helpers/spawn.js";
+import { ROOT, sh } from "../helpers/spawn.js";
 import { blockAfter, commands, docPages, page } from "./pages.js";
 
 const SHOWN_URL = "http://127.0.0.1:8787";
@@ -54,18 +53,6 @@ function testedBlocks(): Array<{ name: string; lines: string[] }> {
     // `npm start` is the fake this test has started already.
     lines: commands(m[2]!).filter((l) => !l.startsWith("npm start")),
   }));
-}
-
-function sh(line: string, env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("sh", ["-c", line], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
 }
 
 let fake: RunningMockServer;

@@ -44,6 +44,22 @@ export function run(
   });
 }
 
+/** Runs one shell line from the repository's folder, as README's readers type it; -1 for no exit code. */
+export function sh(
+  line: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("sh", ["-c", line], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
 export type Started = RunningProcess;
 
 /**
