@@ -11,24 +11,21 @@
  *
  * Skipped locally without /usr/bin/chromium (the reason printed); run under CI=true regardless.
  */
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authorizationPayload } from "../../shared/auth/signature.js";
+import { browserTestsRun, CHROMIUM, sayWhySkipped } from "../helpers/browser.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const run = existsSync(CHROMIUM) || process.env.CI === "true";
-if (!run)
-  console.log(`Skipping the cross-origin browser tests: ${CHROMIUM} is not installed (apt-get install chromium).`);
+sayWhySkipped("the cross-origin browser tests");
 
 const og = useMockServer({ throttle: false });
 const PRODUCT = "166603786142092350";
 const MERCHANT_HASH_KEY = "og-mock-merchant-hash-key";
 
-describe.skipIf(!run)("a page on another origin, in a real browser", () => {
+describe.skipIf(!browserTestsRun)("a page on another origin, in a real browser", () => {
   let browser: Browser;
   let page: Page;
   let shop: Server;

@@ -3,15 +3,10 @@
  * in the header, and every view (catalog, live journal) about the merchant picked.
  * Skipped like dashboard.browser.test.ts when /usr/bin/chromium is missing (not under CI=true).
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type BrowserPage, browserTestsRun, openBrowserPage } from "../helpers/browser.js";
 import { useMockServer } from "../helpers/mock-server.js";
-
-const CHROMIUM = "/usr/bin/chromium";
-const run = existsSync(CHROMIUM) || process.env.CI === "true";
 
 const og = useMockServer({
   throttle: false,
@@ -24,30 +19,18 @@ const og = useMockServer({
   ],
 });
 
-describe.skipIf(!run)("the dashboard with several merchants", () => {
-  let context: BrowserContext;
+describe.skipIf(!browserTestsRun)("the dashboard with several merchants", () => {
+  let browser: BrowserPage;
   let page: Page;
-  let profile: string;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), "og-dashboard-merchants-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
-    page.setDefaultTimeout(15_000);
+    browser = await openBrowserPage("dashboard-merchants");
+    ({ page, problems } = browser);
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
   });
 
   it("picks a merchant in the header; catalog and live journal are that merchant's", { timeout: 60_000 }, async () => {

@@ -5,25 +5,19 @@
  * is shown as text, never run. Skipped like dashboard.browser.test.ts when /usr/bin/chromium is
  * missing (not under CI=true).
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
+import { type BrowserPage, browserTestsRun, openBrowserPage } from "../helpers/browser.js";
 import { type RogueUpstream, startRogueUpstream } from "../proxy/upstreams.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const run = existsSync(CHROMIUM) || process.env.CI === "true";
-
-describe.skipIf(!run)("the dashboard of og-mock --upstream", () => {
-  let context: BrowserContext;
+describe.skipIf(!browserTestsRun)("the dashboard of og-mock --upstream", () => {
+  let browser: BrowserPage;
   let page: Page;
-  let profile: string;
+  let problems: string[];
   let rogue: RogueUpstream;
   let proxy: RunningMockServer;
-  const problems: string[] = [];
 
   beforeAll(async () => {
     rogue = await startRogueUpstream();
@@ -32,27 +26,16 @@ describe.skipIf(!run)("the dashboard of og-mock --upstream", () => {
       logger: pino({ level: "silent" }),
       proxy: { target: { origin: rogue.url, production: false } },
     });
-    profile = mkdtempSync(join(tmpdir(), "og-dashboard-proxy-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
+    browser = await openBrowserPage("dashboard-proxy");
+    ({ page, problems } = browser);
     page.on("dialog", (dialog) => {
       problems.push(`a dialog opened: ${dialog.message()}`);
       void dialog.dismiss();
     });
-    page.setDefaultTimeout(15_000);
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await proxy?.close();
     await rogue?.close();
   });

@@ -8,58 +8,38 @@
  * Without /usr/bin/chromium the file is skipped locally, with the reason printed; under CI=true
  * it runs regardless, and fails if the browser is missing (.ci/run installs it).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { adminCookieValue } from "../../mock-server/core/admin/admin-token.js";
 import { startMockServer } from "../../mock-server/node/server.js";
 import { signedHeaders } from "../../shared/auth/signature.js";
+import { type BrowserPage, browserTestsRun, openBrowserPage, sayWhySkipped } from "../helpers/browser.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
 import { ROOT } from "../helpers/spawn.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const TOKEN = "dashboard-test-token";
 const SHOTS = join(ROOT, "test-results/ui");
-const run = existsSync(CHROMIUM) || process.env.CI === "true";
-if (!run)
-  console.log(`Skipping the dashboard's browser tests: ${CHROMIUM} is not installed (apt-get install chromium).`);
+sayWhySkipped("the dashboard's browser tests");
 
 const og = useMockServer({ adminToken: TOKEN, throttle: false });
 /** Waits for the page to catch up: generous, because the machine running the tests may be busy. */
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
 
-describe.skipIf(!run)("the dashboard in a real browser", () => {
+describe.skipIf(!browserTestsRun)("the dashboard in a real browser", () => {
+  let browser: BrowserPage;
   let context: BrowserContext;
   let page: Page;
-  let profile: string;
-  const problems: string[] = [];
+  let problems: string[];
 
   beforeAll(async () => {
-    profile = mkdtempSync(join(tmpdir(), "og-dashboard-chromium-"));
     mkdirSync(SHOTS, { recursive: true });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
+    browser = await openBrowserPage("dashboard-chromium", {
       viewport: { width: 1280, height: 760 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      extraArgs: ["--disable-quic", "--disable-component-update", "--disable-sync"],
     });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
-    page.setDefaultTimeout(15_000);
+    ({ context, page, problems } = browser);
     // Signed in for every test (the first one signs in through the form itself).
     await context.addCookies([
       { name: `og_admin_${og.running.port}`, value: adminCookieValue(TOKEN), url: `${og.url}/__admin/` },
@@ -71,8 +51,7 @@ describe.skipIf(!run)("the dashboard in a real browser", () => {
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
   });
 
   const open = async (view: string) => {
