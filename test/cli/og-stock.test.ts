@@ -1,10 +1,9 @@
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { closedUrl } from "../helpers/closed-port.js";
 import { CREDS, useMockServer } from "../helpers/mock-server.js";
 
 const og = useMockServer({ throttle: false });
@@ -266,15 +265,6 @@ describe("og-stock sign", () => {
 });
 
 describe("og-stock when nothing answers", () => {
-  /** A port nothing listens on: one the system gave and took back. */
-  async function closedUrl(): Promise<string> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    return `http://127.0.0.1:${port}`;
-  }
-
   it.each([
     [["out", "og-coffee-beans-1kg"], "update products"],
     [["get", "og-coffee-beans-1kg"], 'read product "og-coffee-beans-1kg"'],

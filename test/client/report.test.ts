@@ -3,7 +3,6 @@
  * when a whole request fails, every item it carried is `failed` with productId, the request's
  * HTTP status (null when no answer came back), reason and the typed error.
  */
-import { createServer } from "node:net";
 import {
   type BatchReport,
   type ClientOptions,
@@ -17,6 +16,7 @@ import {
 import { startMockServer, type RunningMockServer } from "ordergroove-stock-kit/express";
 import { ManualClock } from "ordergroove-stock-kit/mock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { closedPort } from "../helpers/closed-port.js";
 
 const credentials = {
   kind: "hmac",
@@ -119,12 +119,3 @@ describe("a report when the whole request fails", () => {
     expect(report.notFound[0]!.reason).toBeTruthy();
   });
 });
-
-/** A port that was free a moment ago and has nothing listening now: connection refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -2,10 +2,9 @@
  * og-contract asks whether a remote target answers at all before it runs a clause: a server never
  * heard from is not a broken contract (contract-tests/target.ts, unreachableProblem).
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { unreachableProblem } from "../../contract-tests/target.js";
+import { closedUrl } from "../helpers/closed-port.js";
 import { useMockServer } from "../helpers/mock-server.js";
 
 const og = useMockServer({ throttle: false });
@@ -15,14 +14,6 @@ const env = (target: string) => ({
   OG_API_KEY: "k",
   OG_CONTRACT_PRODUCT_IDS: "a,b",
 });
-
-async function closedUrl(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
 
 describe("a target that cannot be reached", () => {
   it("is said in one line naming the URL, the cause and what to check", async () => {

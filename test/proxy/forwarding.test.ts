@@ -12,7 +12,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { PROFILE } from "../calibration/profile-fixture.js";
-import { closedPort, ROGUE_LISTING, type RogueUpstream, startRogueUpstream } from "./upstreams.js";
+import { ROGUE_LISTING, type RogueUpstream, startRogueUpstream } from "./upstreams.js";
+import { closedPort } from "../helpers/closed-port.js";
 import { OrdergrooveClient } from "../../src/index.js";
 
 const quiet = pino({ level: "silent" });

@@ -7,7 +7,8 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
-import { closedPort, type RogueUpstream, startRogueUpstream } from "./upstreams.js";
+import { type RogueUpstream, startRogueUpstream } from "./upstreams.js";
+import { closedPort } from "../helpers/closed-port.js";
 
 const MERCHANT = { publicId: "shop-1", sigField: "shop-api-user", hashKey: "shop-secret-hash-key" };
 let rogue: RogueUpstream;

@@ -74,15 +74,6 @@ export async function startRogueUpstream(): Promise<RogueUpstream> {
   };
 }
 
-/** A loopback port nothing listens on (it was free a moment ago). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /**
  * A signed 1-item batch PATCH through `base` with `hashKey` for `merchant`: who answered, its hint,
  * and whether `upstream` received it (the settings-file tests' question: refused before it left?).
