@@ -10,6 +10,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { type AddressInfo, connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Duplex } from "node:stream";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UpstreamFailure } from "../../mock-server/core/proxy/upstream.js";
@@ -64,13 +65,7 @@ beforeAll(async () => {
   });
   proxy.on("connect", (req, socket) => {
     seen.push(`CONNECT ${req.url}`);
-    const tunnel = connect(Number(new URL(httpsUrl).port), "127.0.0.1", () => {
-      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      tunnel.pipe(socket);
-      socket.pipe(tunnel);
-    });
-    tunnel.on("error", () => socket.destroy());
-    socket.on("error", () => tunnel.destroy());
+    tunnelTo(socket, Number(new URL(httpsUrl).port));
   });
   corporate = { url: `http://127.0.0.1:${await listen(proxy)}`, seen };
 
@@ -120,13 +115,7 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
         socket.end("HTTP/1.1 407 Proxy Authentication Required\r\n\r\n");
         return;
       }
-      const tunnel = connect(Number(new URL(httpsUrl).port), "127.0.0.1", () => {
-        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        tunnel.pipe(socket);
-        socket.pipe(tunnel);
-      });
-      tunnel.on("error", () => socket.destroy());
-      socket.on("error", () => tunnel.destroy());
+      tunnelTo(socket, Number(new URL(httpsUrl).port));
     });
     const port = await listen(guarded);
     const call = nodeUpstream({}, { HTTPS_PROXY: `http://corp-user:p%40ss%20word@127.0.0.1:${port}` });
@@ -171,13 +160,7 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
     const mutePort = (mute.address() as AddressInfo).port;
     const tunnelling = createHttpServer();
     tunnelling.on("connect", (_req, socket) => {
-      const tunnel = connect(mutePort, "127.0.0.1", () => {
-        socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        tunnel.pipe(socket);
-        socket.pipe(tunnel);
-      });
-      tunnel.on("error", () => socket.destroy());
-      socket.on("error", () => tunnel.destroy());
+      tunnelTo(socket, mutePort);
     });
     const via = `http://127.0.0.1:${await listen(tunnelling)}`;
     const behind = await startMockServer({
@@ -233,3 +216,14 @@ describe("HTTPS_PROXY, HTTP_PROXY and NO_PROXY", () => {
     expect(proxyFor(new URL("https://restapi.ordergroove.com/"), {})).toBeUndefined();
   });
 });
+
+/** What a corporate proxy does once it grants a CONNECT: says so, then pipes bytes both ways to `port`. */
+function tunnelTo(socket: Duplex, port: number): void {
+  const tunnel = connect(port, "127.0.0.1", () => {
+    socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+    tunnel.pipe(socket);
+    socket.pipe(tunnel);
+  });
+  tunnel.on("error", () => socket.destroy());
+  socket.on("error", () => tunnel.destroy());
+}
