@@ -52,3 +52,18 @@ export function rawRequest(
     req.end(body);
   });
 }
+
+/** The first `count` entries of a live journal stream (/__admin/journal/stream), as the text of their events. */
+export async function journalStreamEvents(
+  base: string,
+  count: number,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const stream = await fetch(`${base}/__admin/journal/stream`, { headers });
+  const reader = stream.body!.getReader();
+  let events = "";
+  while ((events.match(/event: entry/g) ?? []).length < count)
+    events += new TextDecoder().decode((await reader.read()).value);
+  await reader.cancel();
+  return events;
+}

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { signedHeaders } from "../../shared/auth/signature.js";
+import { journalStreamEvents } from "../helpers/raw-http.js";
 import { startOgMock } from "../helpers/spawn.js";
 
 const HASH_KEY = "S3CRET-proxy-hash-key-5e1a";
@@ -73,13 +74,7 @@ describe("og-mock --upstream keeps no secret", () => {
     await send({ "x-api-key": API_KEY, "x-admin-token": ADMIN_TOKEN }, "/products/og-coffee-beans-1kg/");
     const admin = { "x-admin-token": ADMIN_TOKEN };
     captured.push(await (await fetch(`${proxy.url}/__admin/journal`, { headers: admin })).text());
-    const stream = await fetch(`${proxy.url}/__admin/journal/stream`, { headers: admin });
-    const reader = stream.body!.getReader();
-    let events = "";
-    while ((events.match(/event: entry/g) ?? []).length < 6)
-      events += new TextDecoder().decode((await reader.read()).value);
-    await reader.cancel();
-    captured.push(events);
+    captured.push(await journalStreamEvents(proxy.url, 6, admin));
     await proxy.stop();
     await upstream.stop();
     captured.push(proxy.output(), readFileSync(join(dir, "r.json"), "utf8"), readFileSync(join(dir, "l.json"), "utf8"));

@@ -10,6 +10,7 @@ import { signedHeaders } from "../../shared/auth/signature.js";
 import { main } from "../../src/cli/main.js";
 import { OrdergrooveClient } from "../../src/client/client.js";
 import { createOrdergrooveMock } from "../../mock-server/core/mock.js";
+import { journalStreamEvents } from "../helpers/raw-http.js";
 import { type Started, startOgMock } from "../helpers/spawn.js";
 
 const HASH_KEY = "S3CRET-hash-key-8d1f";
@@ -52,13 +53,7 @@ describe("secrets", () => {
     captured.push(await (await fetch(`${fake.url}/__admin/journal`)).text());
     // The dashboard's endpoints: the live journal, the signature debugger (asked about good and
     // bad signatures, pasted or as fields), the catalog.
-    const stream = await fetch(`${fake.url}/__admin/journal/stream`);
-    const reader = stream.body!.getReader();
-    let events = "";
-    while ((events.match(/event: entry/g) ?? []).length < 6)
-      events += new TextDecoder().decode((await reader.read()).value);
-    await reader.cancel();
-    captured.push(events);
+    captured.push(await journalStreamEvents(fake.url, 6));
     const explain = async (question: object) =>
       captured.push(
         await (
