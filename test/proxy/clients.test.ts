@@ -10,17 +10,14 @@ import { main } from "../../src/cli/main.js";
 import { OrdergrooveClient } from "../../src/index.js";
 import { StockSync } from "../../src/sync/stock-sync.js";
 import { CREDS } from "../helpers/mock-server.js";
+import { startProxy } from "./upstreams.js";
 
 let upstream: RunningMockServer;
 let proxy: RunningMockServer;
 
 beforeAll(async () => {
   upstream = await startMockServer({ port: 0, logger: pino({ level: "silent" }), throttle: false });
-  proxy = await startMockServer({
-    port: 0,
-    logger: pino({ level: "silent" }),
-    proxy: { target: { origin: upstream.url, production: false } },
-  });
+  proxy = await startProxy(upstream.url);
 });
 afterAll(async () => Promise.all([upstream.close(), proxy.close()]));
 

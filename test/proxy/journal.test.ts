@@ -3,11 +3,10 @@
  * source; an API key only as a keyed hash that stays the same within a run, a signature only as a
  * short fingerprint, never a hash key; bodies as sent.
  */
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
+import type { RunningMockServer } from "../../mock-server/node/server.js";
 import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
-import { type RogueUpstream, startRogueUpstream } from "./upstreams.js";
+import { type RogueUpstream, startRogueUpstream, startProxy } from "./upstreams.js";
 import { closedPort } from "../helpers/closed-port.js";
 
 const MERCHANT = { publicId: "shop-1", sigField: "shop-api-user", hashKey: "shop-secret-hash-key" };
@@ -16,11 +15,7 @@ let proxy: RunningMockServer;
 
 beforeAll(async () => {
   rogue = await startRogueUpstream();
-  proxy = await startMockServer({
-    port: 0,
-    logger: pino({ level: "silent" }),
-    proxy: { target: { origin: rogue.url, production: false } },
-  });
+  proxy = await startProxy(rogue.url);
 });
 afterAll(async () => Promise.all([rogue.close(), proxy.close()]));
 
@@ -91,11 +86,7 @@ describe("6. no secret kept", () => {
   });
 
   it("journals a transport error as proxy, with its cause", async () => {
-    const dead = await startMockServer({
-      port: 0,
-      logger: pino({ level: "silent" }),
-      proxy: { target: { origin: `http://127.0.0.1:${await closedPort()}`, production: false } },
-    });
+    const dead = await startProxy(`http://127.0.0.1:${await closedPort()}`);
     await fetch(`${dead.url}/products/p-1/`, { headers: { "x-api-key": "k" } }).then((r) => r.text());
     const entry = dead.mock.journal.entries()[0]!;
     expect(entry).toMatchObject({ source: "proxy", response: { status: 502 }, fault: "ECONNREFUSED" });

@@ -11,6 +11,7 @@ import { validateProfile } from "../../mock-server/core/calibration/profile-file
 import { Learner } from "../../mock-server/core/proxy/learn.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { PROFILE } from "../calibration/profile-fixture.js";
+import { startProxy } from "./upstreams.js";
 
 const KEY = { "x-api-key": "og-mock-api-key", "content-type": "application/json" };
 const clock = new ManualClock(Date.parse("2026-12-07T10:00:00Z"));
@@ -21,11 +22,7 @@ let learner: Learner;
 beforeAll(async () => {
   upstream = await startMockServer({ port: 0, logger: pino({ level: "silent" }), profile: PROFILE });
   learner = new Learner(upstream.url, "ordergroove-stock-kit@test", clock);
-  proxy = await startMockServer({
-    port: 0,
-    logger: pino({ level: "silent" }),
-    proxy: { target: { origin: upstream.url, production: false }, learner },
-  });
+  proxy = await startProxy(upstream.url, { learner });
 });
 afterAll(async () => Promise.all([upstream.close(), proxy.close()]));
 

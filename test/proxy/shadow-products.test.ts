@@ -14,6 +14,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FoundViolations } from "../../mock-server/core/proxy/proxy.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
+import { startProxy } from "./upstreams.js";
 
 const KEY = { "x-api-key": "og-mock-api-key", "content-type": "application/json" };
 const COFFEE = "og-coffee-beans-1kg";
@@ -82,11 +83,7 @@ beforeAll(async () => {
     proxy: { target: { origin: differingUrl, production: false }, shadow: true, onViolations: (f) => found.push(f) },
   });
   agreeing = await startMockServer({ port: 0, logger: pino({ level: "silent" }) });
-  agreeingProxy = await startMockServer({
-    port: 0,
-    logger: pino({ level: "silent" }),
-    proxy: { target: { origin: agreeing.url, production: false }, shadow: true },
-  });
+  agreeingProxy = await startProxy(agreeing.url, { shadow: true });
 });
 afterAll(async () => {
   await Promise.all([proxy.close(), agreeing.close(), agreeingProxy.close()]);

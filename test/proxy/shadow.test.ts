@@ -15,6 +15,7 @@ import type { FoundViolations } from "../../mock-server/core/proxy/proxy.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { PROFILE } from "../calibration/profile-fixture.js";
 import { ViolationReport } from "../../mock-server/cli/violation-report.js";
+import { startProxy } from "./upstreams.js";
 
 const KEY = { "x-api-key": "og-mock-api-key", "content-type": "application/json" };
 let upstream: RunningMockServer;
@@ -29,11 +30,7 @@ beforeAll(async () => {
     products: [{ external_product_id: "only-upstream-sku", name: "Only upstream", price: "1.00", live: true }],
     faults: { items: [{ match: "flaky-*", status: 400 }] },
   });
-  proxy = await startMockServer({
-    port: 0,
-    logger: pino({ level: "silent" }),
-    proxy: { target: { origin: upstream.url, production: false }, shadow: true, onViolations: (f) => found.push(f) },
-  });
+  proxy = await startProxy(upstream.url, { shadow: true, onViolations: (f) => found.push(f) });
 });
 afterAll(async () => Promise.all([upstream.close(), proxy.close()]));
 

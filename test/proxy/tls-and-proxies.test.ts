@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UpstreamFailure } from "../../mock-server/core/proxy/upstream.js";
 import { startMockServer, type RunningMockServer } from "../../mock-server/node/server.js";
 import { nodeUpstream, proxyFor } from "../../mock-server/node/upstream.js";
+import { startProxy } from "./upstreams.js";
 
 const servers: Server[] = [];
 let httpsUrl: string;
@@ -69,11 +70,7 @@ beforeAll(async () => {
   });
   corporate = { url: `http://127.0.0.1:${await listen(proxy)}`, seen };
 
-  proxying = await startMockServer({
-    port: 0,
-    logger: pino({ level: "silent" }),
-    proxy: { target: { origin: httpsUrl, production: false } },
-  });
+  proxying = await startProxy(httpsUrl);
 });
 afterAll(async () => {
   await proxying.close();

@@ -6,6 +6,8 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
+import { pino } from "pino";
+import { type RunningMockServer, type ServerOptions, startMockServer } from "../../mock-server/node/server.js";
 import { signedHeaders, unixSeconds } from "../../shared/auth/signature.js";
 
 export interface Received {
@@ -100,4 +102,16 @@ export async function signedPatchThrough(
     hint: res.headers.get("x-og-mock-hint") ?? "",
     forwarded: upstream.received.length > before,
   };
+}
+
+/** og-mock forwarding to `origin` (not a production target), logging nothing, with these proxy options. */
+export function startProxy(
+  origin: string,
+  options: Omit<NonNullable<ServerOptions["proxy"]>, "target"> = {},
+): Promise<RunningMockServer> {
+  return startMockServer({
+    port: 0,
+    logger: pino({ level: "silent" }),
+    proxy: { target: { origin, production: false }, ...options },
+  });
 }

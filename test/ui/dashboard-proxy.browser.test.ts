@@ -5,12 +5,11 @@
  * is shown as text, never run. Skipped like dashboard.browser.test.ts when /usr/bin/chromium is
  * missing (not under CI=true).
  */
-import { pino } from "pino";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
+import type { RunningMockServer } from "../../mock-server/node/server.js";
 import { type BrowserPage, browserTestsRun, openBrowserPage } from "../helpers/browser.js";
-import { type RogueUpstream, startRogueUpstream } from "../proxy/upstreams.js";
+import { type RogueUpstream, startRogueUpstream, startProxy } from "../proxy/upstreams.js";
 
 describe.skipIf(!browserTestsRun)("the dashboard of og-mock --upstream", () => {
   let browser: BrowserPage;
@@ -21,11 +20,7 @@ describe.skipIf(!browserTestsRun)("the dashboard of og-mock --upstream", () => {
 
   beforeAll(async () => {
     rogue = await startRogueUpstream();
-    proxy = await startMockServer({
-      port: 0,
-      logger: pino({ level: "silent" }),
-      proxy: { target: { origin: rogue.url, production: false } },
-    });
+    proxy = await startProxy(rogue.url);
     browser = await openBrowserPage("dashboard-proxy");
     ({ page, problems } = browser);
     page.on("dialog", (dialog) => {
