@@ -152,6 +152,47 @@ describe("7. --shadow", () => {
     }
   });
 
+  it("lists an item the fake answered and the service did not (as Prism's examples do, naming other items)", async () => {
+    // An upstream whose answer names an item that was not sent and leaves out the one that was.
+    const other = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ results: [{ product_id: "someone-else", status: 200 }] }));
+      });
+    });
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const shadowing = await startProxy(`http://127.0.0.1:${(other.address() as AddressInfo).port}`, { shadow: true });
+    try {
+      await fetch(`${shadowing.url}/products-batch/update/`, {
+        method: "PATCH",
+        headers: KEY,
+        body: JSON.stringify([{ product_id: "og-coffee-beans-1kg", live: false }]),
+      }).then((r) => r.text());
+      const entry = shadowing.mock.journal.entries().find((e) => e.source === "real")!;
+      const items = entry.differences!.filter((d) => d.pointer.startsWith("/items/"));
+      expect(items).toEqual([
+        {
+          pointer: "/items/someone-else",
+          message: 'item "someone-else" was answered 200 by the service and not at all by the fake',
+          real: 200,
+          fake: null,
+        },
+        {
+          pointer: "/items/og-coffee-beans-1kg",
+          message: 'item "og-coffee-beans-1kg" was not answered by the service and answered 200 by the fake',
+          real: null,
+          fake: 200,
+        },
+      ]);
+      // The service wrote nothing it told of: the fake's catalog keeps no write for the item either.
+      expect(shadowing.mock.catalog.get("og-coffee-beans-1kg")?.live).toBe(true);
+    } finally {
+      await shadowing.close();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
+  });
+
   it("finds no difference when the fake is calibrated like the service", async () => {
     const calibrated = await startMockServer({
       port: 0,

@@ -82,5 +82,16 @@ export function batchDifferences(
       fake: theirs ?? null,
     });
   }
+  // And the converse: an item the fake answered that the service left out (an answer naming
+  // other items, as a mock answering its examples does) is a difference too, not only a violation.
+  for (const [id, status] of fake) {
+    if (real.has(id)) continue;
+    out.push({
+      pointer: `/items/${pointerToken(String(id))}`,
+      message: `item ${JSON.stringify(id)} was not answered by the service and answered ${status} by the fake`,
+      real: null,
+      fake: status,
+    });
+  }
   return out;
 }
