@@ -1,10 +1,11 @@
 /**
  * Local upstreams for the proxy's tests: a second og-mock made to differ with a calibration
  * profile, and a small server no one on the project wrote the fake for, which breaks the spec
- * on purpose and records what reached it.
+ * on purpose and records what reached it; and a tap to put in front of an upstream the project
+ * did not write (Prism, test/proxy/third-party-upstream.e2e.test.ts) to see what reached it.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect, createServer as createTcpServer, type Socket } from "node:net";
 import { gzipSync } from "node:zlib";
 import { pino } from "pino";
 import { type RunningMockServer, type ServerOptions, startMockServer } from "../../mock-server/node/server.js";
@@ -114,4 +115,53 @@ export function startProxy(
     logger: pino({ level: "silent" }),
     proxy: { target: { origin, production: false }, ...options },
   });
+}
+
+export interface Tap {
+  url: string;
+  /** "METHOD /path?query" of each request that went through, in the order they arrived. */
+  received: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP relay to `origin` that passes every byte unchanged and notes each HTTP/1.1 request line
+ * going by: what reached an upstream that cannot be asked (a third-party server). A line is noted
+ * before its bytes go on, so once the proxy has the answer the request has been noted.
+ */
+export async function startTap(origin: string): Promise<Tap> {
+  const { hostname, port } = new URL(origin);
+  const received: string[] = [];
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    let text = "";
+    let noted = 0;
+    client.on("data", (chunk: Buffer) => {
+      text += chunk.toString("latin1");
+      const lines = [...text.matchAll(/(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (\/\S*) HTTP\/1\.1\r\n/g)];
+      for (const m of lines.slice(noted)) received.push(`${m[1]} ${m[2]}`);
+      noted = lines.length;
+    });
+    client.pipe(upstream).pipe(client);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("error", () => socket.destroy());
+      socket.on("close", () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
