@@ -17,8 +17,13 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
-function connectionNamed(connection: string | string[] | undefined): Set<string> {
-  const list = Array.isArray(connection) ? connection.join(",") : (connection ?? "");
+/** What a Connection header names when it names no header: nearly every request and answer. */
+const NONE: ReadonlySet<string> = new Set();
+
+function connectionNamed(connection: string | string[] | undefined): ReadonlySet<string> {
+  // keep-alive is hop-by-hop already, and close names no header.
+  if (connection === undefined || connection === "keep-alive" || connection === "close") return NONE;
+  const list = Array.isArray(connection) ? connection.join(",") : connection;
   return new Set(
     list
       .split(",")

@@ -332,7 +332,7 @@ function journal(
 ): void {
   const { fault, violations, differences, answer } = notes;
   const kept: CoreResponse = { status: response.status, headers: {}, body: response.body };
-  if (answer) kept.body = journalBodyOf(response, answer);
+  if (answer) journalAnswer(kept, response, answer);
   // Parsed where it is JSON, as the fake's own entries keep it; else its text, as sent.
   const sent = req.body === undefined ? undefined : sentJson(req);
   const parsed = sent?.ok ? sent.value : undefined;
@@ -351,10 +351,19 @@ function journal(
   );
 }
 
-function journalBodyOf(response: CoreResponse, answer: UpstreamAnswer): unknown {
-  if (answer.body.byteLength === 0) return undefined;
+/**
+ * The upstream's body as the journal keeps it: JSON when it is plain JSON (with its text, which
+ * the journal keeps rather than writing the parsed body out again), else its text, or a
+ * description of an encoded body (not the journal's to decode).
+ */
+function journalAnswer(kept: CoreResponse, response: CoreResponse, answer: UpstreamAnswer): void {
+  if (answer.body.byteLength === 0) return void (kept.body = undefined);
   const encoding = response.headers["content-encoding"];
-  if (encoding && encoding !== "identity") return `[${encoding}-encoded body, ${answer.body.byteLength} bytes]`;
+  if (encoding && encoding !== "identity") {
+    kept.body = `[${encoding}-encoded body, ${answer.body.byteLength} bytes]`;
+    return;
+  }
   const { text, json } = answerBody(answer);
-  return json.ok ? json.value : text;
+  kept.body = json.ok ? json.value : text;
+  if (json.ok) kept.text = text;
 }

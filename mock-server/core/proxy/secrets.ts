@@ -28,15 +28,35 @@ export function proxiedHeaders(headers: Record<string, string | undefined>): Rec
   const apiKey = headers["x-api-key"];
   if (apiKey !== undefined) out["x-api-key"] = keyedHash(apiKey);
   const authorization = headers.authorization;
-  if (authorization !== undefined) {
-    try {
-      const parsed = JSON.parse(out.authorization ?? "") as Record<string, unknown>;
-      const sig = (JSON.parse(authorization) as Record<string, unknown>).sig;
-      if (typeof sig === "string") parsed.sig = signatureFingerprint(sig);
-      out.authorization = JSON.stringify(parsed);
-    } catch {
-      // Not the documented JSON: masked whole already.
-    }
+  if (authorization !== undefined && out.authorization !== undefined) {
+    out.authorization = withFingerprint(authorization, out.authorization);
   }
   return out;
+}
+
+// A client sends the same authorization header for a second or more (its signature is made over
+// the second): work out each value's journal form once, as the fake's own masking does.
+const fingerprinted = new Map<string, string>();
+
+/** The masked authorization with the signature's fingerprint in place of its mask. */
+function withFingerprint(authorization: string, masked: string): string {
+  let out = fingerprinted.get(authorization);
+  if (out === undefined) {
+    if (fingerprinted.size >= 256) fingerprinted.clear();
+    out = fingerprintedOnce(authorization, masked);
+    fingerprinted.set(authorization, out);
+  }
+  return out;
+}
+
+function fingerprintedOnce(authorization: string, masked: string): string {
+  try {
+    const parsed = JSON.parse(masked) as Record<string, unknown>;
+    const sig = (JSON.parse(authorization) as Record<string, unknown>).sig;
+    if (typeof sig === "string") parsed.sig = signatureFingerprint(sig);
+    return JSON.stringify(parsed);
+  } catch {
+    // Not the documented JSON: masked whole already.
+    return masked;
+  }
 }
