@@ -1,6 +1,8 @@
 /**
- * The proxy's network call (../core/proxy/upstream.ts's `Upstream`), with node's own http and
- * https: no dependency, so the lean install stays lean. What it promises:
+ * The proxy's network call (../core/proxy/upstream.ts's `Upstream`), with no dependency, so the
+ * lean install stays lean: to a direct upstream over og-mock's own kept-alive HTTP/1.1
+ * connections (./http1-client.ts), through a corporate proxy with node's http and https. What it
+ * promises either way:
  *
  * - a connect timeout and an answer timeout (from the request sent to the answer's last byte);
  *   either one rejects with an UpstreamFailure of kind "timeout" (the core answers 504);
@@ -15,6 +17,8 @@ import https from "node:https";
 import tls from "node:tls";
 import type { Duplex } from "node:stream";
 import { type Upstream, type UpstreamAnswer, UpstreamFailure } from "../core/proxy/upstream.js";
+import { AnswerTooLarge, MalformedAnswer } from "./http1-answer.js";
+import { Http1Origin } from "./http1-client.js";
 
 export interface UpstreamTimeouts {
   /** Milliseconds to get a connection (TCP and TLS). */
@@ -36,6 +40,8 @@ interface Route {
   hostname: string;
   via: URL | undefined;
   proxyCredentials: string | undefined;
+  /** Kept-alive connections to the origin when no corporate proxy stands between (./http1-client.ts). */
+  direct: Http1Origin | undefined;
 }
 
 /** The proxy's network call, with connections kept alive between requests. */
@@ -55,13 +61,18 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
     if (!route) {
       const url = new URL(origin);
       const via = proxyFor(url, env);
+      const hostname = url.hostname.replace(/^\[|\]$/g, "");
       route = {
         url,
-        hostname: url.hostname.replace(/^\[|\]$/g, ""),
+        hostname,
         via,
         proxyCredentials: via && proxyAuthorization(via),
+        direct: via ? undefined : new Http1Origin(url, hostname, maxBytes),
       };
-      if (routes.size >= 16) routes.clear();
+      if (routes.size >= 16) {
+        for (const old of routes.values()) old.direct?.close();
+        routes.clear();
+      }
       routes.set(origin, route);
     }
     return route;
@@ -69,8 +80,10 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
   return (request) =>
     new Promise<UpstreamAnswer>((resolve, reject) => {
       const slash = request.url.indexOf("/", request.url.indexOf("//") + 2);
-      const { url, hostname, via, proxyCredentials } = routeOf(slash < 0 ? request.url : request.url.slice(0, slash));
+      const route = routeOf(slash < 0 ? request.url : request.url.slice(0, slash));
       const path = slash < 0 ? "/" : request.url.slice(slash);
+      if (route.direct) return sendDirect(route.direct, request, path, { connectMs, answerMs }, resolve, reject);
+      const { url, hostname, via, proxyCredentials } = route;
       let settled = false;
       // Once a connection is made the request may reach the upstream: a failure after that is
       // "lost", never "connect", so the fake never answers (--upstream-fallback) a write that ran.
@@ -201,6 +214,63 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
  * The failure's cause in words that name the host's problem, never a header or a body; `reached`:
  * the connection had been made, so the request may have reached the upstream.
  */
+/**
+ * One exchange on a direct connection (./http1-client.ts), under the same promises as the
+ * corporate-proxy path above: the connect timeout until the connection is made (a kept-alive one
+ * is made already), then the answer timeout; a failure once connected is "lost", never "connect".
+ */
+function sendDirect(
+  origin: Http1Origin,
+  request: { method: string; headers: Record<string, string>; body?: Uint8Array | undefined },
+  path: string,
+  timeouts: { connectMs: number; answerMs: number },
+  resolve: (answer: UpstreamAnswer) => void,
+  reject: (failure: UpstreamFailure) => void,
+): void {
+  let settled = false;
+  let answering = false;
+  const fail = (failure: UpstreamFailure) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    connection.destroy();
+    reject(failure);
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const connection = origin.send(
+    { method: request.method, path, headers: request.headers, body: request.body },
+    {
+      connected: () => {
+        if (answering || settled) return;
+        answering = true;
+        clearTimeout(timer);
+        timer = setTimeout(
+          () => fail(new UpstreamFailure("timeout", `no complete answer within ${timeouts.answerMs} ms`)),
+          timeouts.answerMs,
+        );
+      },
+      answer: (answer) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve({ status: answer.status, headers: answer.headers, body: answer.body });
+      },
+      fail: (error, reached) => {
+        if (error instanceof AnswerTooLarge) return fail(new UpstreamFailure("too-large", error.message));
+        if (error instanceof MalformedAnswer) return fail(new UpstreamFailure("lost", error.message));
+        fail(describe(error, "", reached));
+      },
+    },
+  );
+  // A kept-alive connection is made already (the answer timer runs); a new one has this long.
+  if (!answering && !settled) {
+    timer = setTimeout(
+      () => fail(new UpstreamFailure("timeout", `no connection within ${timeouts.connectMs} ms`)),
+      timeouts.connectMs,
+    );
+  }
+}
+
 function describe(error: NodeJS.ErrnoException, prefix = "", reached = false): UpstreamFailure {
   const code = error.code ?? "";
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
