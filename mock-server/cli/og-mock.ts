@@ -15,6 +15,7 @@ import { banner, merchantsBanner, settingsLine } from "./banner.js";
 import { readCatalog } from "./catalog-file.js";
 import { useLowMemory } from "./low-memory.js";
 import { LearnFile } from "./learn-file.js";
+import { LearnSkips } from "./learn-skips.js";
 import { ViolationReport } from "./violation-report.js";
 
 /** Exit codes, as in og-stock and og-contract (64 is sysexits' EX_USAGE). */
@@ -38,9 +39,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   }
   const { options, logLevel, given } = parsed;
   const logger = await makeLogger(logLevel);
-  // The upstream's violations: logged as they come, reported at exit (./violation-report.ts).
-  const report = options.proxy ? new ViolationReport(options.proxy.target.origin, logger) : undefined;
+  // The upstream's violations, and the answers --learn could not read: logged as they come,
+  // reported at exit (./violation-report.ts, ./learn-skips.ts).
+  const learnSkips = options.proxy?.learn ? new LearnSkips(logger) : undefined;
+  const report = options.proxy ? new ViolationReport(options.proxy.target.origin, logger, learnSkips) : undefined;
   if (options.proxy && report) options.proxy.onViolations = (found) => report.add(found);
+  if (options.proxy && learnSkips) options.proxy.onNotLearnt = (skipped) => learnSkips.add(skipped);
   const held = [
     options.proxy?.merchantCredentials,
     options.credentials,
@@ -64,6 +68,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
     (running ? running.close() : Promise.resolve()).then(() => {
       const proxy = options.proxy;
       if (proxy?.report && report) report.write(proxy.report);
+      learnSkips?.close();
       learnt?.close();
       process.exit(proxy?.failOnViolation && report?.count ? EXIT.violations : EXIT.ok);
     });

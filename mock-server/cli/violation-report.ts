@@ -2,11 +2,13 @@
  * What og-mock --upstream does with the upstream's violations of the spec: a warning in og-mock's
  * log for each answer, and, with --report FILE, a report written at exit (JSON, or JUnit XML when
  * FILE ends in .xml, for CI systems that show test reports). Bounded: the first 10,000 answers
- * are kept in full, the rest counted.
+ * are kept in full, the rest counted. With --learn, the report also counts the answers --learn
+ * could not read (./learn-skips.ts), by reason.
  */
 import { writeFileSync } from "node:fs";
 import type { Logger } from "pino";
 import type { FoundViolations } from "../core/proxy/proxy.js";
+import type { LearnSkips } from "./learn-skips.js";
 
 const MAX_KEPT = 10_000;
 
@@ -18,6 +20,8 @@ export class ViolationReport {
   constructor(
     readonly upstream: string,
     readonly logger?: Logger,
+    /** With --learn: the answers it could not read. */
+    readonly learnSkips?: LearnSkips,
   ) {}
 
   /** Told of one upstream answer that broke the spec. */
@@ -58,6 +62,7 @@ export class ViolationReport {
       answersWithDifferences: this.#differing,
       listed: this.#kept.length,
       answers: this.#kept,
+      ...(this.learnSkips ? { answersNotLearnt: this.learnSkips.total, notLearnt: this.learnSkips.reasons() } : {}),
     };
     if (!file.toLowerCase().endsWith(".xml")) return `${JSON.stringify(summary, null, 2)}\n`;
     const cases = this.#kept.map((f) => {
@@ -71,7 +76,18 @@ export class ViolationReport {
     });
     if (cases.length === 0)
       cases.push(`    <testcase classname="og-mock.upstream" name="every upstream answer matched the spec"/>`);
-    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="og-mock ${xml(this.upstream)}" tests="${cases.length}" failures="${this.#kept.length}">\n${cases.join("\n")}\n  </testsuite>\n</testsuites>\n`;
+    // An answer --learn could not read is no failure of the upstream's: a skipped case, by reason.
+    const reasons = this.learnSkips?.reasons() ?? [];
+    const skipped = reasons.length;
+    for (const reason of reasons) {
+      const { seq, method, path, status } = reason.first;
+      const name = xml(`--learn could not read ${reason.count} answer(s): ${reason.error}`);
+      const message = xml(`first: ${method} ${path} -> ${status} (journal entry ${seq})`);
+      cases.push(
+        `    <testcase classname="og-mock.learn" name="${name}">\n      <skipped message="${message}"/>\n    </testcase>`,
+      );
+    }
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="og-mock ${xml(this.upstream)}" tests="${cases.length}" failures="${this.#kept.length}"${skipped ? ` skipped="${skipped}"` : ""}>\n${cases.join("\n")}\n  </testsuite>\n</testsuites>\n`;
   }
 
   /** Writes the report; a failure to write is said, not thrown (og-mock is stopping). */

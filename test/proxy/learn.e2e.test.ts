@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateProfile } from "../../mock-server/core/calibration/profile-file.js";
 import { startOgMock } from "../helpers/spawn.js";
@@ -19,7 +19,9 @@ describe("--learn FILE", () => {
   it("writes a profile that og-mock --profile answers with", { timeout: 60_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), "og-learn-")), "learnt.json");
     const upstream = await startOgMock(["--status", "200", "--form", "list", "--strict", "--log-level", "silent"]);
-    const proxy = await startOgMock(["--upstream", upstream.url, "--learn", file, "--log-level", "silent"]);
+    const report = join(dirname(file), "report.json");
+    const learning = ["--upstream", upstream.url, "--learn", file, "--report", report, "--log-level", "silent"];
+    const proxy = await startOgMock(learning);
     await (await fetch(`${proxy.url}/products-batch/update/`, { method: "PATCH", headers: KEY, body: BODY })).text();
     const strict = { method: "PATCH", headers: KEY, body: UNKNOWN_FIELD };
     await (await fetch(`${proxy.url}/products-batch/update/`, strict)).text();
@@ -33,6 +35,8 @@ describe("--learn FILE", () => {
     });
     expect(profile.seen?.["answer.batchStatus"]?.count).toBe(2);
     expect(profile.kit).toMatch(/^ordergroove-stock-kit@\d/);
+    // Every answer read: the report says none was skipped (test/proxy/learn-not-read.test.ts has some that were).
+    expect(JSON.parse(readFileSync(report, "utf8"))).toMatchObject({ answersNotLearnt: 0, notLearnt: [] });
 
     const taught = await startOgMock(["--profile", file, "--log-level", "silent"]);
     const res = await fetch(`${taught.url}/products-batch/update/`, { method: "PATCH", headers: KEY, body: BODY });

@@ -12,6 +12,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BEHAVIOURS } from "../../mock-server/core/calibration/behaviours.js";
+import { ManualClock } from "../../mock-server/core/clock.js";
+import { Learner } from "../../mock-server/core/proxy/learn.js";
 import type { FoundViolations } from "../../mock-server/core/proxy/proxy.js";
 import { type RunningMockServer, startMockServer } from "../../mock-server/node/server.js";
 import { startProxy } from "./upstreams.js";
@@ -35,6 +38,13 @@ const UPSTREAM_PRODUCT_TEXT = JSON.stringify(UPSTREAM_PRODUCT);
 function differingUpstream(req: { method?: string | undefined; url?: string | undefined }): [number, unknown] {
   const { method, url } = req;
   if (method === "GET" && url === "/products/only-upstream-sku/") return [200, UPSTREAM_PRODUCT];
+  // Times as a service may write them: one to the minute, one null.
+  if (method === "GET" && url === "/products/odd-times-sku/") {
+    return [
+      200,
+      { ...UPSTREAM_PRODUCT, external_product_id: "odd-times-sku", created: null, last_update: "2026-01-02T03:04Z" },
+    ];
+  }
   // A product the fake holds and the service does not.
   if (method === "GET" && url === `/products/${COFFEE}/`) return [404, { detail: "Not found." }];
   // The service refuses a write the fake would make.
@@ -139,6 +149,45 @@ describe("7. --shadow beyond batches: an upstream that answers differently", () 
     expect(pointers).not.toContain("");
     // Told to the report as well.
     expect(found.at(-1)).toMatchObject({ path: "/products/only-upstream-sku/", differences });
+  });
+
+  it("timestamps: read as --learn reads them, and a null one listed apart, never as a format the profile cannot hold", async () => {
+    // Its own og-mock, learning too: the shadow's word for the answer is the one --learn records.
+    const learner = new Learner(
+      differingUrl,
+      "ordergroove-stock-kit@test",
+      new ManualClock(Date.parse("2026-12-07T10:00:00Z")),
+    );
+    const learning = await startProxy(differingUrl, { shadow: true, learner });
+    try {
+      const read = await send(learning, "GET", "/products/odd-times-sku/");
+      expect(read).toMatchObject({ status: 200, source: "real" });
+      const differences = read.entry.differences!;
+      // A time to the minute is ISO 8601, for the shadow as for --learn (and og-contract).
+      expect(learner.profile().observations["answer.timestampFormat"]).toBe("ISO 8601");
+      expect(differences).toContainEqual({
+        pointer: "/last_update",
+        message: "last_update is written ISO 8601 by the service and YYYY-MM-DD HH:MM:SS by the fake",
+        real: "ISO 8601",
+        fake: "YYYY-MM-DD HH:MM:SS",
+        setting: "answer.timestampFormat",
+      });
+      // A null time: listed, with the null as it was, and no setting (none makes the fake answer null).
+      expect(differences).toContainEqual({
+        pointer: "/created",
+        message: "created is null from the service and written YYYY-MM-DD HH:MM:SS by the fake",
+        real: null,
+        fake: "YYYY-MM-DD HH:MM:SS",
+      });
+      // Whatever is labelled answer.timestampFormat holds values the calibration profile can hold.
+      const formats = (BEHAVIOURS["answer.timestampFormat"]!.schema as { enum: unknown[] }).enum;
+      for (const d of differences.filter((x) => x.setting === "answer.timestampFormat")) {
+        expect(formats).toContain(d.real);
+        expect(formats).toContain(d.fake);
+      }
+    } finally {
+      await learning.close();
+    }
   });
 
   it("a read the service answers 404: the fake forgets the product, and agrees", async () => {

@@ -14,6 +14,7 @@ import { type CoreRequest, type CoreResponse, json } from "../messages.js";
 import type { OrdergrooveMock } from "../mock.js";
 import { matchRoute, type Operation } from "../routes.js";
 import type { Learner } from "./learn.js";
+import { type NotLearnt, notLearnt } from "./not-learnt.js";
 import { type Difference, shadowDifferences } from "./shadow.js";
 import { answerViolations, type Violation, VIOLATIONS_HEADER, violationsHeader } from "./check-answer.js";
 import { answerBody, sentJson } from "./bodies.js";
@@ -51,6 +52,8 @@ export interface ProxyOptions {
   learner?: Learner | undefined;
   /** Told of every upstream answer that breaks the spec or that the fake answered differently (og-mock's log, --report). */
   onViolations?: ((found: FoundViolations) => void) | undefined;
+  /** Told of every real answer --learn could not read, which taught nothing (og-mock's log, --report). */
+  onNotLearnt?: ((skipped: NotLearnt) => void) | undefined;
 }
 
 /** An upstream answer that broke the spec: which exchange (its journal entry) and how. */
@@ -220,8 +223,6 @@ export class UpstreamProxy {
     );
     let differences: Difference[] = [];
     const violations = operation ? answerViolations(req, operation, answer) : [];
-    // Every real answer, a path without its slash too: the learner decides what it shows.
-    if (this.#options.learner) learnt(this.#options.learner, req, answer);
     if (operation && this.#options.shadow) {
       const parsed = answerBody(answer).json;
       const json = parsed.ok ? parsed.value : undefined;
@@ -234,8 +235,12 @@ export class UpstreamProxy {
       differences,
       answer,
     });
+    const seq = mock.journal.total;
+    // Every real answer, a path without its slash too: the learner decides what it shows. After
+    // the journal, so an answer it cannot read is told with its journal entry.
+    const { learner, onNotLearnt } = this.#options;
+    if (learner) learnt(learner, req, answer, seq, onNotLearnt);
     if (violations.length || differences.length) {
-      const seq = mock.journal.total;
       if (violations.length) response.headers[VIOLATIONS_HEADER] = violationsHeader(violations, seq);
       this.#options.onViolations?.({
         seq,
@@ -272,13 +277,22 @@ function shadowed(
 
 /**
  * Learns from a real exchange; an answer the learner cannot read (one that breaks the spec in a
- * way it did not foresee) teaches nothing, and never costs the client the real answer.
+ * way it did not foresee) teaches nothing, and never costs the client the real answer. The user
+ * is told (`onNotLearnt`): a profile silently missing what the traffic showed would pass for
+ * one the traffic never showed.
  */
-function learnt(learner: Learner, req: CoreRequest, answer: UpstreamAnswer): void {
+function learnt(
+  learner: Learner,
+  req: CoreRequest,
+  answer: UpstreamAnswer,
+  seq: number,
+  onNotLearnt: ProxyOptions["onNotLearnt"],
+): void {
   try {
     learner.observe(req, answer);
-  } catch {
+  } catch (error) {
     // Nothing learnt from this exchange: the answer passes as it came.
+    onNotLearnt?.(notLearnt(req, answer.status, seq, error, learner.secrets));
   }
 }
 

@@ -1,8 +1,11 @@
 /**
  * Two answers' products, field by field (./shadow-product.ts): the fields the two should agree on,
  * once the fake's catalog learnt the product from the real answer. Not the values of what the
- * service makes for itself (its merchant id, its timestamps), only the timestamps' format.
+ * service makes for itself (its merchant id, its timestamps), only the timestamps' format, read
+ * as --learn and og-contract read it (shared/observed-forms.ts), so the shadow's
+ * `answer.timestampFormat` names what a profile would hold for the same answer.
  */
+import { timestampFormat } from "../../../shared/observed-forms.js";
 import { firstUnits } from "../../../shared/validation/characters.js";
 import { pointerToken, type Difference } from "./shadow-replay.js";
 
@@ -25,6 +28,11 @@ export function compareProducts(real: Record<string, unknown>, fake: Record<stri
       continue;
     }
     if (TIMESTAMPS.has(key)) {
+      const missing = nullTimestamp(key, real[key], fake[key]);
+      if (missing) {
+        out.push(missing);
+        continue;
+      }
       const [r, f] = [timestampFormat(real[key]), timestampFormat(fake[key])];
       if (r !== f) {
         out.push({
@@ -76,12 +84,23 @@ function kept(value: unknown): unknown {
   return text.length <= KEPT_UNITS ? value : shown(value, KEPT_UNITS);
 }
 
-/** As a calibration profile names it (`answer.timestampFormat`). */
-function timestampFormat(value: unknown): string {
-  if (typeof value !== "string") return value === null ? "null" : "other";
-  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return "YYYY-MM-DD HH:MM:SS";
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/.test(value)) return "ISO 8601";
-  return "other";
+/**
+ * A timestamp one side answered null and the other did not. Worth listing (a client that parses
+ * the time meets a null), but not as `answer.timestampFormat`: null is no format a profile holds
+ * (the shared reader says "other" for it, as for any value that is not a string, and --learn
+ * never records a null time), and no setting makes the fake answer null. So its own message, the
+ * null as it was, the other side's format, and no setting.
+ */
+function nullTimestamp(key: string, real: unknown, fake: unknown): Difference | undefined {
+  if ((real === null) === (fake === null)) return undefined;
+  const [nul, other, value] = real === null ? ["the service", "the fake", fake] : ["the fake", "the service", real];
+  const format = timestampFormat(value);
+  return {
+    pointer: `/${pointerToken(key)}`,
+    message: `${key} is null from ${nul} and ${format === "other" ? "not from" : `written ${format} by`} ${other}`,
+    real: real === null ? null : format,
+    fake: fake === null ? null : format,
+  };
 }
 
 function jsonType(value: unknown): string {
