@@ -49,10 +49,10 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
   const connectMs = options.connectMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const answerMs = options.answerMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
   const maxBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
-  const agents = {
-    "http:": new http.Agent({ keepAlive: true }),
-    "https:": new https.Agent({ keepAlive: true }),
-  };
+  // Kept-alive connections to a plain-HTTP corporate proxy (https goes through a tunnel per
+  // request, and a direct upstream over ./http1-client.ts).
+  const proxyAgent = new http.Agent({ keepAlive: true });
+  const timeouts = { connectMs, answerMs };
   // Per origin (a run has one upstream): its URL and the corporate proxy to reach it by, worked
   // out once rather than parsing the URL and reading the environment on every request.
   const routes = new Map<string, Route>();
@@ -82,7 +82,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
       const slash = request.url.indexOf("/", request.url.indexOf("//") + 2);
       const route = routeOf(slash < 0 ? request.url : request.url.slice(0, slash));
       const path = slash < 0 ? "/" : request.url.slice(slash);
-      if (route.direct) return sendDirect(route.direct, request, path, { connectMs, answerMs }, resolve, reject);
+      if (route.direct) return sendDirect(route.direct, request, path, timeouts, resolve, reject);
       const { url, hostname, via, proxyCredentials } = route;
       let settled = false;
       // Once a connection is made the request may reach the upstream: a failure after that is
@@ -94,30 +94,12 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
       const fail = (failure: UpstreamFailure) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timer.clear();
         outgoing?.destroy();
         tunnelRequest?.destroy();
         reject(failure);
       };
-      // One timer at a time: the connect timeout until a connection is had (armed when one is
-      // being made: a kept-alive socket needs none), then the answer timeout.
-      let timer: NodeJS.Timeout | undefined;
-      let answering = false;
-      const awaitConnection = () => {
-        timer ??= setTimeout(
-          () => fail(new UpstreamFailure("timeout", `no connection within ${connectMs} ms`)),
-          connectMs,
-        );
-      };
-      const awaitAnswer = () => {
-        if (answering) return;
-        answering = true;
-        clearTimeout(timer);
-        timer = setTimeout(
-          () => fail(new UpstreamFailure("timeout", `no complete answer within ${answerMs} ms`)),
-          answerMs,
-        );
-      };
+      const timer = new ExchangeTimer(timeouts, fail);
       const send = (tunnel?: Duplex) => {
         const options: https.RequestOptions = {
           method: request.method,
@@ -130,7 +112,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
                     reached = true;
                   }),
               }
-            : { agent: agents[url.protocol as "http:" | "https:"] }),
+            : { agent: proxyAgent }),
         };
         if (via && url.protocol === "http:") {
           // Through a plain-HTTP proxy an http: URL is sent in absolute form to the proxy itself.
@@ -148,13 +130,13 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
         outgoing.on("socket", (socket) => {
           const connected = () => {
             if (!tunnel) reached = true;
-            awaitAnswer();
+            timer.answering();
           };
           // A kept-alive socket is connected already. A tunnel's TLS session is not, though its
           // socket is not "connecting": its handshake stays under the connect timeout armed for
           // the CONNECT, or an upstream that never completed it would wait out the answer timeout.
           if (!tunnel && !socket.connecting) return connected();
-          awaitConnection();
+          timer.connecting();
           socket.once(url.protocol === "https:" ? "secureConnect" : "connect", connected);
         });
         outgoing.on("error", (error: NodeJS.ErrnoException) => fail(describe(error, "", reached)));
@@ -176,7 +158,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
         answer.on("end", () => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          timer.clear();
           resolve({
             status: answer.statusCode ?? 502,
             headers: answer.headers as Record<string, string | string[]>,
@@ -185,7 +167,7 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
         });
       };
       if (via && url.protocol === "https:") {
-        awaitConnection();
+        timer.connecting();
         const connect = (tunnelRequest = http.request({
           host: via.hostname,
           port: via.port || 80,
@@ -211,9 +193,46 @@ export function nodeUpstream(options: UpstreamTimeouts = {}, env: NodeJS.Process
 }
 
 /**
- * The failure's cause in words that name the host's problem, never a header or a body; `reached`:
- * the connection had been made, so the request may have reached the upstream.
+ * The one timer an exchange runs at a time: the connect timeout while a connection is being made
+ * (armed only then: a kept-alive connection needs none), then the answer timeout, from the
+ * connection to the answer's last byte. Either one fails the exchange with a "timeout".
  */
+class ExchangeTimer {
+  #timer: NodeJS.Timeout | undefined;
+  #answering = false;
+
+  constructor(
+    readonly timeouts: { connectMs: number; answerMs: number },
+    readonly fail: (failure: UpstreamFailure) => void,
+  ) {}
+
+  /** A connection is being made (a new socket, a tunnel, a TLS handshake): the connect timeout runs, once. */
+  connecting(): void {
+    if (this.#answering) return;
+    const { connectMs } = this.timeouts;
+    this.#timer ??= setTimeout(
+      () => this.fail(new UpstreamFailure("timeout", `no connection within ${connectMs} ms`)),
+      connectMs,
+    );
+  }
+
+  /** The connection is made: the answer timeout runs from now. */
+  answering(): void {
+    if (this.#answering) return;
+    this.#answering = true;
+    clearTimeout(this.#timer);
+    const { answerMs } = this.timeouts;
+    this.#timer = setTimeout(
+      () => this.fail(new UpstreamFailure("timeout", `no complete answer within ${answerMs} ms`)),
+      answerMs,
+    );
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
 /**
  * One exchange on a direct connection (./http1-client.ts), under the same promises as the
  * corporate-proxy path above: the connect timeout until the connection is made (a kept-alive one
@@ -228,31 +247,24 @@ function sendDirect(
   reject: (failure: UpstreamFailure) => void,
 ): void {
   let settled = false;
-  let answering = false;
   const fail = (failure: UpstreamFailure) => {
     if (settled) return;
     settled = true;
-    clearTimeout(timer);
+    timer.clear();
     connection.destroy();
     reject(failure);
   };
-  let timer: NodeJS.Timeout | undefined;
+  const timer = new ExchangeTimer(timeouts, fail);
   const connection = origin.send(
     { method: request.method, path, headers: request.headers, body: request.body },
     {
       connected: () => {
-        if (answering || settled) return;
-        answering = true;
-        clearTimeout(timer);
-        timer = setTimeout(
-          () => fail(new UpstreamFailure("timeout", `no complete answer within ${timeouts.answerMs} ms`)),
-          timeouts.answerMs,
-        );
+        if (!settled) timer.answering();
       },
       answer: (answer) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        timer.clear();
         resolve({ status: answer.status, headers: answer.headers, body: answer.body });
       },
       fail: (error, reached) => {
@@ -262,15 +274,14 @@ function sendDirect(
       },
     },
   );
-  // A kept-alive connection is made already (the answer timer runs); a new one has this long.
-  if (!answering && !settled) {
-    timer = setTimeout(
-      () => fail(new UpstreamFailure("timeout", `no connection within ${timeouts.connectMs} ms`)),
-      timeouts.connectMs,
-    );
-  }
+  // A kept-alive connection is made already (its answer timer runs); a new one has this long.
+  if (!settled) timer.connecting();
 }
 
+/**
+ * The failure's cause in words that name the host's problem, never a header or a body; `reached`:
+ * the connection had been made, so the request may have reached the upstream.
+ */
 function describe(error: NodeJS.ErrnoException, prefix = "", reached = false): UpstreamFailure {
   const code = error.code ?? "";
   if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
