@@ -7,6 +7,7 @@
  */
 import type { CoreRequest } from "../messages.js";
 import { maskSecretQuery } from "../secret-query.js";
+import { signatureIn } from "./secrets.js";
 
 export interface NotLearnt {
   /** The exchange's journal entry. */
@@ -41,7 +42,7 @@ export function notLearnt(
     ...secrets,
     req.headers["x-api-key"],
     req.headers.authorization,
-    signatureOf(req.headers.authorization),
+    signatureIn(req.headers.authorization),
   ];
   return {
     ...base,
@@ -70,15 +71,4 @@ function printable(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is folded
   const out = text.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   return out.length > max ? `${out.slice(0, max - 1)}…` : out;
-}
-
-/** The signature inside an authorization header (a JSON object with `sig`), when there is one. */
-function signatureOf(authorization: string | undefined): string | undefined {
-  if (authorization === undefined) return undefined;
-  try {
-    const sig = (JSON.parse(authorization) as { sig?: unknown } | null)?.sig;
-    return typeof sig === "string" ? sig : undefined;
-  } catch {
-    return undefined;
-  }
 }

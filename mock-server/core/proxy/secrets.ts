@@ -50,13 +50,25 @@ function withFingerprint(authorization: string, masked: string): string {
 }
 
 function fingerprintedOnce(authorization: string, masked: string): string {
+  const sig = signatureIn(authorization);
+  if (sig === undefined) return masked;
   try {
     const parsed = JSON.parse(masked) as Record<string, unknown>;
-    const sig = (JSON.parse(authorization) as Record<string, unknown>).sig;
-    if (typeof sig === "string") parsed.sig = signatureFingerprint(sig);
+    parsed.sig = signatureFingerprint(sig);
     return JSON.stringify(parsed);
   } catch {
     // Not the documented JSON: masked whole already.
     return masked;
+  }
+}
+
+/** The signature inside an authorization header (a JSON object with `sig`), when there is one. */
+export function signatureIn(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  try {
+    const sig = (JSON.parse(authorization) as { sig?: unknown } | null)?.sig;
+    return typeof sig === "string" ? sig : undefined;
+  } catch {
+    return undefined;
   }
 }
