@@ -3,7 +3,6 @@
  * with a 502 that says how to trust a corporate CA), and HTTPS_PROXY / HTTP_PROXY / NO_PROXY are
  * honoured, against local servers only.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UpstreamFailure } from "../../mock-server/core/proxy/upstream.js";
 import { startMockServer, type RunningMockServer } from "../../mock-server/node/server.js";
 import { nodeUpstream, proxyFor } from "../../mock-server/node/upstream.js";
+import { selfSigned } from "../helpers/certs.js";
 import { startProxy } from "./upstreams.js";
 
 const servers: Server[] = [];
@@ -31,30 +31,9 @@ async function listen(server: Server): Promise<number> {
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "og-proxy-tls-"));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=127.0.0.1",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-keyout",
-      join(dir, "key.pem"),
-      "-out",
-      join(dir, "cert.pem"),
-    ],
-    { stdio: "ignore" },
-  );
-  const tlsServer = createHttpsServer(
-    { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
-    (_req, res) => res.end("{}"),
+  const { key, cert } = selfSigned(dir, "upstream", "/CN=127.0.0.1", "IP:127.0.0.1");
+  const tlsServer = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) =>
+    res.end("{}"),
   );
   httpsUrl = `https://127.0.0.1:${await listen(tlsServer)}`;
 

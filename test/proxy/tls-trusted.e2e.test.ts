@@ -4,7 +4,6 @@
  * server whose certificate that CA signed. The answer is the upstream's, the upstream is asked by
  * its name (SNI), and requests one after another share one TLS connection.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -12,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { selfSigned, signedBy } from "../helpers/certs.js";
 import { type Started, startOgMock } from "../helpers/spawn.js";
 
 const PRODUCT = JSON.stringify({
@@ -37,54 +37,18 @@ const handshakes: Array<string | false | null> = [];
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "og-proxy-trusted-"));
-  const openssl = (args: string[]) => execFileSync("openssl", args, { stdio: "ignore", cwd: dir });
   // A CA, and a certificate for localhost it signs: what a corporate CA does.
-  openssl([
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=og test CA",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-  ]);
-  openssl(["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "key.pem", "-out", "req.csr"]);
-  execFileSync("sh", ["-c", "printf 'subjectAltName=DNS:localhost\\n' > san.ext"], { cwd: dir });
-  openssl([
-    "x509",
-    "-req",
-    "-in",
-    "req.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-days",
-    "1",
-    "-extfile",
-    "san.ext",
-    "-out",
-    "cert.pem",
-  ]);
-  upstream = createServer(
-    { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
-    (_req, res) => {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end(PRODUCT);
-    },
-  );
+  const ca = selfSigned(dir, "ca", "/CN=og test CA");
+  const { key, cert } = signedBy(ca, dir, "upstream", "/CN=localhost", "DNS:localhost");
+  upstream = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(PRODUCT);
+  });
   upstream.on("secureConnection", (socket: TLSSocket) => handshakes.push(socket.servername));
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
   const port = (upstream.address() as AddressInfo).port;
   proxy = await startOgMock(["--upstream", `https://localhost:${port}`, "--log-level", "silent"], {
-    NODE_EXTRA_CA_CERTS: join(dir, "ca.pem"),
+    NODE_EXTRA_CA_CERTS: ca.cert,
   });
 });
 afterAll(async () => {
