@@ -116,11 +116,6 @@ export class AnswerReader {
     );
   }
 
-  /** Whether any byte of an answer has been read (a connection that closes before one may be retried by no one: the request may have run). */
-  get started(): boolean {
-    return this.#state !== "head" || this.#pending.length > 0;
-  }
-
   #answer(reusable: boolean): Http1Answer {
     const body = this.#body.length === 1 ? this.#body[0]! : Buffer.concat(this.#body, this.#bodyBytes);
     return { status: this.#status, headers: this.#headers, body, reusable };

@@ -77,7 +77,6 @@ export class Http1Origin {
 
 export class Http1Connection {
   readonly #socket: net.Socket;
-  readonly #tls: boolean;
   #connected = false;
   #closed = false;
   #reader: AnswerReader | undefined;
@@ -86,12 +85,11 @@ export class Http1Connection {
 
   constructor(socket: net.Socket, onIdle: (connection: Http1Connection) => void) {
     this.#socket = socket;
-    this.#tls = socket instanceof tls.TLSSocket;
     this.#onIdle = onIdle;
     socket.setNoDelay(true);
     // As node's keep-alive agent: notice a peer that went away while the connection sat idle.
     socket.setKeepAlive(true, 1000);
-    socket.once(this.#tls ? "secureConnect" : "connect", () => {
+    socket.once(socket instanceof tls.TLSSocket ? "secureConnect" : "connect", () => {
       this.#connected = true;
       this.#events?.connected();
     });
@@ -147,15 +145,7 @@ export class Http1Connection {
       this.#finish(error as Error);
       return;
     }
-    if (done === undefined) return;
-    const events = this.#events!;
-    this.#reader = undefined;
-    this.#events = undefined;
-    if (done.answer.reusable) {
-      this.#socket.unref();
-      this.#onIdle(this);
-    } else this.#socket.destroy();
-    events.answer(done.answer);
+    if (done !== undefined) this.#answered(done.answer);
   }
 
   /** The upstream closed its side: an answer framed by the connection's end is complete now. */
@@ -169,10 +159,18 @@ export class Http1Connection {
       this.#finish(error as Error);
       return;
     }
+    this.#answered(answer);
+  }
+
+  /** A whole answer: the connection waits for the next exchange if the answer allows it, else it goes. */
+  #answered(answer: Http1Answer): void {
     const events = this.#events!;
     this.#reader = undefined;
     this.#events = undefined;
-    this.#socket.destroy();
+    if (answer.reusable) {
+      this.#socket.unref();
+      this.#onIdle(this);
+    } else this.#socket.destroy();
     events.answer(answer);
   }
 
